@@ -1,0 +1,64 @@
+"""Run-time settings, read from the environment so the CLI, the DAG and tests share them.
+
+Every setting has a default that works on a fresh machine; nothing here touches the network."""
+from __future__ import annotations
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def spacy_model() -> str:
+    """Name of the spaCy pipeline for English text."""
+    return os.environ.get("NEWS_ETL_SPACY_MODEL", "en_core_web_sm")
+
+
+def spacy_models() -> dict[str, str]:
+    """Language code -> spaCy model. NEWS_ETL_SPACY_MODELS="en=en_core_web_sm,de=de_core_news_sm"
+    adds languages; English always maps to `spacy_model()` unless overridden there."""
+    models = {"en": spacy_model()}
+    for item in os.environ.get("NEWS_ETL_SPACY_MODELS", "").split(","):
+        if "=" in item:
+            lang, model = item.split("=", 1)
+            models[lang.strip().lower()] = model.strip()
+    return models
+
+
+def use_gpu() -> bool:
+    return os.environ.get("NEWS_ETL_GPU", "auto").lower() not in ("0", "false", "no", "off")
+
+
+def nlp_processes() -> int:
+    """Worker processes for spaCy; 0 means all cores."""
+    n = _int("NEWS_ETL_PROCESSES", 1)
+    return n if n > 0 else (os.cpu_count() or 1)
+
+
+def nlp_batch_size() -> int:
+    return _int("NEWS_ETL_NLP_BATCH", 64)
+
+
+def files_per_batch() -> int:
+    """Input files per processing batch (one mapped task in the DAG)."""
+    return _int("NEWS_ETL_FILES_PER_BATCH", 200)
+
+
+def max_input_bytes() -> int:
+    return _int("NEWS_ETL_MAX_INPUT_BYTES", 20 * 1024 * 1024)
+
+
+def max_records_per_file() -> int:
+    """JSON Lines / WARC records read from one file at most; the rest is rejected."""
+    return _int("NEWS_ETL_MAX_RECORDS_PER_FILE", 100_000)
+
+
+def max_html_depth() -> int:
+    return _int("NEWS_ETL_MAX_HTML_DEPTH", 400)

@@ -1,0 +1,1 @@
+"""NLP over parsed articles: spaCy annotation per paragraph, entities, quotes."""
