@@ -1,12 +1,76 @@
-"""HTML page reader (baseline: trafilatura body and metadata)."""
+"""HTML page reader: body text, metadata and image captions of one news page.
+
+The body comes from trafilatura run on a copy of the page from which caption elements were
+removed (so captions never leak into the body); metadata from the publisher's structured data
+with trafilatura/htmldate as fallback; captions from html_captions."""
 from __future__ import annotations
 
+import copy
+from urllib.parse import urlsplit
+
+from etl.parse.html_body import extract_body
+from etl.parse.html_captions import extract_captions
+from etl.parse.html_dom import parse_html
+from etl.parse.html_meta import (article_ld, declared_language, extract_authors, extract_canonical,
+                                 extract_published, extract_site_name, extract_subtitle, extract_title)
+from etl.parse.language import detect_language
 from etl.records import ParsedPage
 
 
 def read_html_page(html: str, url: str | None = None) -> ParsedPage:
-    import trafilatura
+    """Read one HTML page. Raises ValueError (and nothing else) for input that is not a usable
+    page, e.g. empty or pathologically nested markup; the pipeline turns that into a reject."""
+    try:
+        return _read(html, url)
+    except ValueError:
+        raise
+    except RecursionError as exc:
+        raise ValueError("HTML too deeply nested to read") from exc
+    except Exception as exc:  # third-party extractors fail in many ways on hostile markup
+        raise ValueError(f"unreadable HTML ({type(exc).__name__}: {exc})") from exc
 
-    body = trafilatura.extract(html, url=url, include_comments=False) or ""
-    meta = trafilatura.extract_metadata(html, default_url=url)
-    return ParsedPage(title=getattr(meta, "title", None), body=body, url=url)
+
+def _read(html: str, url: str | None) -> ParsedPage:
+    tree = parse_html(html)
+    captions, caption_elements = extract_captions(tree, url)
+
+    body_tree = copy.deepcopy(tree)
+    _drop_elements(tree, body_tree, caption_elements)
+    body, traf = extract_body(body_tree, url)
+
+    ld = article_ld(tree)
+    site_name = extract_site_name(tree, ld, traf.get("sitename"))
+    host = urlsplit(url).hostname if url else traf.get("hostname")
+    canonical = extract_canonical(tree, url)
+    language = declared_language(tree) or detect_language(body)
+    return ParsedPage(
+        title=extract_title(tree, ld, site_name) or traf.get("title"),
+        subtitle=extract_subtitle(tree, ld),
+        authors=extract_authors(tree, ld, traf.get("author"), site_name, host),
+        published_at=extract_published(tree, ld, traf.get("date")),
+        body=body,
+        captions=captions,
+        url=canonical,
+        source=site_name,
+        language=language,
+    )
+
+
+def _drop_elements(original, copied, elements) -> None:
+    """Remove from `copied` the counterparts of `elements` (which belong to `original`)."""
+    if not elements:
+        return
+    wanted = set(elements)
+    pairs = [c for o, c in zip(original.iter(), copied.iter()) if o in wanted]
+    for el in pairs:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        # Keep the tail text: it belongs to the parent, not to the caption.
+        if el.tail:
+            prev = el.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + el.tail
+            else:
+                parent.text = (parent.text or "") + el.tail
+        parent.remove(el)

@@ -1,0 +1,24 @@
+"""Main text of an HTML page."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import lxml.html
+
+
+def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dict[str, Any]]:
+    """(body with paragraphs separated by one blank line, trafilatura's metadata as a dict).
+    `tree` may be modified."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=True,
+                                      include_tables=True, as_dict=True)
+    if not doc:
+        return "", {}
+    return paragraphs(doc.get("text") or ""), doc
+
+
+def paragraphs(text: str) -> str:
+    lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.splitlines()]
+    return "\n\n".join(ln for ln in lines if ln)

@@ -1,0 +1,335 @@
+"""Image captions and photo credits from an HTML page.
+
+Sources, in order of trust: <figure>/<figcaption> and elements whose class names say "caption",
+schema.org ImageObject microdata, and JSON-LD ImageObjects (which mostly add credits to captions
+already seen in the page, or the lead image's caption when the page shows none)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import lxml.etree
+import lxml.html
+
+from etl.parse.credits import split_credit
+from etl.parse.html_dom import (absolute_url, class_and_id, clean_space, element_text, json_ld_objects,
+                                ld_names, ld_types, meta_content)
+from etl.records import Caption
+
+_CAPTION_CLASS = re.compile(r"caption|figcaption|image[-_]?desc|photo[-_]?desc|img[-_]?desc", re.I)
+_CREDIT_CLASS = re.compile(r"credit|copyright|photographer|distributor|attribution|courtesy|image[-_]?source"
+                           r"|photo[-_]?source|byline|agency", re.I)
+# Ancestors with these class/id words hold page furniture (teasers for other stories, ads, menus).
+_FURNITURE_WORDS = {"related", "recommended", "recommendations", "recommendation", "promo", "promos",
+                    "newsletter", "sidebar", "footer", "nav", "navigation", "menu", "comments", "comment",
+                    "teaser", "teasers", "outbrain", "taboola", "advert", "advertisement", "ad", "ads",
+                    "trending", "popular", "mostread", "most-read", "more-stories", "widget", "carousel-related"}
+_WORD_SPLIT = re.compile(r"[\s_]+|--")
+
+# "Photo by X", "(Image: X)", "Credits: X;" ... the label in front of a credit.
+_CREDIT_LABEL = re.compile(
+    r"^\s*[(\[]?\s*(?:(?:photo(?:graph)?|picture|pic|image|img|illustration|video|credits?|source|foto)s?"
+    r"(?:\s+credits?)?\s*(?:by\b|:|-|–|—)\s*|©\s*|copyright\s*(?:©\s*)?)+", re.I)
+# A credit written at the end of the caption text itself.
+_TRAILING_LABELLED = re.compile(
+    r"[\s(\[]*[(\[]\s*((?:photo(?:graph)?|picture|pic|image|illustration|credit|source)s?(?:\s+credits?)?"
+    r"\s*(?:by\b|:)\s*[^()\[\]]{1,120}?)\s*[)\]]\s*$", re.I)
+_TRAILING_SENTENCE = re.compile(
+    r"(?<=[.!?”\"’)])\s+((?:photo(?:graph)?|picture|image|illustration|credit)s?(?:\s+credits?)?\s*(?:by\b|:)"
+    r"\s*[^.]{1,120}?)\.?\s*$", re.I)
+_TRAILING_PAREN = re.compile(r"(?<=[.!?”\"’])\s*\(\s*([^()]{2,100}?)\s*\)\s*$")
+_AGENCY_HINT = re.compile(r"\b(AP|AFP|Reuters|Getty|EPA|PA|Shutterstock|Alamy|Bloomberg|Xinhua|ANP|dpa|"
+                          r"iStock|Photo|Images?|Press|Wire|Agency|Handout|Supplied|File)\b|/", re.I)
+
+
+@dataclass
+class _Found:
+    caption: str
+    credit: str | None
+    image_url: str | None
+    order: int
+    credit_parts: list[str] = field(default_factory=list)
+
+
+def extract_captions(tree: lxml.html.HtmlElement, base_url: str | None) -> tuple[list[Caption], list[lxml.etree._Element]]:
+    """Captions in reading order, plus the caption elements (so the body reader can leave them out)."""
+    order = {el: i for i, el in enumerate(tree.iter())}
+    found: list[_Found] = []
+    caption_elements: list[lxml.etree._Element] = []
+    seen_containers: set = set()
+
+    for container in _caption_containers(tree):
+        if container in seen_containers or _in_furniture(container):
+            continue
+        seen_containers.add(container)
+        item = _read_container(container, base_url, order, caption_elements)
+        if item is not None:
+            found.append(item)
+
+    found.extend(_from_json_ld(tree, base_url, found))
+    found.sort(key=lambda f: f.order)
+    return _dedupe(found), caption_elements
+
+
+def _caption_containers(tree: lxml.html.HtmlElement):
+    """Figures, ImageObject microdata, and caption-class elements not inside a figure, in document order."""
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "figure":
+            # A figure inside another figure is read as part of the outer one only when the outer has
+            # no caption of its own; reading both and de-duplicating covers either case.
+            yield el
+        elif "imageobject" in (el.get("itemtype") or "").lower():
+            yield el
+        elif (el.tag == "figcaption" or _CAPTION_CLASS.search(el.get("class") or "")) and not _has_ancestor(el, "figure"):
+            if _has_caption_ancestor(el):
+                continue
+            yield _image_holder(el)
+
+
+def _has_ancestor(el: lxml.etree._Element, tag: str) -> bool:
+    return any(a.tag == tag for a in el.iterancestors())
+
+
+def _has_caption_ancestor(el: lxml.etree._Element) -> bool:
+    for a in el.iterancestors():
+        if isinstance(a.tag, str) and (a.tag == "figcaption" or _CAPTION_CLASS.search(a.get("class") or "")):
+            return True
+    return False
+
+
+def _image_holder(caption_el: lxml.etree._Element) -> lxml.etree._Element:
+    """The smallest ancestor (up to three levels) that also holds an image; else the caption itself."""
+    node = caption_el
+    for _ in range(3):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html", "article", "main"):
+            break
+        node = parent
+        if any(True for _ in node.iter("img", "picture", "amp-img")):
+            return node
+    return caption_el
+
+
+def _in_furniture(el: lxml.etree._Element) -> bool:
+    for a in el.iterancestors():
+        if not isinstance(a.tag, str):
+            continue
+        if a.tag in ("nav", "footer"):
+            return True
+        words = set(_WORD_SPLIT.split(class_and_id(a)))
+        words |= {w for part in list(words) for w in part.split("-")}
+        if words & _FURNITURE_WORDS:
+            return True
+    return False
+
+
+def _read_container(container, base_url, order, caption_elements) -> _Found | None:
+    caption_el = _find_caption_element(container)
+    credit_els = _find_credit_elements(container, caption_el)
+    if caption_el is None:
+        return None
+    text = element_text(caption_el, skip=set(credit_els))
+    credit_parts = [clean_space(element_text(c)) for c in credit_els]
+    credit_parts = [c for c in (_strip_credit_label(p) for p in credit_parts) if c]
+    if not credit_parts:
+        text, trailing = split_trailing_credit(text)
+        if trailing:
+            credit_parts = [trailing]
+    else:
+        # Some pages print the credit both in its own element and inside the caption text.
+        text, _ = split_trailing_credit(text)
+    text = _strip_caption_furniture(text)
+    if not text or not re.search(r"\w", text):
+        return None
+    caption_elements.append(caption_el)
+    caption_elements.extend(c for c in credit_els if c not in caption_elements)
+    credit = " / ".join(dict.fromkeys(credit_parts)) or None
+    return _Found(text, credit, _image_url(container, base_url), order.get(caption_el, 0), credit_parts)
+
+
+def _find_caption_element(container):
+    if container.tag in ("figcaption",) or (container.tag != "figure" and _CAPTION_CLASS.search(container.get("class") or "")):
+        return container
+    for el in container.iter():
+        if el is container or not isinstance(el.tag, str):
+            continue
+        if el.tag == "figcaption":
+            return el
+    for el in container.iter():
+        if el is container or not isinstance(el.tag, str):
+            continue
+        if el.get("itemprop") in ("caption", "description"):
+            return el
+    for el in container.iter():
+        if el is container or not isinstance(el.tag, str) or el.tag in ("img", "picture", "source"):
+            continue
+        if _CAPTION_CLASS.search(el.get("class") or "") and not _CREDIT_CLASS.search(el.get("class") or ""):
+            return el
+    return None
+
+
+def _find_credit_elements(container, caption_el):
+    """Credit elements inside the container, outermost only."""
+    out: list = []
+    for el in container.iter():
+        if el is container or el is caption_el or not isinstance(el.tag, str) or el.tag in ("img", "source"):
+            continue
+        cls = el.get("class") or ""
+        prop = el.get("itemprop") or ""
+        is_credit = (bool(_CREDIT_CLASS.search(cls)) or prop in ("creditText", "copyrightHolder", "author")
+                     or (el.tag in ("cite", "small") and caption_el is not None and _is_inside(el, caption_el)))
+        if is_credit and not any(_is_inside(el, o) for o in out):
+            if element_text(el):
+                out.append(el)
+    return out
+
+
+def _is_inside(el, ancestor) -> bool:
+    return any(a is ancestor for a in el.iterancestors())
+
+
+def _strip_credit_label(text: str) -> str:
+    text = clean_space(text)
+    text = _CREDIT_LABEL.sub("", text)
+    text = text.strip(" ;,.()[]|")
+    if text.startswith("(") or text.endswith(")"):
+        text = text.strip("()")
+    return clean_space(text)
+
+
+def split_trailing_credit(text: str) -> tuple[str, str | None]:
+    """(caption, credit) when the caption text ends with a credit such as "(Picture: PA)",
+    "Photo: Jane Doe/AFP" or "(AP Photo/Jane Doe)"; else (text, None)."""
+    for pattern in (_TRAILING_LABELLED, _TRAILING_SENTENCE):
+        m = pattern.search(text)
+        if m and m.start() > 0:
+            return clean_space(text[: m.start()]), _strip_credit_label(m.group(1)) or None
+    m = _TRAILING_PAREN.search(text)
+    if m and _AGENCY_HINT.search(m.group(1)) and len(m.group(1).split()) <= 10:
+        return clean_space(text[: m.start()]), _strip_credit_label(m.group(1)) or None
+    return text, None
+
+
+def _strip_caption_furniture(text: str) -> str:
+    # Widgets inside captions: "Expand", "Open gallery", counters like "1 / 12".
+    text = re.sub(r"^\s*\d+\s*(?:/|of)\s*\d+\s+", "", text)
+    text = re.sub(r"\s*\b(?:expand|enlarge|close|open gallery|view gallery)\s*$", "", text, flags=re.I)
+    return clean_space(text)
+
+
+def _image_url(container, base_url: str | None) -> str | None:
+    for img in container.iter("img", "amp-img", "source"):
+        for attr in ("src", "data-src", "data-lazy-src", "data-original", "data-srcset", "srcset"):
+            value = img.get(attr)
+            if not value:
+                continue
+            if "srcset" in attr:
+                value = value.split(",")[0].strip().split(" ")[0]
+            url = absolute_url(value, base_url)
+            if url and not url.lower().endswith((".svg", ".gif")) or url and "pixel" not in url:
+                return url
+    meta_img = next((m for m in container.iter("meta") if m.get("itemprop") in ("url", "contentUrl")), None)
+    if meta_img is not None:
+        return absolute_url(meta_img.get("content"), base_url)
+    return None
+
+
+def _url_key(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    return parts.path.rsplit("/", 1)[-1].lower() or None
+
+
+def _from_json_ld(tree, base_url: str | None, found: list[_Found]) -> list[_Found]:
+    """Use JSON-LD ImageObjects: credits for captions already found (matched by image file or by
+    caption words), and captions the page body does not show (placed first, as lead images)."""
+    extra: list[_Found] = []
+    og_image = _url_key(absolute_url(meta_content(tree, "og:image"), base_url))
+    for obj in json_ld_objects(tree):
+        if "ImageObject" not in ld_types(obj):
+            continue
+        caption = obj.get("caption") or obj.get("description")
+        caption = clean_space(caption if isinstance(caption, str) else " ".join(ld_names(caption)))
+        credit_parts = (ld_names(obj.get("creditText")) or ld_names(obj.get("copyrightHolder"))
+                        or ld_names(obj.get("author")))
+        credit_parts = [c for c in (_strip_credit_label(p) for p in credit_parts) if c]
+        raw_url = obj.get("url") or obj.get("contentUrl")
+        url = absolute_url(raw_url if isinstance(raw_url, str) else None, base_url)
+        caption, trailing = split_trailing_credit(caption) if caption else (caption, None)
+        if trailing and not credit_parts:
+            credit_parts = [trailing]
+        match = _match(found + extra, caption, _url_key(url))
+        if match is not None:
+            if not match.credit and credit_parts:
+                match.credit = " / ".join(credit_parts)
+                match.credit_parts = credit_parts
+            if not match.image_url and url:
+                match.image_url = url
+            continue
+        if caption and re.search(r"\w", caption):
+            lead = og_image is not None and _url_key(url) == og_image
+            extra.append(_Found(caption, " / ".join(credit_parts) or None, url, -1 if lead else 10**9, credit_parts))
+    return extra
+
+
+def _match(found: list[_Found], caption: str, url_key: str | None) -> _Found | None:
+    for f in found:
+        if url_key and _url_key(f.image_url) == url_key:
+            return f
+    if caption:
+        words = _words(caption)
+        for f in found:
+            if _jaccard(words, _words(f.caption)) >= 0.6:
+                return f
+    return None
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def _dedupe(found: list[_Found]) -> list[Caption]:
+    out: list[Caption] = []
+    kept: list[tuple[set[str], Caption]] = []
+    for f in found:
+        words = _words(f.caption)
+        dup = next((c for w, c in kept if _jaccard(words, w) >= 0.8), None)
+        if dup is not None:
+            if not dup.credit and f.credit:
+                dup.credit = f.credit
+                dup.photographer, dup.agency = _split(f.credit_parts)
+            if not dup.image_url:
+                dup.image_url = f.image_url
+            continue
+        photographer, agency = _split(f.credit_parts)
+        cap = Caption(caption=f.caption, credit=f.credit, photographer=photographer, agency=agency,
+                      image_url=f.image_url)
+        kept.append((words, cap))
+        out.append(cap)
+    return out
+
+
+def _split(parts: list[str]) -> tuple[str | None, str | None]:
+    """Photographer and agency: two separate credit elements are (person, distributor) as the page
+    laid them out; a single credit goes through the shared credit splitter."""
+    if len(parts) == 2:
+        p, a = split_credit(parts[0])
+        if a and not p and not _AGENCY_HINT.search(parts[0]):
+            return parts[0], parts[1]
+    if not parts:
+        return None, None
+    try:
+        return split_credit(" / ".join(parts))
+    except Exception:  # the splitter belongs to another stage; a bad split must not lose the caption
+        return None, None

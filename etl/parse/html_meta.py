@@ -1,0 +1,290 @@
+"""Article metadata from an HTML page: title, standfirst, authors, publication time, canonical
+URL, site name and declared language.
+
+Structured data the publisher wrote for machines (JSON-LD, OpenGraph, <meta>) comes first; the
+visible page (<h1>, bylines) and trafilatura's heuristics fill what is missing."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+import lxml.html
+
+from etl.parse.html_dom import (ARTICLE_TYPES, absolute_url, class_and_id, clean_space, element_text,
+                                json_ld_objects, ld_names, ld_types, meta_content)
+
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—•·:»/]{1,2}\s+|\s*::\s*")
+
+
+def article_ld(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
+    """JSON-LD objects describing the article (NewsArticle and kin), most specific first."""
+    objs = [o for o in json_ld_objects(tree) if ld_types(o) & ARTICLE_TYPES]
+    # A WebPage object often wraps the article; prefer the article-typed ones.
+    return sorted(objs, key=lambda o: "WebPage" in ld_types(o))
+
+
+def _first_str(objs: list[dict[str, Any]], *keys: str) -> str | None:
+    for o in objs:
+        for k in keys:
+            v = o.get(k)
+            if isinstance(v, str) and clean_space(v):
+                return clean_space(v)
+    return None
+
+
+# ---------------------------------------------------------------- title
+def _words(text: str | None) -> list[str]:
+    return re.findall(r"\w+", (text or "").lower())
+
+
+def _h1_candidates(tree: lxml.html.HtmlElement) -> list[str]:
+    out = []
+    for h in tree.iter("h1"):
+        text = element_text(h)
+        if text and 1 <= len(text.split()) <= 40:
+            out.append(text)
+    return out
+
+
+def extract_title(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]], site_name: str | None) -> str | None:
+    """The headline. <h1> is usually the cleanest rendering, but pages also use <h1> for the site
+    logo; so an <h1> is taken only when the metadata titles agree with it, and metadata titles are
+    stripped of " | Site Name" tails."""
+    meta_titles = [t for t in (
+        _first_str(ld, "headline", "name"),
+        meta_content(tree, "og:title", "twitter:title"),
+        clean_space(tree.findtext(".//title")) or None,
+    ) if t]
+    h1s = _h1_candidates(tree)
+    for h1 in h1s:
+        hw = _words(h1)
+        if not hw:
+            continue
+        for t in meta_titles:
+            tw = _words(t)
+            if _contains(tw, hw) or _overlap(hw, tw) >= 0.8:
+                return h1
+    for t in meta_titles:
+        stripped = strip_site_suffix(t, site_name)
+        if stripped:
+            return stripped
+    return h1s[0] if h1s else None
+
+
+def _contains(big: list[str], small: list[str]) -> bool:
+    if not small or len(small) > len(big):
+        return False
+    n = len(small)
+    return any(big[i:i + n] == small for i in range(len(big) - n + 1))
+
+
+def _overlap(a: list[str], b: list[str]) -> float:
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / max(len(sa), len(sb)) if sa and sb else 0.0
+
+
+def strip_site_suffix(title: str, site_name: str | None) -> str:
+    """"Headline | Site" -> "Headline": drop separator-delimited end (or start) pieces that name the
+    site or are short brand-like fragments."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    site = set(_words(site_name)) if site_name else set()
+
+    def brandish(piece: str) -> bool:
+        w = set(_words(piece))
+        return bool(w) and ((site and (w <= site or site <= w)) or len(piece.split()) <= 3)
+
+    while len(parts) > 1 and brandish(parts[-1]):
+        parts.pop()
+    while len(parts) > 1 and site and brandish(parts[0]) and set(_words(parts[0])) <= site:
+        parts.pop(0)
+    if len(parts) == len(_TITLE_SEPARATORS.split(title)):
+        return title
+    # Re-join with the original text so separators inside the headline survive.
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return clean_space(title[start:end]) if start >= 0 and end > start else " ".join(parts)
+
+
+# ---------------------------------------------------------------- authors
+_BY_PREFIX = re.compile(r"^\s*(?:(?:written|words|reporting|reported|story|text|photos?|video)\s+)?by\b[:\s]*", re.I)
+_ROLE_WORDS = re.compile(
+    r"\b(reporter|correspondent|editor|writer|columnist|contributor|contributing|journalist|producer|"
+    r"staff|senior|chief|political|deputy|associate|freelance|analyst|host|presenter|anchor|critic|"
+    r"intern|bureau|desk|team|updated|published|posted|opinion|email|follow|twitter|read more)\b", re.I)
+_SPLIT_NAMES = re.compile(r"\s*(?:,|;|\band\b|&|\+|\|)\s*", re.I)
+_NOT_NAME = re.compile(r"https?://|www\.|@|\d{2,}|[<>{}=]")
+
+
+def clean_authors(raw: list[str], site_name: str | None = None, host: str | None = None) -> list[str]:
+    """A clean list of people (or agencies) from raw author strings: no "By", no roles, no site
+    names, "A and B" split into two."""
+    site_words = set(_words(site_name)) if site_name else set()
+    host_words = set(_words(host.replace("www.", ""))) if host else set()
+    out: list[str] = []
+    seen: set[str] = set()
+    for item in raw:
+        item = clean_space(item)
+        if not item:
+            continue
+        item = _BY_PREFIX.sub("", item)
+        # "Jane Doe - Senior Reporter", "Jane Doe | Site": keep the part before the dash/bar when
+        # what follows is a role or the site.
+        for piece in _SPLIT_NAMES.split(item):
+            name = _clean_one(piece)
+            if not name:
+                continue
+            w = set(_words(name))
+            if (site_words and w == site_words) or (host_words and w <= host_words and len(w) == 1):
+                continue
+            key = " ".join(_words(name))
+            if key and key not in seen:
+                seen.add(key)
+                out.append(name)
+    return out
+
+
+def _clean_one(piece: str) -> str | None:
+    piece = _BY_PREFIX.sub("", clean_space(piece))
+    piece = re.split(r"\s+[-–—]\s+|\s*\(", piece)[0]
+    piece = piece.strip(" .:,;-–—'\"“”")
+    if not piece or _NOT_NAME.search(piece):
+        return None
+    if _ROLE_WORDS.search(piece):
+        return None
+    words = piece.split()
+    if len(words) > 5 or not re.search(r"[^\W\d_]", piece):
+        return None
+    return piece
+
+
+def _byline_texts(tree: lxml.html.HtmlElement) -> list[str]:
+    """Names in visible bylines: rel=author links, then elements whose class says byline/author."""
+    names = [element_text(a) for a in tree.iter("a") if "author" in (a.get("rel") or "").lower()]
+    if names:
+        return names
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in ("meta", "link", "script", "style", "body", "html", "article"):
+            continue
+        cls = class_and_id(el)
+        if re.search(r"byline|author[-_]?name|\bauthor\b", cls) and not re.search(r"bio|avatar|image|photo|date|time", cls):
+            text = element_text(el)
+            if text and len(text) <= 120:
+                return [text]
+    return []
+
+
+def extract_authors(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]], fallback: str | None,
+                    site_name: str | None, host: str | None) -> list[str]:
+    for o in ld:
+        if "author" in o:
+            names = clean_authors(ld_names(o.get("author")), site_name, host)
+            if names:
+                return names
+    meta = meta_content(tree, "author", "article:author", "dc.creator", "sailthru.author", "parsely-author")
+    if meta and not meta.lower().startswith("http"):
+        names = clean_authors([meta], site_name, host)
+        if names:
+            return names
+    if fallback:
+        names = clean_authors(fallback.split(";"), site_name, host)
+        if names:
+            return names
+    return clean_authors(_byline_texts(tree), site_name, host)
+
+
+# ---------------------------------------------------------------- dates
+def parse_datetime(value: str | None) -> datetime | None:
+    """ISO-8601-ish timestamp -> aware UTC datetime; naive times are taken as UTC."""
+    if not value or not isinstance(value, str):
+        return None
+    v = value.strip()
+    v = re.sub(r"\s*(?:Z|UTC|GMT)$", "+00:00", v)
+    v = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", v)  # +0100 -> +01:00
+    v = re.sub(r"(\.\d{6})\d+", r"\1", v)
+    try:
+        dt = datetime.fromisoformat(v)
+    except ValueError:
+        m = re.match(r"(\d{4}-\d{2}-\d{2})", v)
+        if not m:
+            return None
+        try:
+            dt = datetime.fromisoformat(m.group(1))
+        except ValueError:
+            return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    if not 1990 <= dt.year <= 2100:
+        return None
+    return dt.astimezone(timezone.utc)
+
+
+def extract_published(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]], fallback: str | None) -> datetime | None:
+    candidates = [
+        _first_str(ld, "datePublished", "dateCreated"),
+        meta_content(tree, "article:published_time", "og:published_time", "datePublished",
+                     "published_time", "pubdate", "publishdate", "dc.date.issued", "sailthru.date", "date"),
+    ]
+    for t in tree.iter("time"):
+        if (t.get("itemprop") or "") == "datePublished" or "pub" in class_and_id(t):
+            candidates.append(t.get("datetime"))
+    structured = next((d for d in (parse_datetime(c) for c in candidates) if d is not None), None)
+    heuristic = parse_datetime(fallback)
+    if structured is None:
+        return heuristic
+    return structured
+
+
+# ---------------------------------------------------------------- the rest
+def extract_subtitle(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]]) -> str | None:
+    for value in (meta_content(tree, "og:description", "twitter:description"), _first_str(ld, "description"),
+                  meta_content(tree, "description")):
+        if value and len(value.split()) >= 4:
+            return value
+    return None
+
+
+def extract_canonical(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            href = absolute_url(link.get("href"), url)
+            if href and href.startswith("http"):
+                return href
+    og = absolute_url(meta_content(tree, "og:url"), url)
+    if og and og.startswith("http"):
+        return og
+    return url
+
+
+def extract_site_name(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]], fallback: str | None) -> str | None:
+    name = meta_content(tree, "og:site_name", "application-name", "twitter:site")
+    if name and not name.startswith("@"):
+        return name
+    for o in ld:
+        names = ld_names(o.get("publisher"))
+        if names:
+            return names[0]
+    return fallback or (name.lstrip("@") if name else None)
+
+
+def declared_language(tree: lxml.html.HtmlElement) -> str | None:
+    """ISO 639-1 code the page declares (<html lang>, content-language, og:locale)."""
+    for value in (tree.get("lang"), tree.get("xml:lang"), meta_content(tree, "content-language", "language", "og:locale")):
+        code = _iso639_1(value)
+        if code:
+            return code
+    for m in tree.iter("meta"):
+        if (m.get("http-equiv") or "").lower() == "content-language":
+            code = _iso639_1(m.get("content"))
+            if code:
+                return code
+    return None
+
+
+def _iso639_1(value: str | None) -> str | None:
+    if not value:
+        return None
+    m = re.match(r"\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$", value.split(",")[0])
+    return m.group(1).lower() if m else None
