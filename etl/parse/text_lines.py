@@ -1,0 +1,185 @@
+"""Line features for the plain-text page reader: what kind of line each line of a page dump is.
+
+A page rendered to text keeps the page's furniture (menus, share buttons, newsletter boxes, footers) as
+lines of their own. Each line is judged on its own shape: its length, whether it ends a sentence, its
+stop-word density, whether it is a list item, and whether it speaks the vocabulary of site furniture.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from etl.parse.credits import is_credit, split_caption_credit
+from etl.parse.dates import find_dates, is_relative_date
+
+STOP_WORDS = set(
+    "a an the and or but of to in on at for from by with as is are was were be been being has have had do does did "
+    "that this these those it its he she they we you i his her their our your them him not no so if than then "
+    "there here who whom which what when where why how will would can could should may might must said says "
+    "about after before over under into out up down also just more most some any all".split())
+
+# Whole short lines that are site furniture in any site's page: navigation, sharing, sign-up, comments,
+# recirculation headings, legal footers, media-player chrome.
+_FURNITURE_START = re.compile(
+    r"^(?:skip to|jump to|go to|back to (?:top|home)|sign (?:in|up|out)|log ?(?:in|out)|register\b|subscribe|"
+    r"subscription|newsletter|follow (?:us|@|on)|share\b|shares?$|tweet|e-?mail\b|print\b|comments?\b|"
+    r"\d+ comments?|leave a (?:reply|comment)|post a comment|join the (?:conversation|discussion)|"
+    r"read (?:more|next|full|the full|also|this)|more (?:from|on|stories|news|in|like this|about|top stories|trending|videos?)\b|"
+    r"related\b|recommended|you (?:may|might) (?:also )?(?:like|be interested|enjoy)|"
+    r"(?:most|more) (?:read|popular|viewed|shared|commented)|trending|advertisement|advert\b|sponsored|"
+    r"promoted|cookies?\b|accept|we use cookies|privacy|terms (?:of|&|and)|contact(?: us)?$|about us|"
+    r"copyright|all rights reserved|menu$|search\b|home$|click here|watch(?: now| live|:)|listen(?: now|:| to)|"
+    r"download (?:the|our)|get the (?:app|latest)|view (?:image|gallery|comments|all)|enable javascript|"
+    r"to view this video|toggle|close\b|next\b|previous\b|prev\b|load more|show (?:more|less)|see (?:more|all)|"
+    r"up next|reuse this content|explore more|topics?:?$|tags?:|filed under|more on this|don'?t miss|"
+    r"our community|report an? (?:error|typo|issue)|editorial standards|(?:story|article) continues|"
+    r"continue reading|loading|link copied|copy link|open in app|ad\b|ads\b|follow\b|image \d+ of \d+|"
+    r"\d+ of \d+\b|photo gallery|gallery\b|video\b|play video|watch video|breadcrumb|you are here|"
+    r"latest (?:news|stories|videos?)|top stories|editor'?s picks?|popular\b|sections?$|navigation|"
+    r"thank you for|thanks for (?:reading|signing)|already a (?:subscriber|member)|become a (?:member|subscriber)|"
+    r"support (?:us|our)|donate|manage (?:cookies|preferences|consent)|do not sell|cookie (?:settings|policy)|"
+    r"this (?:article|story|content) (?:is|was|has|contains)|published in|posted in|we'?d like to|"
+    r"sign up for|enter your email|your email|email address|by clicking|by signing up|newsletters?$|"
+    r"follow the|like us on|find us on|send (?:us|this)|whatsapp|facebook|twitter|linkedin|pinterest|"
+    r"reddit|flipboard|instagram|youtube|tiktok|telegram|messenger|x$|sms$)",
+    re.I)
+_FURNITURE_ANYWHERE = re.compile(
+    r"©|\(c\) \d{4}|all rights reserved|privacy (?:policy|notice)|cookie policy|terms of (?:use|service)|"
+    r"javascript|newsletter|unsubscribe|sign up to|subscribe to|recaptcha|advertis(?:e|ing|ement)|"
+    r"\bad blocker|this site uses|log in to comment|must be logged in|comments? (?:are|is) (?:closed|moderated)",
+    re.I)
+_BREADCRUMB = re.compile(r"\s[›»>|]\s.*\s[›»>|]\s|^home\s*[›»>/]", re.I)
+_BULLET = re.compile(r"^(?:[*+•·▪◦‣o-]|\d{1,2}[.)])\s+")
+_BARE_BULLET = re.compile(r"^[*+•·▪◦o-]$")
+_BYLINE = re.compile(r"^(?:by|written by|words by|reporting by|story by|von|par|por)\s+\S", re.I)
+_META_DATE_WORDS = re.compile(
+    r"\b(?:published|updated|posted|last|modified|on|at|and|am|pm|a\.m\.|p\.m\.|utc|gmt|[a-z]{1,2}t|[a-z]{3,4}t|"
+    r"mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|date|time|read|"
+    r"min|mins|minutes?|hours?|ago|first|edited|created|issued|released|today|yesterday|sept?|pub|upd)\b", re.I)
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.U)
+
+
+@dataclass
+class Line:
+    index: int
+    raw: str
+    text: str  # the line with any list marker removed
+    block: int  # which blank-line-separated block it belongs to
+    bullet: bool
+    words: int
+    ends_sentence: bool
+    stop_ratio: float
+    kind: str = "other"  # furniture | caption | credit | prose | short | meta_date | byline | other
+    caption: str | None = None
+    credit: str | None = None
+
+
+def split_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
+    block = 0
+    prev_blank = True
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if not stripped:
+            if not prev_blank:
+                block += 1
+            prev_blank = True
+            continue
+        prev_blank = False
+        bullet = bool(_BULLET.match(stripped)) or bool(_BARE_BULLET.match(stripped))
+        body = _BULLET.sub("", stripped) if _BULLET.match(stripped) else stripped
+        if _BARE_BULLET.match(stripped):
+            body = ""
+        words = _WORD.findall(body)
+        lw = [w.lower() for w in words]
+        stop = sum(1 for w in lw if w in STOP_WORDS) / len(lw) if lw else 0.0
+        ends = bool(re.search(r"[.!?…:;][\"'”’)\]]*$|[\"”’]$", body))
+        lines.append(Line(len(lines), stripped, body, block, bullet, len(words), ends, stop))
+    return lines
+
+
+def is_furniture_text(text: str, words: int) -> bool:
+    if words == 0:
+        return not re.search(r"\w", text)
+    if words <= 12 and _FURNITURE_START.match(text):
+        return True
+    if words <= 40 and _FURNITURE_ANYWHERE.search(text):
+        return True
+    if words <= 10 and _BREADCRUMB.search(text):
+        return True
+    if words <= 8 and re.search(r"(^|\s)@\w{2,}", text):
+        return True  # social handles
+    if words <= 6 and re.fullmatch(r"[\W\d_]*(?:https?://|www\.)\S+[\W]*", text):
+        return True
+    return False
+
+
+def is_meta_date(text: str) -> bool:
+    """A line that only states when the page was published or updated (not a "PLACE, date" dateline)."""
+    if is_relative_date(text) and len(_WORD.findall(text)) <= 8:
+        return True
+    dates = find_dates(text, default_year=2000)
+    if not dates:
+        return False
+    rest = re.sub(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?", " ", text)
+    rest = re.sub(r"\d+(?:st|nd|rd|th)?", " ", rest)
+    rest = _META_DATE_WORDS.sub(" ", rest)
+    left = _WORD.findall(rest)
+    return len(left) <= 1
+
+
+def classify(line: Line) -> None:
+    t = line.text
+    if not t or line.words == 0:
+        line.kind = "furniture"
+        return
+    if is_furniture_text(t, line.words):
+        line.kind = "furniture"
+        return
+    if line.words <= 16 and is_credit(t):
+        line.kind = "credit"
+        line.credit = t
+        return
+    split = split_caption_credit(t)
+    if split:
+        line.kind = "caption"
+        line.caption, line.credit = split
+        return
+    if line.words <= 14 and is_meta_date(t):
+        line.kind = "meta_date"
+        return
+    if line.words <= 14 and _BYLINE.match(t):
+        line.kind = "byline"
+        return
+    if is_prose(line):
+        line.kind = "prose"
+    elif line.words <= 7:
+        line.kind = "short"
+    else:
+        line.kind = "other"
+
+
+def is_prose(line: Line) -> bool:
+    if line.words >= 25:
+        return True
+    return line.words >= 7 and line.ends_sentence and not line.text.endswith(":")
+
+
+def content_weight(line: Line) -> float:
+    """How much a line argues for being inside the article (positive) or outside it (negative)."""
+    if line.kind == "prose":
+        w = 1.0 + min(line.words, 60) / 15
+        if line.bullet:
+            w *= 0.5
+        if line.stop_ratio < 0.08 and line.words < 40:
+            w *= 0.5
+        return w
+    if line.kind == "furniture":
+        return -2.5 if line.words > 1 or line.bullet else -1.5
+    if line.bullet:
+        return -1.2
+    if line.kind in ("caption", "credit", "meta_date", "byline"):
+        return 0.0
+    if line.kind == "short":
+        return -0.2
+    return 0.1 if line.words >= 10 else -0.1
