@@ -110,6 +110,8 @@ class ArticleResult:
 
     source: SourceDocument
     page: ParsedPage
+    article_id: str = ""
+    content_sha256: str = ""
     mentions: list[Mention] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)

@@ -1,0 +1,85 @@
+"""news-etl command line.
+
+    news-etl run --input PATH [--input PATH ...] --warehouse DIR --date YYYY-MM-DD
+
+Exit codes: 0 published (even with rejected inputs), 1 validation failed (nothing published),
+2 usage error, 3 partition busy (another run is publishing it), 4 any other failure."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from datetime import date, datetime, timezone
+
+EXIT_OK, EXIT_VALIDATION, EXIT_USAGE, EXIT_LOCKED, EXIT_ERROR = 0, 1, 2, 3, 4
+
+
+def _date(value: str) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="news-etl", description="Raw news pages -> validated Parquet tables.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="build, validate and publish one partition")
+    run.add_argument("--input", action="append", required=True, metavar="PATH",
+                     help="file or folder of inputs (.txt, .html, .jsonl, .warc, .gz); repeatable")
+    run.add_argument("--warehouse", required=True, metavar="DIR", help="warehouse root folder")
+    run.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD", help="ingest date (the partition)")
+    run.add_argument("--run-id", default=None, help="name of this run (default: cli__<UTC time>__<pid>)")
+    run.add_argument("--processes", type=int, default=None, help="spaCy worker processes (0 = all cores)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar or stage log")
+    return ap
+
+
+def _progress_factory(enabled: bool):
+    if not enabled:
+        return None
+
+    def make(unit: str, total: int):
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit=unit, file=sys.stderr, desc="reading+NLP", leave=True)
+        return lambda: bar.update(1)
+
+    return make
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("great_expectations", "trafilatura", "htmldate", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    if args.processes is not None:
+        os.environ["NEWS_ETL_PROCESSES"] = str(args.processes)
+    from etl import pipeline
+    from etl.warehouse import PartitionLocked
+
+    run_id = args.run_id or f"cli__{datetime.now(timezone.utc):%Y%m%dT%H%M%S}__{os.getpid()}"
+    try:
+        summary = pipeline.run(args.input, args.warehouse, args.date, run_id,
+                               progress=_progress_factory(not args.quiet and sys.stderr.isatty()))
+    except pipeline.ValidationFailed as exc:
+        print(f"news-etl: validation failed; partition {args.date} NOT published "
+              f"(the previous one, if any, is unchanged)\n{exc}", file=sys.stderr)
+        report = getattr(exc.report, "results_path", None)
+        if report:
+            print(f"validation report: {report}", file=sys.stderr)
+        return EXIT_VALIDATION
+    except PartitionLocked as exc:
+        print(f"news-etl: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except pipeline.AccountingError as exc:
+        print(f"news-etl: inputs not accounted for, nothing published: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(summary.render(args.warehouse))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

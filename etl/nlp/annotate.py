@@ -1,0 +1,63 @@
+"""Run spaCy over a batch of articles and attach entities and quotes to each.
+
+All paragraphs of all articles in the batch go through one `nlp.pipe` stream (batched, and
+multi-process when configured), so the model is the only real cost. Articles whose language has
+no configured model keep their row but skip NLP, with the reason recorded."""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from etl import config
+from etl.nlp.segments import Segment, article_segments
+from etl.records import ArticleResult
+
+log = logging.getLogger(__name__)
+
+
+def annotate(results: list[ArticleResult], n_process: int | None = None, batch_size: int | None = None,
+             models: dict[str, str] | None = None) -> dict[str, int]:
+    """Fill mentions/entities/quotes of `results` in place. Returns counts by nlp status."""
+    models = models or config.spacy_models()
+    default_lang = next(iter(models))
+    by_model: dict[str, list[ArticleResult]] = defaultdict(list)
+    for r in results:
+        lang = (r.page.language or default_lang).lower()
+        if lang not in models:
+            r.nlp_skipped_reason = f"skipped:language={lang}"
+            continue
+        by_model[models[lang]].append(r)
+    for model_name, group in by_model.items():
+        _annotate_group(group, model_name, n_process or config.nlp_processes(),
+                        batch_size or config.nlp_batch_size())
+    counts: dict[str, int] = defaultdict(int)
+    for r in results:
+        counts[r.nlp_skipped_reason or "ok"] += 1
+    return dict(counts)
+
+
+def _annotate_group(group: list[ArticleResult], model_name: str, n_process: int, batch_size: int) -> None:
+    from etl.nlp import model
+    from etl.nlp.entities import extract_entities
+    from etl.nlp.quotes import extract_quotes
+
+    nlp = model.load(model_name)
+    per_article: list[list[Segment]] = [
+        article_segments(r.page.title, r.page.subtitle, r.page.body, [c.caption for c in r.page.captions])
+        for r in group
+    ]
+    flat = [s for segs in per_article for s in segs]
+    docs = nlp.pipe((s.text for s in flat), batch_size=batch_size, n_process=n_process)
+    for seg, doc in zip(flat, docs):
+        seg.doc = doc
+    for r, segs in zip(group, per_article):
+        try:
+            r.mentions, r.entities = extract_entities(segs)
+            body_segs = [s for s in segs if s.field == "body"]
+            r.quotes = extract_quotes(r.page.body, body_segs, r.mentions, r.entities)
+        except Exception as exc:  # one article's NLP bug must not lose the batch
+            log.warning("NLP failed on %s: %s", r.source.source_uri, exc, exc_info=True)
+            r.mentions, r.entities, r.quotes = [], [], []
+            r.nlp_skipped_reason = f"error:{type(exc).__name__}"
+        for s in segs:
+            s.doc = None  # let the Docs go as soon as the article is done

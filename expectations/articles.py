@@ -1,0 +1,34 @@
+"""articles: one row per article, keyed by article_id."""
+from __future__ import annotations
+
+import pandas as pd
+
+from expectations._common import key_checks, true_check
+
+TABLE = "articles"
+
+
+def prepare(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    # published_at may not lie after the end of the ingest day: a future date is a parse error.
+    limit = pd.Timestamp(ctx.ingest_date, tz="UTC") + pd.Timedelta(days=1)
+    pub = pd.to_datetime(df["published_at"], utc=True)
+    df["check_published_not_after_ingest"] = pub.isna() | (pub < limit)
+    df["check_body_not_blank"] = df["body"].fillna("").str.strip().str.len() > 0
+    return df
+
+
+def expectations(gxe, ctx) -> list:
+    from expectations import WARNING
+
+    return [
+        *key_checks(gxe, "article_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="source_uri"),
+        gxe.ExpectColumnValuesToBeUnique(column="content_sha256"),
+        gxe.ExpectColumnValuesToMatchRegex(column="content_sha256", regex=r"^[0-9a-f]{64}$"),
+        gxe.ExpectColumnValuesToBeBetween(column="word_count", min_value=1),
+        true_check(gxe, "check_published_not_after_ingest"),
+        true_check(gxe, "check_body_not_blank"),
+        gxe.ExpectColumnValuesToMatchRegex(column="language", regex=r"^[a-z]{2}$"),  # nulls are skipped
+        gxe.ExpectColumnValuesToNotBeNull(column="nlp_status"),
+        gxe.ExpectColumnValuesToNotBeNull(column="title", mostly=0.9, meta=WARNING),
+    ]

@@ -1,0 +1,21 @@
+"""rejects: one row per input that could not be processed, with a reason code."""
+from __future__ import annotations
+
+import pandas as pd
+
+from expectations._common import key_checks
+
+TABLE = "rejects"
+
+
+def prepare(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    return df
+
+
+def expectations(gxe, ctx) -> list:
+    return [
+        *key_checks(gxe, "reject_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="source_uri"),
+        gxe.ExpectColumnValuesToMatchRegex(column="reason", regex=r"^[a-z][a-z0-9_]*$"),
+        gxe.ExpectColumnValuesToNotBeNull(column="detail"),
+    ]
