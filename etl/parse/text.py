@@ -1,13 +1,286 @@
-"""Plain-text page reader (baseline: first line is the title, the rest the body)."""
+"""Plain-text page reader: a whole page rendered to text -> title, dek, byline, date, body and captions.
+
+How it reads a page:
+1. Every line is classified by its own shape (etl.parse.text_lines): prose, short heading, list item,
+   furniture vocabulary, caption with credit, bare credit, date-only line, byline.
+2. The article body is the stretch of lines with the highest total content weight (prose counts for,
+   menus and furniture against), widened over neutral lines until furniture is met, so a clean article
+   file (no furniture at all) is kept whole.
+3. Headline and dek are read from the lines above the first body paragraph; byline and date likewise.
+4. Inside the body stretch, furniture, captions, credits, date-only lines, link lists under a
+   recirculation heading and repeats are dropped. Body paragraphs are input lines, verbatim.
+"""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
-from etl.records import ParsedPage
+from etl.parse.credits import split_credit
+from etl.parse.dates import find_dates, years_in
+from etl.parse.text_lines import Line, classify, content_weight, split_lines
+from etl.records import Caption, ParsedPage
+
+_TITLE_WINDOW = 80
+_ROLE_WORDS = re.compile(
+    r"\b(?:staff|senior|chief|political|correspondent|reporter|editor|writer|contributor|columnist|"
+    r"journalist|producer|analyst|in\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?$)\b.*$")
 
 
 def read_text_page(text: str) -> ParsedPage:
-    paras = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
-    if not paras:
+    try:
+        return _read(text if isinstance(text, str) else "")
+    except Exception:  # never take the batch down; an unreadable page still yields its text
+        paras = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()] if isinstance(text, str) else []
+        return ParsedPage(body="\n\n".join(paras))
+
+
+def _read(text: str) -> ParsedPage:
+    lines = split_lines(text)
+    if not lines:
         return ParsedPage()
-    return ParsedPage(title=paras[0], body="\n\n".join(paras[1:]))
+    for line in lines:
+        classify(line)
+    _mark_repeated_captions(lines)
+
+    start, end = _body_region(lines)
+    body_start = next((i for i in range(start, end + 1) if lines[i].kind == "prose"), start)
+
+    title_idx, subtitle_idx = _headline(lines, body_start)
+    title = lines[title_idx].text if title_idx is not None else None
+    subtitle = lines[subtitle_idx].text if subtitle_idx is not None else None
+
+    window_start = _window_start(lines, body_start)
+    captions, caption_lines = _captions(lines, window_start, end)
+    body_lines = _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, captions)
+
+    # A one-paragraph page with a "title" is more likely just a paragraph: keep it as body.
+    if not body_lines and title_idx is not None and subtitle_idx is None and len(lines) == 1:
+        body_lines, title = [lines[title_idx]], None
+
+    authors = _authors(lines, window_start, min(end, body_start + 3))
+    published = _published(lines, window_start, body_start, end, text)
+    return ParsedPage(title=title, subtitle=subtitle, authors=authors, published_at=published,
+                      body="\n\n".join(line.text for line in body_lines), captions=captions)
+
+
+def _mark_repeated_captions(lines: list[Line]) -> None:
+    """A long line printed again within a few lines (a caption shown twice, around an image) is a caption."""
+    for i, line in enumerate(lines):
+        if line.kind not in ("prose", "other") or not 4 <= line.words <= 50:
+            continue
+        for j in range(i + 1, min(len(lines), i + 4)):
+            if lines[j].text == line.text:
+                line.kind = lines[j].kind = "caption"
+                line.caption = lines[j].caption = line.text
+                break
+
+
+def _body_region(lines: list[Line]) -> tuple[int, int]:
+    weights = [content_weight(line) for line in lines]
+    best, best_span = float("-inf"), (0, len(lines) - 1)
+    run, run_start = 0.0, 0
+    for i, w in enumerate(weights):
+        if run <= 0:
+            run, run_start = w, i
+        else:
+            run += w
+        if run > best:
+            best, best_span = run, (run_start, i)
+    start, end = best_span
+    if best <= 0:
+        return 0, len(lines) - 1
+    # widen over neutral lines (headings, datelines, tables) until furniture or a list is met
+    while start > 0 and _neutral(lines[start - 1]):
+        start -= 1
+    while end < len(lines) - 1 and _neutral(lines[end + 1]):
+        end += 1
+    return start, end
+
+
+def _neutral(line: Line) -> bool:
+    return line.kind != "furniture" and not line.bullet
+
+
+def _window_start(lines: list[Line], body_start: int) -> int:
+    """Where the page's header (headline, dek, byline, lead image) can begin: after the last long menu."""
+    lo = max(0, body_start - _TITLE_WINDOW)
+    run = 0
+    for i in range(body_start - 1, lo - 1, -1):
+        run = run + 1 if lines[i].bullet or lines[i].kind == "furniture" and lines[i].words <= 3 else 0
+        if run >= 8:
+            return i + run
+    return lo
+
+
+def _headline(lines: list[Line], body_start: int) -> tuple[int | None, int | None]:
+    window_start = _window_start(lines, body_start)
+    candidates = [i for i in range(window_start, body_start) if _headline_like(lines[i])]
+    if not candidates and body_start == 0 and len(lines) > 1 and _could_be_title(lines[0], lines):
+        candidates = [0]
+    if not candidates:
+        return None, None
+    # A line repeated in the header is very likely the headline (page title, share text, heading).
+    texts = [lines[i].text for i in candidates]
+    repeated = [i for i in candidates if texts.count(lines[i].text) > 1 and lines[i].words >= 4]
+    title = repeated[0] if repeated else candidates[0]
+    subtitle = None
+    for i in candidates:
+        if i > title and lines[i].text != lines[title].text and lines[i].words >= 6:
+            subtitle = i
+            break
+    return title, subtitle
+
+
+def _headline_like(line: Line) -> bool:
+    if line.bullet or line.kind in ("furniture", "caption", "credit", "meta_date", "byline"):
+        return False
+    if line.words < 3 or line.words > 45 or line.text.endswith(":"):
+        return False
+    return True
+
+
+def _could_be_title(first: Line, lines: list[Line]) -> bool:
+    """The first line of a clean article file: short, and followed by a separate paragraph."""
+    return (first.words <= 25 and not first.bullet and first.kind != "furniture"
+            and lines[1].block != first.block)
+
+
+def _captions(lines: list[Line], lo: int, hi: int) -> tuple[list[Caption], set[int]]:
+    captions: list[Caption] = []
+    used: set[int] = set()
+    seen: dict[str, Caption] = {}
+    for i in range(lo, min(hi, len(lines) - 1) + 1):
+        line = lines[i]
+        caption_text = credit = None
+        if line.kind == "caption":
+            caption_text, credit = line.caption, line.credit
+            used.add(i)
+        elif line.kind == "credit":
+            used.add(i)
+            prev = _previous_caption_line(lines, i, lo)
+            if prev is None:
+                continue
+            if prev in used and lines[prev].caption in seen:
+                cap = seen[lines[prev].caption]
+                if cap.credit is None:
+                    cap.credit = line.credit
+                    cap.photographer, cap.agency = split_credit(line.credit)
+                continue
+            caption_text, credit = lines[prev].caption or lines[prev].text, line.credit
+            used.add(prev)
+        if not caption_text:
+            continue
+        key = caption_text.strip()
+        if key in seen:
+            cap = seen[key]
+            if cap.credit is None and credit:
+                cap.credit = credit
+                cap.photographer, cap.agency = split_credit(credit)
+            continue
+        photographer, agency = split_credit(credit)
+        cap = Caption(caption=key, credit=credit, photographer=photographer, agency=agency)
+        seen[key] = cap
+        captions.append(cap)
+    return captions, used
+
+
+def _previous_caption_line(lines: list[Line], i: int, lo: int) -> int | None:
+    j = i - 1
+    if j < lo:
+        return None
+    prev = lines[j]
+    if prev.kind == "caption":
+        return j
+    if prev.kind in ("prose", "other", "short") and prev.words >= 3 and not prev.bullet:
+        return j
+    return None
+
+
+def _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, captions) -> list[Line]:
+    skip_texts = {c.caption for c in captions}
+    for idx in (title_idx, subtitle_idx):
+        if idx is not None:
+            skip_texts.add(lines[idx].text)
+    kept: list[Line] = []
+    seen: set[str] = set()
+    in_link_list = False
+    for i in range(start, end + 1):
+        line = lines[i]
+        if i in caption_lines or i in (title_idx, subtitle_idx):
+            continue
+        if line.kind in ("furniture", "credit", "caption", "meta_date", "byline"):
+            # a recirculation heading ("More Trending", "Related") heads a list of links
+            in_link_list = line.kind == "furniture"
+            continue
+        if line.kind == "prose":
+            in_link_list = False
+        elif in_link_list:
+            continue
+        if line.bullet and not _prose_list_item(lines, i):
+            continue
+        if line.text in skip_texts or (line.text in seen and line.words < 25):
+            continue
+        seen.add(line.text)
+        kept.append(line)
+    return kept
+
+
+def _prose_list_item(lines: list[Line], i: int) -> bool:
+    """Article lists are written in sentences or sit between paragraphs; menus are runs of short links."""
+    line = lines[i]
+    if line.kind == "prose" or line.words >= 10:
+        return True
+    neighbours = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines) and lines[j].bullet]
+    return bool(neighbours) and all(n.words >= 6 for n in neighbours) and line.words >= 4
+
+
+def _authors(lines: list[Line], lo: int, hi: int) -> list[str]:
+    for i in range(lo, min(hi + 1, len(lines))):
+        names = parse_byline(lines[i].text)
+        if names:
+            return names
+    return []
+
+
+def parse_byline(text: str) -> list[str]:
+    """["Jane Doe", "John Roe"] from "By Jane Doe and John Roe" or "Jane Doe | Reuters"; [] otherwise."""
+    if not text or len(text) > 200:
+        return []
+    t = text.strip()
+    m = re.match(r"(?i)^(?:by|written by|words by|story by)\s+(.+)$", t)
+    if m:
+        t = m.group(1)
+    else:
+        m = re.match(r"^([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3})\s*[|,–—-]\s*([A-Z][\w&.' -]{1,40})$", t)
+        if not m:
+            return []
+        t = m.group(1)
+    t = re.split(r"(?i)\s*(?:\||published|updated|posted|\bon\s+(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))",
+                 t)[0]
+    t = re.sub(r"\s*[,–—-]\s*(?:for|at|from)\s+.*$", "", t)
+    parts = re.split(r"\s*(?:,|\band\b|&)\s*", t)
+    names = []
+    for part in parts:
+        part = _ROLE_WORDS.sub("", part).strip(" .,;:-")
+        words = part.split()
+        if 1 <= len(words) <= 4 and all(w[:1].isupper() or w.lower() in {"van", "de", "der", "von", "da", "al", "bin"}
+                                        for w in words):
+            names.append(part)
+    return names
+
+
+def _published(lines: list[Line], lo: int, body_start: int, end: int, text: str) -> datetime | None:
+    years = years_in(text)
+    default_year = max(set(years), key=years.count) if years else None
+    header = range(lo, min(body_start + 1, len(lines)))
+    for kinds in (("meta_date", "byline"), None):
+        for i in header:
+            if kinds is None or lines[i].kind in kinds:
+                found = find_dates(lines[i].text, default_year if kinds is None else None)
+                if found:
+                    return found[0][1]
+    for i in range(body_start, min(end + 1, body_start + 5, len(lines))):
+        found = find_dates(lines[i].text, default_year)
+        if found:
+            return found[0][1]
+    return None
