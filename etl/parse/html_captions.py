@@ -19,7 +19,7 @@ from etl.records import Caption
 
 _CAPTION_CLASS = re.compile(r"caption|figcaption|image[-_]?desc|photo[-_]?desc|img[-_]?desc", re.I)
 _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|distributor|attribution|courtesy|image[-_]?source"
-                           r"|photo[-_]?source|byline|agency", re.I)
+                           r"|photo[-_]?source|agency", re.I)
 # Ancestors with these class/id words hold page furniture (teasers for other stories, ads, menus).
 _FURNITURE_WORDS = {"related", "recommended", "recommendations", "recommendation", "promo", "promos",
                     "newsletter", "sidebar", "footer", "nav", "navigation", "menu", "comments", "comment",
@@ -59,8 +59,11 @@ def extract_captions(tree: lxml.html.HtmlElement, base_url: str | None) -> tuple
     caption_elements: list[lxml.etree._Element] = []
     seen_containers: set = set()
 
+    # Layout wrappers around the whole article carry names like "sidebar-layout" or "menu-closed";
+    # furniture never contains the headline, so ancestors of an <h1> are not judged.
+    headline_ancestors = {a for h in tree.iter("h1") for a in h.iterancestors()}
     for container in _caption_containers(tree):
-        if container in seen_containers or _in_furniture(container):
+        if container in seen_containers or _in_furniture(container, headline_ancestors):
             continue
         seen_containers.add(container)
         item = _read_container(container, base_url, order, caption_elements)
@@ -86,7 +89,10 @@ def _caption_containers(tree: lxml.html.HtmlElement):
         elif (el.tag == "figcaption" or _CAPTION_CLASS.search(el.get("class") or "")) and not _has_ancestor(el, "figure"):
             if _has_caption_ancestor(el):
                 continue
-            yield _image_holder(el)
+            holder = _image_holder(el)
+            # A "caption" class with no image nearby is usually a form label or a widget.
+            if any(True for _ in holder.iter("img", "picture", "amp-img")):
+                yield holder
 
 
 def _has_ancestor(el: lxml.etree._Element, tag: str) -> bool:
@@ -102,6 +108,8 @@ def _has_caption_ancestor(el: lxml.etree._Element) -> bool:
 
 def _image_holder(caption_el: lxml.etree._Element) -> lxml.etree._Element:
     """The smallest ancestor (up to three levels) that also holds an image; else the caption itself."""
+    if any(True for _ in caption_el.iter("img", "picture", "amp-img")):
+        return caption_el
     node = caption_el
     for _ in range(3):
         parent = node.getparent()
@@ -113,9 +121,9 @@ def _image_holder(caption_el: lxml.etree._Element) -> lxml.etree._Element:
     return caption_el
 
 
-def _in_furniture(el: lxml.etree._Element) -> bool:
+def _in_furniture(el: lxml.etree._Element, headline_ancestors: set) -> bool:
     for a in el.iterancestors():
-        if not isinstance(a.tag, str):
+        if not isinstance(a.tag, str) or a.tag in ("html", "body") or a in headline_ancestors:
             continue
         if a.tag in ("nav", "footer"):
             return True
@@ -132,6 +140,10 @@ def _read_container(container, base_url, order, caption_elements) -> _Found | No
     if caption_el is None:
         return None
     text = element_text(caption_el, skip=set(credit_els))
+    if _mostly_link_text(caption_el, text):
+        return None  # a teaser: the "caption" is the headline of another story
+    if _CREDIT_LABEL.match(text) and not credit_els:
+        credit_els, text = [caption_el], ""  # the figure carries only a credit
     credit_parts = [clean_space(element_text(c)) for c in credit_els]
     credit_parts = [c for c in (_strip_credit_label(p) for p in credit_parts) if c]
     if not credit_parts:
@@ -150,9 +162,23 @@ def _read_container(container, base_url, order, caption_elements) -> _Found | No
     return _Found(text, credit, _image_url(container, base_url), order.get(caption_el, 0), credit_parts)
 
 
+def _mostly_link_text(el, text: str) -> bool:
+    if not text:
+        return False
+    linked = sum(len(element_text(a)) for a in el.iter("a"))
+    return linked >= 0.7 * len(text)
+
+
 def _find_caption_element(container):
-    if container.tag in ("figcaption",) or (container.tag != "figure" and _CAPTION_CLASS.search(container.get("class") or "")):
+    found = _caption_descendant(container)
+    if found is not None:
+        return found
+    if container.tag == "figcaption" or (container.tag != "figure" and _CAPTION_CLASS.search(container.get("class") or "")):
         return container
+    return None
+
+
+def _caption_descendant(container):
     for el in container.iter():
         if el is container or not isinstance(el.tag, str):
             continue
@@ -181,6 +207,8 @@ def _find_credit_elements(container, caption_el):
         prop = el.get("itemprop") or ""
         is_credit = (bool(_CREDIT_CLASS.search(cls)) or prop in ("creditText", "copyrightHolder", "author")
                      or (el.tag in ("cite", "small") and caption_el is not None and _is_inside(el, caption_el)))
+        if caption_el is not None and _is_inside(caption_el, el):
+            continue
         if is_credit and not any(_is_inside(el, o) for o in out):
             if element_text(el):
                 out.append(el)
@@ -208,7 +236,7 @@ def split_trailing_credit(text: str) -> tuple[str, str | None]:
         if m and m.start() > 0:
             return clean_space(text[: m.start()]), _strip_credit_label(m.group(1)) or None
     m = _TRAILING_PAREN.search(text)
-    if m and _AGENCY_HINT.search(m.group(1)) and len(m.group(1).split()) <= 10:
+    if m and (_AGENCY_HINT.search(m.group(1)) or len(m.group(1).split()) <= 8) and len(m.group(1).split()) <= 12:
         return clean_space(text[: m.start()]), _strip_credit_label(m.group(1)) or None
     return text, None
 
@@ -221,12 +249,13 @@ def _strip_caption_furniture(text: str) -> str:
 
 
 def _image_url(container, base_url: str | None) -> str | None:
-    for img in container.iter("img", "amp-img", "source"):
+    images = [container] if container.tag == "img" else container.iter("img", "amp-img", "source")
+    for img in images:
         for attr in ("src", "data-src", "data-lazy-src", "data-original", "data-srcset", "srcset"):
             value = img.get(attr)
             if not value:
                 continue
-            if "srcset" in attr:
+            if "srcset" in attr or "srcset" in (img.get(attr.replace("src", "srcset")) or ""):
                 value = value.split(",")[0].strip().split(" ")[0]
             url = absolute_url(value, base_url)
             if url and not url.lower().endswith((".svg", ".gif")) or url and "pixel" not in url:
@@ -252,8 +281,10 @@ def _from_json_ld(tree, base_url: str | None, found: list[_Found]) -> list[_Foun
     caption words), and captions the page body does not show (placed first, as lead images)."""
     extra: list[_Found] = []
     og_image = _url_key(absolute_url(meta_content(tree, "og:image"), base_url))
-    for obj in json_ld_objects(tree):
-        if "ImageObject" not in ld_types(obj):
+    objects = json_ld_objects(tree)
+    portraits = _logo_and_portrait_ids(objects)
+    for obj in objects:
+        if "ImageObject" not in ld_types(obj) or id(obj) in portraits:
             continue
         caption = obj.get("caption") or obj.get("description")
         caption = clean_space(caption if isinstance(caption, str) else " ".join(ld_names(caption)))
@@ -277,6 +308,21 @@ def _from_json_ld(tree, base_url: str | None, found: list[_Found]) -> list[_Foun
             lead = og_image is not None and _url_key(url) == og_image
             extra.append(_Found(caption, " / ".join(credit_parts) or None, url, -1 if lead else 10**9, credit_parts))
     return extra
+
+
+def _logo_and_portrait_ids(objects: list[dict]) -> set[int]:
+    """ids of JSON-LD image objects that are logos or pictures of people/organisations, not
+    pictures in the article."""
+    out: set[int] = set()
+    for obj in objects:
+        owner_is_party = bool(ld_types(obj) & {"Person", "Organization", "NewsMediaOrganization", "Corporation",
+                                                "WebSite", "Brand"})
+        for key, value in obj.items():
+            if key == "logo" or (owner_is_party and key == "image"):
+                for v in value if isinstance(value, list) else [value]:
+                    if isinstance(v, dict):
+                        out.add(id(v))
+    return out
 
 
 def _match(found: list[_Found], caption: str, url_key: str | None) -> _Found | None:
