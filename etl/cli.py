@@ -33,7 +33,46 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--run-id", default=None, help="name of this run (default: cli__<UTC time>__<pid>)")
     run.add_argument("--processes", type=int, default=None, help="spaCy worker processes (0 = all cores)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or stage log")
+    show = sub.add_parser("show", help="what a published partition holds (from its manifest)")
+    show.add_argument("--warehouse", required=True, metavar="DIR")
+    show.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD")
+    show.add_argument("--rows", type=int, default=3, help="example rows to print per table")
     return ap
+
+
+def _short(value, width: int = 38) -> str:
+    text = " ".join(str(value).split()) if value is not None else ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def show(warehouse: str, ingest_date: str, example_rows: int) -> int:
+    from etl import schema
+    from etl.warehouse import Warehouse
+
+    wh = Warehouse(warehouse)
+    manifest = wh.read_manifest(ingest_date)
+    if manifest is None:
+        print(f"news-etl: partition {ingest_date} is not published in {warehouse}", file=sys.stderr)
+        return EXIT_USAGE
+    validation = manifest.get("validation", {})
+    print(f"Partition {schema.PARTITION_COLUMN}={ingest_date} published by run {manifest['run_id']} "
+          f"(news-etl {manifest['pipeline_version']}), {manifest['input_count']} input(s)")
+    print(f"Validation: passed, {validation.get('warnings', 0)} warning(s)")
+    print(f"  results:   {validation.get('results')}")
+    if validation.get("data_docs"):
+        print(f"  data docs: file://{validation['data_docs']}")
+    import pandas as pd
+
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        for table in schema.TABLE_NAMES:
+            t = wh.read_table(table, ingest_date)
+            print(f"\n{table}: {t.num_rows} rows  ({wh.partition_dir(table, ingest_date)})")
+            if t.num_rows and example_rows:
+                df = t.slice(0, example_rows).to_pandas()
+                for col in df.columns:
+                    df[col] = df[col].map(lambda v: _short(v))
+                print(df.to_string(index=False))
+    return EXIT_OK
 
 
 def _progress_factory(enabled: bool):
@@ -51,6 +90,8 @@ def _progress_factory(enabled: bool):
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "show":
+        return show(args.warehouse, args.date, args.rows)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("great_expectations", "trafilatura", "htmldate", "charset_normalizer"):

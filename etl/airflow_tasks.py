@@ -1,0 +1,72 @@
+"""The DAG's task bodies: each DAG task is one call into this module, which reads the Airflow
+context (partition date, run id, settings) and calls the same pipeline steps as the CLI.
+
+Imported only inside running tasks, never when the DAG file is parsed."""
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+from etl import pipeline
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def landing_root() -> str:
+    return os.environ.get("NEWS_ETL_LANDING", str(REPO / "seeds"))
+
+
+def warehouse_root() -> str:
+    return os.environ.get("NEWS_ETL_WAREHOUSE", str(REPO / "warehouse"))
+
+
+def partition_date(context) -> str:
+    """The partition a run is for: the `partition_date` param, else the start of the data
+    interval, else the logical date, else when the run was due (manual runs may have no logical
+    date in Airflow 3, and then no data interval either)."""
+    params = context.get("params") or {}
+    if params.get("partition_date"):
+        return date.fromisoformat(str(params["partition_date"])).isoformat()
+    dag_run = context.get("dag_run")
+    for value in (context.get("data_interval_start"), context.get("logical_date"),
+                  getattr(dag_run, "run_after", None) if dag_run is not None else None):
+        if value is not None:
+            return _as_date(value)
+    raise ValueError("cannot tell which partition this run is for: pass partition_date")
+
+
+def _as_date(value) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return datetime.fromisoformat(str(value)).date().isoformat()
+
+
+def plan(context) -> dict:
+    day = partition_date(context)
+    params = context.get("params") or {}
+    landing = Path(params.get("landing") or landing_root()) / day
+    inputs = [str(landing)] if landing.exists() else []
+    result = pipeline.plan(inputs, warehouse_root(), day, context["run_id"],
+                           files_per_batch=params.get("files_per_batch"))
+    if not landing.exists():
+        result["note"] = f"no landing folder {landing}: publishing an empty partition"
+    return result
+
+
+def process(plan: dict, batch: dict) -> dict:
+    return pipeline.process_batch(plan["staging"], batch["batch_no"], batch["files"], plan["ingest_date"])
+
+
+def finalize(plan: dict) -> dict:
+    return pipeline.finalize(plan["staging"], plan["ingest_date"], expected_batches=len(plan["batches"]))
+
+
+def validate(plan: dict) -> dict:
+    return pipeline.audit(plan["staging"], plan["ingest_date"], plan["warehouse"], plan["run_id"])
+
+
+def publish(plan: dict) -> dict:
+    return pipeline.publish(plan["staging"], plan["ingest_date"], plan["warehouse"], plan["run_id"])
