@@ -116,3 +116,13 @@ class ArticleResult:
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     nlp_skipped_reason: str | None = None  # e.g. "language:de" when no model serves the language
+
+
+@dataclass
+class SkippedRecord:
+    """A record of a container (e.g. a WARC request or an image response) that holds no page to
+    read. Not an error: ingest yields these so a run can count them."""
+
+    source_uri: str
+    reason: str  # e.g. "warc_request", "not_html", "http_status"
+    skipped: bool = True
