@@ -1,20 +1,33 @@
 """Find inputs under the landing paths and decode each into SourceDocuments (or Rejects).
 
 `discover` lists files; `read_input` turns one file into zero or more documents. A file never
-raises out of `read_input`: every failure becomes a Reject with a reason code."""
+raises out of `read_input`: every failure becomes a Reject with a reason code. Container records
+that hold no page (WARC requests, images, ...) come out as SkippedRecords so they can be counted.
+
+Kinds: .txt/.text, .html/.htm/.xhtml, .jsonl/.ndjson, .warc, and any of these gzip-compressed
+(.gz, dispatched on the suffix before it)."""
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from etl import config
-from etl.records import META_KEYS, Reject, SourceDocument
+from etl.ingest.encoding import decode_bytes
+from etl.ingest.warc import read_warc
+from etl.records import META_KEYS, Reject, SkippedRecord, SourceDocument
+
+__all__ = ["discover", "read_input", "decode_bytes", "SkippedRecord"]
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+WARC_SUFFIXES = {".warc"}
+GZIP_SUFFIXES = {".gz", ".gzip"}
 
 
 def discover(paths: list[str | os.PathLike]) -> tuple[list[Path], list[Reject]]:
@@ -49,57 +62,73 @@ def discover(paths: list[str | os.PathLike]) -> tuple[list[Path], list[Reject]]:
     return files, rejects
 
 
-def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Decode bytes to text: BOM, then the declared charset, then UTF-8, then detection.
-    Raises UnicodeDecodeError when nothing decodes it to plausible text."""
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            return data.decode(enc).lstrip("\ufeff")
-    if declared:
-        try:
-            return data.decode(declared)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise UnicodeDecodeError("unknown", data[:16], 0, min(len(data), 16), "no plausible text encoding")
-    return str(best)
-
-
-def read_input(path: Path) -> Iterator[SourceDocument | Reject]:
+def read_input(path: Path) -> Iterator[SourceDocument | Reject | SkippedRecord]:
     """Documents in one input file; failures become Rejects."""
     uri = str(path)
     try:
+        suffix = path.suffix.lower()
+        inner = Path(path.stem).suffix.lower() if suffix in GZIP_SUFFIXES else suffix
         size = path.stat().st_size
-        if size > config.max_input_bytes():
-            yield Reject(uri, "too_large", f"{size} bytes > limit {config.max_input_bytes()}")
-            return
         if size == 0:
             yield Reject(uri, "empty", "zero-byte file")
             return
-        suffix = path.suffix.lower()
-        if suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
-            data = path.read_bytes()
-            yield _document(uri, "html" if suffix in HTML_SUFFIXES else "text", data)
-        elif suffix in JSONL_SUFFIXES:
-            yield from _read_jsonl(path)
-        else:
+        if inner in WARC_SUFFIXES:
+            # WARCs are streamed record by record (warcio reads gzip members itself); the size
+            # limit applies to each record's body instead of the whole archive.
+            yield from read_warc(path, _document)
+            return
+        if inner not in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES:
             yield Reject(uri, "unsupported_kind", f"no reader for files ending in {suffix or '(no suffix)'!r}")
+            return
+        if suffix in GZIP_SUFFIXES:
+            data = _gunzip(path)
+            if isinstance(data, Reject):
+                yield data
+                return
+        else:
+            if size > config.max_input_bytes():
+                yield Reject(uri, "too_large", f"{size} bytes > limit {config.max_input_bytes()}")
+                return
+            data = None
+        if inner in JSONL_SUFFIXES:
+            if data is None:
+                with path.open("rb") as fh:
+                    yield from _read_jsonl(uri, fh)
+            else:
+                yield from _read_jsonl(uri, io.BytesIO(data))
+            return
+        if data is None:
+            data = path.read_bytes()
+        yield _document(uri, "html" if inner in HTML_SUFFIXES else "text", data)
     except Exception as exc:  # the last line of defence: one bad file never stops the run
         yield Reject(uri, "read_error", f"{type(exc).__name__}: {exc}")
 
 
-def _document(uri: str, kind: str, data: bytes, meta: dict | None = None) -> SourceDocument | Reject:
+def _gunzip(path: Path) -> bytes | Reject:
+    """The decompressed bytes, read in chunks so a gzip bomb stops at the size limit."""
+    limit = config.max_input_bytes()
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        with gzip.open(path, "rb") as fh:
+            while chunk := fh.read(1 << 16):
+                total += len(chunk)
+                if total > limit:
+                    return Reject(str(path), "too_large", f"decompresses to more than {limit} bytes")
+                chunks.append(chunk)
+    except EOFError as exc:
+        return Reject(str(path), "truncated", f"gzip stream ends early: {exc}")
+    except (gzip.BadGzipFile, zlib.error, OSError) as exc:
+        return Reject(str(path), "decode_error", f"not a readable gzip file: {exc}")
+    return b"".join(chunks)
+
+
+def _document(uri: str, kind: str, data: bytes, meta: dict | None = None,
+              declared: str | None = None) -> SourceDocument | Reject:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Reject(uri, "binary", "NUL bytes: not a text or HTML file", data)
     try:
-        text = decode_bytes(data)
+        text = decode_bytes(data, declared)
     except UnicodeDecodeError as exc:
         return Reject(uri, "decode_error", str(exc), data)
     if not text.strip():
@@ -107,29 +136,28 @@ def _document(uri: str, kind: str, data: bytes, meta: dict | None = None) -> Sou
     return SourceDocument(uri, kind, text, meta or {}, raw_bytes=data)
 
 
-def _read_jsonl(path: Path) -> Iterator[SourceDocument | Reject]:
+def _read_jsonl(path_uri: str, lines: Iterable[bytes]) -> Iterator[SourceDocument | Reject]:
     limit = config.max_records_per_file()
-    with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            uri = f"{path}#L{lineno}"
-            if not raw.strip():
-                continue
-            if lineno > limit:
-                yield Reject(uri, "too_many_records", f"records after line {limit} of the file are not read")
-                return
-            try:
-                rec = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                yield Reject(uri, "bad_json", str(exc), raw)
-                continue
-            if not isinstance(rec, dict):
-                yield Reject(uri, "bad_json", "a line must hold a JSON object", raw)
-                continue
-            content, kind = rec.get("html"), "html"
-            if not isinstance(content, str) or not content.strip():
-                content, kind = rec.get("text"), "text"
-            if not isinstance(content, str) or not content.strip():
-                yield Reject(uri, "no_content", "record has neither `text` nor `html`", raw)
-                continue
-            meta = {k: rec[k] for k in META_KEYS if rec.get(k) not in (None, "", [])}
-            yield SourceDocument(uri, kind, content, meta, raw_bytes=raw)
+    for lineno, raw in enumerate(lines, start=1):
+        uri = f"{path_uri}#L{lineno}"
+        if not raw.strip():
+            continue
+        if lineno > limit:
+            yield Reject(uri, "too_many_records", f"records after line {limit} of the file are not read")
+            return
+        try:
+            rec = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            yield Reject(uri, "bad_json", str(exc), raw)
+            continue
+        if not isinstance(rec, dict):
+            yield Reject(uri, "bad_json", "a line must hold a JSON object", raw)
+            continue
+        content, kind = rec.get("html"), "html"
+        if not isinstance(content, str) or not content.strip():
+            content, kind = rec.get("text"), "text"
+        if not isinstance(content, str) or not content.strip():
+            yield Reject(uri, "no_content", "record has neither `text` nor `html`", raw)
+            continue
+        meta = {k: rec[k] for k in META_KEYS if rec.get(k) not in (None, "", [])}
+        yield SourceDocument(uri, kind, content, meta, raw_bytes=raw)
