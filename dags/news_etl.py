@@ -33,41 +33,40 @@ PUBLISHED = [Asset(name=f"news_etl_{t}", uri=f"file:///news_etl/warehouse/{t}") 
     doc_md=__doc__,
 )
 def news_etl():
-    @task(multiple_outputs=True)
-    def plan(**context) -> dict:
+    @task
+    def plan(**context) -> list[dict]:
         from etl import airflow_tasks
 
         return airflow_tasks.plan(context)
 
     @task(max_active_tis_per_dagrun=8)
-    def process(plan: dict, batch: dict) -> dict:
+    def process(batch: dict) -> dict:
         from etl import airflow_tasks
 
-        return airflow_tasks.process(plan, batch)
+        return airflow_tasks.process(batch)
 
     # none_failed: a day with no input files maps zero batches and still publishes (empty tables).
     @task(trigger_rule="none_failed")
-    def finalize(plan: dict, batch_summaries: list) -> dict:
+    def finalize(batches: list, batch_summaries: list, **context) -> dict:
         from etl import airflow_tasks
 
-        return airflow_tasks.finalize(plan)
+        return airflow_tasks.finalize(context, batches)
 
     @task
-    def validate(plan: dict, finalized: dict) -> dict:
+    def validate(finalized: dict, **context) -> dict:
         from etl import airflow_tasks
 
-        return airflow_tasks.validate(plan)
+        return airflow_tasks.validate(context)
 
     @task(outlets=PUBLISHED)
-    def publish(plan: dict, audit: dict) -> dict:
+    def publish(audit: dict, **context) -> dict:
         from etl import airflow_tasks
 
-        return airflow_tasks.publish(plan)
+        return airflow_tasks.publish(context)
 
-    planned = plan()
-    summaries = process.partial(plan=planned).expand(batch=planned["batches"])
-    finalized = finalize(planned, summaries)
-    publish(planned, validate(planned, finalized))
+    batches = plan()
+    summaries = process.expand(batch=batches)
+    publish(validate(finalize(batches, summaries)))
 
 
 news_etl()

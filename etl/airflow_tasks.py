@@ -44,29 +44,38 @@ def _as_date(value) -> str:
     return datetime.fromisoformat(str(value)).date().isoformat()
 
 
-def plan(context) -> dict:
-    day = partition_date(context)
+def _partition(context) -> tuple[str, str, str]:
+    """(ingest date, warehouse, run id): every task derives the same values from its context."""
+    return partition_date(context), warehouse_root(), context["run_id"]
+
+
+def plan(context) -> list[dict]:
+    """Batches of the partition's input files, each carrying what `process` needs."""
+    day, warehouse, run_id = _partition(context)
     params = context.get("params") or {}
     landing = Path(params.get("landing") or landing_root()) / day
-    inputs = [str(landing)] if landing.exists() else []
-    result = pipeline.plan(inputs, warehouse_root(), day, context["run_id"],
-                           files_per_batch=params.get("files_per_batch"))
-    if not landing.exists():
-        result["note"] = f"no landing folder {landing}: publishing an empty partition"
-    return result
+    inputs = [str(landing)] if landing.exists() else []  # no folder: an empty partition is published
+    result = pipeline.plan(inputs, warehouse, day, run_id, files_per_batch=params.get("files_per_batch"))
+    return [dict(b, staging=result["staging"], ingest_date=day) for b in result["batches"]]
 
 
-def process(plan: dict, batch: dict) -> dict:
-    return pipeline.process_batch(plan["staging"], batch["batch_no"], batch["files"], plan["ingest_date"])
+def process(batch: dict) -> dict:
+    return pipeline.process_batch(batch["staging"], batch["batch_no"], batch["files"], batch["ingest_date"])
 
 
-def finalize(plan: dict) -> dict:
-    return pipeline.finalize(plan["staging"], plan["ingest_date"], expected_batches=len(plan["batches"]))
+def finalize(context, batches: list[dict]) -> dict:
+    day, warehouse, run_id = _partition(context)
+    staging = pipeline.Warehouse(warehouse).staging_dir(day, run_id)
+    return pipeline.finalize(str(staging), day, expected_batches=len(batches))
 
 
-def validate(plan: dict) -> dict:
-    return pipeline.audit(plan["staging"], plan["ingest_date"], plan["warehouse"], plan["run_id"])
+def validate(context) -> dict:
+    day, warehouse, run_id = _partition(context)
+    staging = pipeline.Warehouse(warehouse).staging_dir(day, run_id)
+    return pipeline.audit(str(staging), day, warehouse, run_id)
 
 
-def publish(plan: dict) -> dict:
-    return pipeline.publish(plan["staging"], plan["ingest_date"], plan["warehouse"], plan["run_id"])
+def publish(context) -> dict:
+    day, warehouse, run_id = _partition(context)
+    staging = pipeline.Warehouse(warehouse).staging_dir(day, run_id)
+    return pipeline.publish(str(staging), day, warehouse, run_id)
