@@ -42,6 +42,8 @@ def _read(text: str) -> ParsedPage:
         classify(line)
     _mark_repeated_captions(lines)
 
+    if _is_clean_article(lines):
+        return _read_clean(lines, text)
     start, end = _body_region(lines)
     body_start = next((i for i in range(start, end + 1) if lines[i].kind == "prose"), start)
 
@@ -61,6 +63,25 @@ def _read(text: str) -> ParsedPage:
     published = _published(lines, window_start, body_start, end, text)
     return ParsedPage(title=title, subtitle=subtitle, authors=authors, published_at=published,
                       body="\n\n".join(line.text for line in body_lines), captions=captions)
+
+
+def _is_clean_article(lines: list[Line]) -> bool:
+    """An article file without page furniture (a feed's text, a corpus document): nothing to strip."""
+    furniture = sum(1 for line in lines if line.words and (line.kind == "furniture" or line.bullet and line.words < 6))
+    return furniture <= max(2, len(lines) // 20)
+
+
+def _read_clean(lines: list[Line], text: str) -> ParsedPage:
+    """Every line is kept: the first is the headline when it is short and stands apart."""
+    title = None
+    rest = lines
+    if len(lines) > 1 and _could_be_title(lines[0], lines):
+        title, rest = lines[0].raw, lines[1:]
+    head = rest[:6]
+    authors = next((names for names in (parse_byline(line.text) for line in head) if names), [])
+    published = _published(lines, 0, min(len(lines) - 1, 3), min(len(lines) - 1, 6), text)
+    return ParsedPage(title=title, authors=authors, published_at=published,
+                      body="\n\n".join(line.raw for line in rest if line.words))
 
 
 def _mark_repeated_captions(lines: list[Line]) -> None:
@@ -142,7 +163,7 @@ def _headline_like(line: Line) -> bool:
 def _could_be_title(first: Line, lines: list[Line]) -> bool:
     """The first line of a clean article file: short, and followed by a separate paragraph."""
     return (first.words <= 25 and not first.bullet and first.kind != "furniture"
-            and lines[1].block != first.block)
+            and (lines[1].block != first.block or first.words <= 20))
 
 
 def _captions(lines: list[Line], lo: int, hi: int) -> tuple[list[Caption], set[int]]:

@@ -46,8 +46,17 @@ _FURNITURE_START = re.compile(
 _FURNITURE_ANYWHERE = re.compile(
     r"©|\(c\) \d{4}|all rights reserved|privacy (?:policy|notice)|cookie policy|terms of (?:use|service)|"
     r"javascript|newsletter|unsubscribe|sign up to|subscribe to|recaptcha|advertis(?:e|ing|ement)|"
-    r"\bad blocker|this site uses|log in to comment|must be logged in|comments? (?:are|is) (?:closed|moderated)",
+    r"\bad blocker|this site uses|log in to comment|must be logged in|comments? (?:are|is) (?:closed|moderated)|"
+    r"(?:log|sign) in to reply|^reply$",
     re.I)
+# Recirculation and sharing prompts that introduce a link: "Read more: <headline>", "RELATED: <headline>".
+_LINK_PROMPT = re.compile(
+    r"^(?:read (?:more|also|next)|related(?: (?:article|story|stories|content|reading))?|see also|also read|"
+    r"more on this|more:|watch|listen|recommended|trending|explainer|opinion|analysis|must read|don'?t miss|"
+    r"click here|sign up|subscribe)\s*[:|>»›-]", re.I)
+_COOKIE_BANNER = re.compile(
+    r"\bcookies?\b.*\b(?:website|browser|consent|preferences|experience|site|gdpr)\b|"
+    r"\b(?:website|site|gdpr)\b.*\bcookies?\b", re.I)
 _BREADCRUMB = re.compile(r"\s[›»>|]\s.*\s[›»>|]\s|^home\s*[›»>/]", re.I)
 _BULLET = re.compile(r"^(?:[*+•·▪◦‣o-]|\d{1,2}[.)])\s+")
 _BARE_BULLET = re.compile(r"^[*+•·▪◦o-]$")
@@ -104,6 +113,10 @@ def is_furniture_text(text: str, words: int) -> bool:
     if words <= 12 and _FURNITURE_START.match(text):
         return True
     if words <= 40 and _FURNITURE_ANYWHERE.search(text):
+        return True
+    if words <= 30 and _LINK_PROMPT.match(text):
+        return True
+    if words <= 120 and _COOKIE_BANNER.search(text):
         return True
     if words <= 10 and _BREADCRUMB.search(text):
         return True
@@ -181,5 +194,5 @@ def content_weight(line: Line) -> float:
     if line.kind in ("caption", "credit", "meta_date", "byline"):
         return 0.0
     if line.kind == "short":
-        return -0.2
+        return -0.3
     return 0.1 if line.words >= 10 else -0.1
