@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from urllib.parse import urlsplit
 
-from etl.parse.html_body import extract_body
+from etl.parse.html_body import drop_leading_title, extract_body
 from etl.parse.html_captions import extract_captions
 from etl.parse.html_dom import parse_html
 from etl.parse.html_meta import (article_ld, declared_language, extract_authors, extract_canonical,
@@ -40,11 +40,13 @@ def _read(html: str, url: str | None) -> ParsedPage:
 
     ld = article_ld(tree)
     site_name = extract_site_name(tree, ld, traf.get("sitename"))
+    title = extract_title(tree, ld, site_name) or traf.get("title")
+    body = drop_leading_title(body, title)
     host = urlsplit(url).hostname if url else traf.get("hostname")
     canonical = extract_canonical(tree, url)
     language = declared_language(tree) or detect_language(body)
     return ParsedPage(
-        title=extract_title(tree, ld, site_name) or traf.get("title"),
+        title=title,
         subtitle=extract_subtitle(tree, ld),
         authors=extract_authors(tree, ld, traf.get("author"), site_name, host),
         published_at=extract_published(tree, ld, traf.get("date")),

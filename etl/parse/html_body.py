@@ -22,3 +22,14 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dic
 def paragraphs(text: str) -> str:
     lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.splitlines()]
     return "\n\n".join(ln for ln in lines if ln)
+
+
+def drop_leading_title(body: str, title: str | None) -> str:
+    """The body without a first paragraph that repeats the headline (the title is its own field)."""
+    if not title or not body:
+        return body
+    first, _, rest = body.partition("\n\n")
+    key = lambda t: re.findall(r"\w+", t.lower())  # noqa: E731
+    if rest and key(first) == key(title):
+        return rest
+    return body

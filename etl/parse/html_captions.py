@@ -245,7 +245,8 @@ def _strip_caption_furniture(text: str) -> str:
     # Widgets inside captions: "Expand", "Open gallery", counters like "1 / 12".
     text = re.sub(r"^\s*\d+\s*(?:/|of)\s*\d+\s+", "", text)
     text = re.sub(r"\s*\b(?:expand|enlarge|close|open gallery|view gallery)\s*$", "", text, flags=re.I)
-    return clean_space(text)
+    # Separators that stood between the caption and a credit element that was taken out.
+    return clean_space(text).rstrip(" /|–—-·•").strip()
 
 
 def _image_url(container, base_url: str | None) -> str | None:

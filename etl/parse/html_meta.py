@@ -130,6 +130,7 @@ def clean_authors(raw: list[str], site_name: str | None = None, host: str | None
         if not item:
             continue
         item = _BY_PREFIX.sub("", item)
+        item = re.split(r"\s+\|\s+", item)[0]  # "Name | Site"
         # "Jane Doe - Senior Reporter", "Jane Doe | Site": keep the part before the dash/bar when
         # what follows is a role or the site.
         for piece in _SPLIT_NAMES.split(item):
