@@ -1,26 +1,490 @@
-"""Entity mentions and in-article resolution (baseline: raw spaCy entities, exact-text merge)."""
+"""Entity mentions and in-article resolution.
+
+Steps, all within one article:
+1. Harvest: the model's spans of name-like labels, cleaned (determiners, possessives, quotes,
+   titles/roles stripped; the title kept for the entity), junk dropped. In ALL-CAPS segments
+   (headlines) the model's labels are unreliable, so those spans are only kept when they name
+   something also found in normally cased text or a well-known place.
+2. Cluster: mentions with the same normalised name; a single-word mention joins the person whose
+   surname or first name it is; an acronym joins its expansion ("NATO" ->
+   "North Atlantic Treaty Organization").
+   Two people sharing a surname: a bare surname joins the person whose full name was mentioned
+   most recently before it; with no full mention before it, it stays an entity of its own rather
+   than guess.
+3. Label: one label per entity, voted by its mentions (full-name mentions decide when present),
+   then corrected by the gazetteer (a well-known place tagged PERSON/ORG becomes GPE/LOC, unless
+   there is evidence of a person: a full name or a personal honorific) and by demonyms (NORP).
+4. Second pass: later untagged occurrences of a resolved name (or a person's surname) in the
+   article become mentions too, as an EntityRuler would add them.
+5. Places are looked up in the gazetteer for coordinates and identifiers.
+"""
 from __future__ import annotations
 
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from etl.nlp import geo
+from etl.nlp.entity_lexicon import NAME_SUFFIXES, PERSON_HONORIFICS, is_demonym, is_title_word
+from etl.nlp.entity_spans import (KEEP_LABELS, Span, clean_span, is_caps_text, is_junk, trim_chars,
+                                  words_of)
 from etl.nlp.segments import Segment
 from etl.records import Entity, Mention
 
-KEEP_LABELS = {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+__all__ = ["extract_entities", "KEEP_LABELS"]
+
+_FIELD_ORDER = {"title": 0, "subtitle": 1, "body": 2, "caption": 3}
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Labels a known place name is corrected from. ORG is not among them: a city's name is how
+# news refers to its sports club or its government ("Barcelona won", "Washington said").
+_CORRECTABLE_TO_PLACE = frozenset({"PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
+# Labels under which a single word may be a person's surname or first name. GPE/LOC are added
+# per word when the word is not a well-known place.
+_PERSON_LINKABLE = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "FAC", "EVENT", "LAW"})
+_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "in", "on", "at", "de", "du", "des", "la", "le", "to"})
+_ORG_SUFFIXES = frozenset({"inc", "corp", "corporation", "co", "ltd", "plc", "llc", "ag", "sa", "nv", "gmbh"})
+_ACRONYM_IN_PARENS = re.compile(r"\s*\(\s*([A-Z][A-Z.&]{1,9})\s*\)")
+_MAX_ALIAS_WORDS = 8
+
+
+@dataclass
+class _Cluster:
+    key: tuple[str, ...]
+    spans: list[Span] = field(default_factory=list)
+    label: str = ""
+    name: str = ""
+
+    @property
+    def first(self) -> Span:
+        return min(self.spans, key=lambda s: s.order)
 
 
 def extract_entities(segments: list[Segment]) -> tuple[list[Mention], list[Entity]]:
     """Mentions from annotated segments, grouped into per-article entities."""
-    mentions: list[Mention] = []
-    for seg in segments:
-        for ent in seg.doc.ents:
+    segments = [seg for seg in segments if _usable(seg)]
+    order = sorted(range(len(segments)), key=lambda n: (_FIELD_ORDER.get(segments[n].field, 9),
+                                                        segments[n].field_index, segments[n].char_offset))
+    segments = [segments[n] for n in order]
+    spans = _harvest(segments)
+    clusters = _cluster([s for s in spans if not s.caps])
+    _attach_caps_spans([s for s in spans if s.caps], clusters)
+    clusters = [c for c in clusters.values() if c.spans]
+    for cluster in clusters:
+        cluster.label = _resolve_label(cluster)
+        cluster.name = _best_name(cluster)
+    _second_pass(segments, clusters)
+    return _records(segments, clusters)
+
+
+def _usable(seg: Segment) -> bool:
+    doc = getattr(seg, "doc", None)
+    return doc is not None and getattr(doc, "text", None) == seg.text
+
+
+# --- harvest -------------------------------------------------------------------------------------
+
+def _harvest(segments: list[Segment]) -> list[Span]:
+    spans: list[Span] = []
+    for seg_no, seg in enumerate(segments):
+        doc = seg.doc
+        caps = is_caps_text(seg.text)
+        has_capitals = any(ch.isupper() for ch in seg.text)
+        found: list[Span] = []
+        for ent in doc.ents:
             if ent.label_ not in KEEP_LABELS:
                 continue
-            mentions.append(Mention(seg.field, seg.field_index, ent.text, ent.label_,
-                                    seg.char_offset + ent.start_char, seg.char_offset + ent.end_char))
-    entities: dict[tuple[str, str], Entity] = {}
-    for m in mentions:
-        key = (m.text, m.label)
-        m.entity_key = f"{m.label}:{m.text}"
-        if key not in entities:
-            entities[key] = Entity(m.entity_key, m.text, m.label, 0, m.field, m.char_start)
-        entities[key].mention_count += 1
-    return mentions, list(entities.values())
+            cleaned = clean_span(doc, ent.start, ent.end, ent.label_)
+            if cleaned is None:
+                continue
+            start, end, title, label = cleaned
+            text = seg.text[start:end]
+            if is_junk(text, has_capitals):
+                continue
+            found.append(Span(seg_no, start, end, text, label, title, caps, words_of(text)))
+        found += _acronyms_in_parentheses(seg_no, seg, found)
+        places = _caps_places(seg_no, doc, caps)
+        spans += _without_overlaps(places + found)
+    return spans
+
+
+def _without_overlaps(spans: list[Span]) -> list[Span]:
+    """Earlier entries win over later ones that overlap them."""
+    kept: list[Span] = []
+    for span in spans:
+        if all(span.end <= k.start or span.start >= k.end for k in kept):
+            kept.append(span)
+    return kept
+
+
+def _initials(words: tuple[str, ...]) -> set[str]:
+    content = "".join(w[0] for w in words if w not in _ACRONYM_SKIP and w)
+    every = "".join(w[0] for w in words if w)
+    return {content, every}
+
+
+def _acronyms_in_parentheses(seg_no: int, seg: Segment, found: list[Span]) -> list[Span]:
+    """"North Atlantic Treaty Organization (NATO)": the bracketed acronym is a mention too."""
+    out = []
+    for span in found:
+        if span.caps or len(span.words) < 2:
+            continue
+        m = _ACRONYM_IN_PARENS.match(seg.text, span.end)
+        if not m:
+            continue
+        acronym = m.group(1)
+        if words_of(acronym) and words_of(acronym)[0] in _initials(span.words):
+            out.append(Span(seg_no, m.start(1), m.end(1), acronym, span.label, None, False, words_of(acronym)))
+    return out
+
+
+def _caps_places(seg_no: int, doc, caps_segment: bool) -> list[Span]:
+    """Place names written in capitals: anywhere in an ALL-CAPS headline (well-known places only)
+    and as the dateline opening a paragraph ("WASHINGTON (Reuters) -", "LONDON 1996-08-30")."""
+    out: list[Span] = []
+    tokens = list(doc)
+    n = 0
+    while n < len(tokens):
+        if not caps_segment and n > 0:
+            break
+        run_end = n
+        while run_end < len(tokens) and _caps_word(tokens[run_end]):
+            run_end += 1
+        if run_end == n:
+            n += 1
+            continue
+        dateline = n == 0 and (run_end == len(tokens) or not tokens[run_end].is_alpha)
+        if not caps_segment and not dateline:
+            break
+        out += _places_in_run(seg_no, doc, n, run_end, major_only=not dateline)
+        n = run_end
+    return out
+
+
+def _caps_word(token) -> bool:
+    text = token.text
+    if text in ("-", "'"):
+        return True  # inside hyphenated or apostrophised names ("AL-AIN")
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters) and all(ch.isalpha() or ch in ".-'" for ch in text)
+
+
+def _places_in_run(seg_no: int, doc, lo: int, hi: int, major_only: bool) -> list[Span]:
+    out = []
+    i = lo
+    while i < hi:
+        matched = False
+        for j in range(min(hi, i + 4), i, -1):
+            if doc[i].text == "-" or doc[j - 1].text == "-":
+                continue
+            start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
+            text = doc.text[start:end]
+            letters = sum(ch.isalpha() for ch in text)
+            if letters < 3 and "." not in text:
+                continue
+            place = geo.lookup(text)
+            if place is None or (major_only and not place.is_major):
+                continue
+            out.append(Span(seg_no, start, end, text, place.label, None, True, words_of(text)))
+            i = j
+            matched = True
+            break
+        if not matched:
+            i += 1
+    return out
+
+
+# --- clustering ----------------------------------------------------------------------------------
+
+def _name_key(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Key under which spellings of one name meet: corporate suffixes and middle initials dropped."""
+    if len(words) > 1 and words[-1] in _ORG_SUFFIXES:
+        words = words[:-1]
+    if len(words) > 2:
+        words = (words[0],) + tuple(w for w in words[1:-1] if len(w) > 1) + (words[-1],)
+    return words
+
+
+def _surname(key: tuple[str, ...]) -> str:
+    words = [w for w in key if w not in NAME_SUFFIXES]
+    return words[-1] if words else key[-1]
+
+
+def _vote(spans: list[Span]) -> str | None:
+    votes = Counter(s.label for s in spans if s.label)
+    if not votes:
+        return None
+    first_seen = {}
+    for s in sorted(spans, key=lambda s: s.order):
+        if s.label:
+            first_seen.setdefault(s.label, len(first_seen))
+    # Ties go to the label seen first in reading order.
+    return max(votes, key=lambda lab: (votes[lab], -first_seen[lab]))
+
+
+def _cluster(spans: list[Span]) -> dict[tuple[str, ...], _Cluster]:
+    spans = sorted(spans, key=lambda s: s.order)
+    by_key: dict[tuple[str, ...], list[Span]] = {}
+    for span in spans:
+        by_key.setdefault(_name_key(span.words), []).append(span)
+
+    full_people = {key: group for key, group in by_key.items()
+                   if len(key) >= 2 and _vote([s for s in group if len(s.words) >= 2]) == "PERSON"}
+    by_surname: dict[str, list[tuple[str, ...]]] = {}
+    by_first_name: dict[str, list[tuple[str, ...]]] = {}
+    for key in full_people:
+        by_surname.setdefault(_surname(key), []).append(key)
+        by_first_name.setdefault(key[0], []).append(key)
+
+    clusters: dict[tuple[str, ...], _Cluster] = {}
+    for span in spans:
+        key = _name_key(span.words)
+        if len(key) == 1 and _may_be_person_part(span):
+            target = _person_for(span, key[0], by_surname, by_first_name, full_people)
+            if target is not None:
+                key = target
+        clusters.setdefault(key, _Cluster(key)).spans.append(span)
+    _merge_acronyms(clusters)
+    return clusters
+
+
+def _may_be_person_part(span: Span) -> bool:
+    if span.label in ("GPE", "LOC"):
+        return not geo.is_known_place(span.text)
+    return span.label in _PERSON_LINKABLE and not is_demonym(span.text)
+
+
+def _person_for(span: Span, word: str, by_surname, by_first_name, full_people) -> tuple[str, ...] | None:
+    candidates = by_surname.get(word) or ([] if word in by_surname else by_first_name.get(word, []))
+    if not candidates:
+        return None
+    if len(candidates) == 1:
+        return candidates[0]
+    # Several people share this name: the one whose full name was written most recently before.
+    latest = None
+    for key in candidates:
+        before = [s.order for s in full_people[key] if len(s.words) >= 2 and s.order < span.order]
+        if before and (latest is None or max(before) > latest[0]):
+            latest = (max(before), key)
+    return latest[1] if latest else None
+
+
+def _merge_acronyms(clusters: dict[tuple[str, ...], _Cluster]) -> None:
+    expansions: dict[str, list[tuple[str, ...]]] = {}
+    for key in clusters:
+        if len(key) >= 2:
+            for initials in _initials(key):
+                if len(initials) >= 2:
+                    expansions.setdefault(initials, []).append(key)
+    for key, cluster in list(clusters.items()):
+        if len(key) != 1 or not 2 <= len(key[0]) <= 7:
+            continue
+        if not any(_looks_like_acronym(s.text) for s in cluster.spans):
+            continue
+        targets = expansions.get(key[0], [])
+        if not targets:
+            continue
+        # With several expansions, the one written first (usually the one the acronym was introduced with).
+        target = min(targets, key=lambda k: clusters[k].first.order)
+        clusters[target].spans += cluster.spans
+        cluster.spans = []
+
+
+def _looks_like_acronym(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters) and all(ch.isalpha() or ch in ".&" for ch in text)
+
+
+def _attach_caps_spans(caps_spans: list[Span], clusters: dict[tuple[str, ...], _Cluster]) -> None:
+    """Headline spans join a name found in the article's normally cased text; otherwise only
+    gazetteer places (already labelled by the gazetteer) are kept."""
+    surnames: dict[str, list[tuple[str, ...]]] = {}
+    for key, cluster in clusters.items():
+        if len(key) >= 2 and cluster.spans:
+            surnames.setdefault(_surname(key), []).append(key)
+    for span in caps_spans:
+        key = _name_key(span.words)
+        if key in clusters and clusters[key].spans:
+            clusters[key].spans.append(span)
+        elif len(key) == 1 and len(surnames.get(key[0], [])) == 1:
+            clusters[surnames[key[0]][0]].spans.append(span)
+        elif geo.lookup(span.text) is not None and geo.lookup(span.text).is_major:
+            span.label = geo.lookup(span.text).label
+            clusters.setdefault(key, _Cluster(key)).spans.append(span)
+
+
+# --- labels and names ----------------------------------------------------------------------------
+
+def _resolve_label(cluster: _Cluster) -> str:
+    cased = [s for s in cluster.spans if not s.caps] or cluster.spans
+    full = [s for s in cased if len(s.words) >= 2]
+    label = _vote(full) or _vote(cased) or _vote(cluster.spans) or "ORG"
+    person_evidence = any(s.label == "PERSON" for s in full) or any(
+        s.title and s.title.split()[0].lower().strip(".") in PERSON_HONORIFICS for s in cased)
+    if label == "PERSON" and person_evidence:
+        return label
+    texts = [cluster_name_candidate for cluster_name_candidate in _distinct_texts(cased)]
+    place = next((geo.lookup(t) for t in texts if geo.lookup(t) is not None), None)
+    if place is not None:
+        if label in _PLACE_LABELS - {"FAC"}:
+            return place.label
+        if label in _CORRECTABLE_TO_PLACE and place.is_major and not person_evidence:
+            return place.label
+    if label != "PERSON" or not person_evidence:
+        if all(len(s.words) == 1 for s in cased) and any(is_demonym(t) for t in texts):
+            return "NORP"
+    return label
+
+
+def _distinct_texts(spans: list[Span]) -> list[str]:
+    seen: dict[str, None] = {}
+    for s in sorted(spans, key=lambda s: (-len(s.words), s.order)):
+        seen.setdefault(s.text, None)
+    return list(seen)
+
+
+def _best_name(cluster: _Cluster) -> str:
+    """The fullest proper form: most words, normally cased, most frequent, earliest."""
+    counts = Counter(s.text for s in cluster.spans)
+    labelled = [s for s in cluster.spans if s.label == cluster.label] or cluster.spans
+
+    def rank(s: Span):
+        return (s.caps or s.text.isupper() and len(s.words) > 1, -len(s.words), -counts[s.text], s.order)
+    return min(labelled, key=rank).text
+
+
+# --- second pass ---------------------------------------------------------------------------------
+
+def _aliases(clusters: list[_Cluster]) -> dict[tuple[str, ...], _Cluster]:
+    """Word sequences that unambiguously name one resolved entity."""
+    owners: dict[tuple[str, ...], set[int]] = {}
+    for n, cluster in enumerate(clusters):
+        names = {s.words for s in cluster.spans if s.label is not None}
+        if cluster.label == "PERSON" and len(cluster.key) >= 2:
+            names.add((_surname(cluster.key),))
+        for words in names:
+            if words:
+                owners.setdefault(words, set()).add(n)
+    return {words: clusters[next(iter(ns))] for words, ns in owners.items() if len(ns) == 1}
+
+
+def _second_pass(segments: list[Segment], clusters: list[_Cluster]) -> None:
+    aliases = _aliases(clusters)
+    if not aliases:
+        return
+    taken: dict[int, list[tuple[int, int]]] = {}
+    for cluster in clusters:
+        for s in cluster.spans:
+            taken.setdefault(s.seg_no, []).append((s.start, s.end))
+    longest = min(_MAX_ALIAS_WORDS, max(len(w) for w in aliases))
+    for seg_no, seg in enumerate(segments):
+        doc = seg.doc
+        caps = is_caps_text(seg.text)
+        blocked = set()
+        for ent in doc.ents:  # anything the model labelled, names or numbers, is left alone
+            blocked.update(range(ent.start, ent.end))
+        occupied = taken.get(seg_no, [])
+        n = 0
+        while n < len(doc):
+            hit = None
+            if n not in blocked and doc[n].text[:1].isupper():
+                hit = _alias_at(doc, n, longest, aliases, blocked, caps)
+            if hit is None:
+                n += 1
+                continue
+            end_token, cluster = hit
+            start, end = trim_chars(seg.text, doc[n].idx, doc[end_token - 1].idx + len(doc[end_token - 1].text))
+            if end > start and all(end <= a or start >= b for a, b in occupied):
+                text = seg.text[start:end]
+                cluster.spans.append(Span(seg_no, start, end, text, None, None, caps, words_of(text)))
+                occupied.append((start, end))
+            n = end_token
+
+
+def _alias_at(doc, n: int, longest: int, aliases, blocked: set[int], caps: bool):
+    for length in range(min(longest, len(doc) - n), 0, -1):
+        tokens = doc[n:n + length]
+        if any(t.i in blocked for t in tokens):
+            continue
+        words = words_of(tokens.text)
+        cluster = aliases.get(words)
+        if cluster is None:
+            continue
+        if not _plausible_occurrence(doc, n, n + length, cluster, caps):
+            continue
+        return n + length, cluster
+    return None
+
+
+def _plausible_occurrence(doc, start: int, end: int, cluster: _Cluster, caps: bool) -> bool:
+    first = doc[start]
+    if caps:
+        # Headline words are all capitals: only distinctive names (no short or stop words).
+        return end - start > 1 or (len(first.text) >= 4 and not first.is_stop)
+    if not all(t.text[:1].isupper() or t.lower_ in _ACRONYM_SKIP or not t.is_alpha for t in doc[start:end]):
+        return False
+    # Part of a longer capitalised name ("Washington Post" when "Washington" is known) is not it.
+    if end < len(doc) and doc[end].is_alpha and doc[end].text[:1].isupper():
+        return False
+    if start > 0:
+        prev = doc[start - 1]
+        if prev.is_alpha and prev.text[:1].isupper() and not _sentence_start(doc, start - 1) \
+                and not is_title_word(prev.text):
+            return False
+    if end - start == 1:
+        if first.is_stop or len(first.text) < 2:
+            return False
+        if _sentence_start(doc, start) and first.pos_ and first.pos_ not in ("PROPN", "NOUN", "X"):
+            return False
+    return True
+
+
+def _sentence_start(doc, i: int) -> bool:
+    if i == 0:
+        return True
+    try:
+        return bool(doc[i].is_sent_start)
+    except ValueError:  # no sentence boundaries in this pipeline
+        return doc[i - 1].text in ".!?:\"“"
+
+
+# --- records -------------------------------------------------------------------------------------
+
+def _records(segments: list[Segment], clusters: list[_Cluster]) -> tuple[list[Mention], list[Entity]]:
+    clusters = [c for c in clusters if c.spans]
+    clusters.sort(key=lambda c: c.first.order)
+    mentions: list[Mention] = []
+    entities: list[Entity] = []
+    used_keys: set[str] = set()
+    for cluster in clusters:
+        key = f"{cluster.label}:{cluster.name}"
+        suffix = 2
+        while key in used_keys:  # two people left apart under the same bare name
+            key = f"{cluster.label}:{cluster.name}#{suffix}"
+            suffix += 1
+        used_keys.add(key)
+        first = cluster.first
+        first_seg = segments[first.seg_no]
+        titles = Counter(s.title for s in cluster.spans if s.title)
+        entity = Entity(key, cluster.name, cluster.label, len(cluster.spans), first_seg.field,
+                        first_seg.char_offset + first.start,
+                        title=titles.most_common(1)[0][0] if titles and cluster.label == "PERSON" else None)
+        if cluster.label in _PLACE_LABELS:
+            _locate(entity, cluster)
+        entities.append(entity)
+        for s in cluster.spans:
+            seg = segments[s.seg_no]
+            mentions.append(Mention(seg.field, seg.field_index, s.text, cluster.label,
+                                    seg.char_offset + s.start, seg.char_offset + s.end, key))
+    mentions.sort(key=lambda m: (_FIELD_ORDER.get(m.field, 9), m.field_index, m.char_start))
+    return mentions, entities
+
+
+def _locate(entity: Entity, cluster: _Cluster) -> None:
+    for text in [cluster.name] + _distinct_texts(cluster.spans):
+        place = geo.lookup(text)
+        if place is not None:
+            entity.country_code = place.country_code
+            entity.latitude = place.latitude
+            entity.longitude = place.longitude
+            entity.geonames_id = place.geonames_id
+            return

@@ -1,0 +1,187 @@
+"""Turning the model's entity spans into clean mention spans.
+
+Works on spaCy token boundaries first (so offsets stay exact) and then on characters for what the
+tokenizer left attached (a possessive or a quote glued to a name). Nothing here depends on which
+spaCy model produced the Doc beyond `doc.ents` and token text."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from etl.nlp.entity_lexicon import PERSON_HONORIFICS, TITLE_JOINERS, is_title_word
+
+KEEP_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
+                         "LAW", "LANGUAGE"})
+
+_DETERMINERS = frozenset({"the", "a", "an"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+_LEADING_JUNK = "\"'“”‘’«»([{-–—*•·|/\\,;:"
+_TRAILING_JUNK = "\"'“”‘’«»)]}-–—*•·|/\\,;:!?"
+# Abbreviations whose final dot belongs to the name ("Acme Inc.", "Martin Luther King Jr.").
+_DOTTED_ABBREVIATIONS = frozenset({"inc", "corp", "co", "ltd", "jr", "sr", "st", "bros", "mt", "ft", "dr"})
+_URLISH = re.compile(r"(://|www\.|@|\.(com|org|net|gov|edu|co\.uk)\b)", re.I)
+_POSSESSIVE_TAIL = re.compile(r"(?<=\w)['’]s?$")
+
+
+@dataclass
+class Span:
+    """A mention candidate inside one segment; `start`/`end` index the segment's text."""
+
+    seg_no: int
+    start: int
+    end: int
+    text: str
+    label: str | None  # the model's label after cleaning; None when found by the second pass
+    title: str | None = None
+    caps: bool = False  # found in an all-capitals segment, where the model's labels are unreliable
+    words: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return (self.seg_no, self.start)
+
+
+def is_caps_text(text: str) -> bool:
+    """Headline-style text where (nearly) every letter is a capital."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 4:
+        return False
+    return sum(ch.isupper() for ch in letters) / len(letters) >= 0.9
+
+
+def words_of(text: str) -> tuple[str, ...]:
+    """Comparison form of a name: accents, dots and apostrophes dropped, hyphens split, case-folded."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[.'’`]", "", text)
+    text = re.sub(r"[\-‐–—/&,]+", " ", text)
+    return tuple(w for w in text.casefold().split() if w)
+
+
+def _title_word(token) -> bool:
+    return is_title_word(token.text)
+
+
+def _capitalised(token) -> bool:
+    return token.text[:1].isupper()
+
+
+def _strip_titles(doc, i: int, j: int, label: str) -> tuple[int, str | None, str]:
+    """Drop titles/roles at the start of [i, j). Returns the new start, the title text and the label."""
+    if j - i < 2:
+        return i, None, label
+    if label == "PERSON":
+        # The last title word that is followed only by capitalised non-title words, with only
+        # titles, joiners and capitalised modifiers ("U.S.", "Kremlin") before it.
+        cut = None
+        for t in range(j - 2, i - 1, -1):
+            if not _title_word(doc[t]):
+                continue
+            rest = doc[t + 1:j]
+            if all(_capitalised(tok) and not _title_word(tok) for tok in rest):
+                head = doc[i:t]
+                if all(_title_word(tok) or tok.lower_ in TITLE_JOINERS or _capitalised(tok) for tok in head):
+                    cut = t
+            break
+        if cut is None:
+            return i, None, label
+        first = cut
+        while first - 1 >= i and (_title_word(doc[first - 1]) or doc[first - 1].lower_ in TITLE_JOINERS):
+            first -= 1
+        while first < cut and doc[first].lower_ in TITLE_JOINERS:
+            first += 1
+        return cut + 1, doc[first:cut + 1].text, label
+    # Other labels: only an unmistakable personal honorific followed by a short capitalised name.
+    first = doc[i].text.lower().strip(".")
+    rest = doc[i + 1:j]
+    if first in PERSON_HONORIFICS and 1 <= len(rest) <= 3 and all(_capitalised(t) and t.is_alpha for t in rest):
+        return i + 1, doc[i].text, "PERSON"
+    return i, None, label
+
+
+def preceding_title(doc, i: int) -> str | None:
+    """Title words written just before token i ("President" in "President Donald Trump")."""
+    k = i
+    while k - 1 >= 0 and (_title_word(doc[k - 1]) or (doc[k - 1].lower_ in TITLE_JOINERS and k - 2 >= 0
+                                                       and _title_word(doc[k - 2]))):
+        k -= 1
+    if k == i:
+        return None
+    return doc[k:i].text
+
+
+def clean_span(doc, start_token: int, end_token: int, label: str) -> tuple[int, int, str | None, str] | None:
+    """Clean the model span doc[start_token:end_token]. Returns (start_char, end_char, title, label)
+    relative to doc.text, or None when nothing name-like is left."""
+    i, j = start_token, end_token
+    for k in range(i + 1, j):
+        if doc[k].text == "(":  # "North Atlantic Treaty Organization (NATO" -> the name before it
+            j = k
+            break
+    while i < j and (doc[i].is_punct or doc[i].lower_ in _DETERMINERS or doc[i].is_space):
+        i += 1
+    while j > i and (doc[j - 1].is_space or doc[j - 1].lower_ in _POSSESSIVE
+                     or (doc[j - 1].is_punct and doc[j - 1].text != ".")):
+        j -= 1
+    if j > i and doc[j - 1].text == ".":
+        j -= 1
+    if i >= j:
+        return None
+    i, title, label = _strip_titles(doc, i, j, label)
+    if i >= j:
+        return None
+    if title is None and label == "PERSON":
+        title = preceding_title(doc, i)
+    start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
+    start, end = trim_chars(doc.text, start, end)
+    if end <= start:
+        return None
+    return start, end, title, label
+
+
+def trim_chars(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim quotes, brackets, possessives and sentence-final dots that cling to a name."""
+    changed = True
+    while changed and end > start:
+        changed = False
+        piece = text[start:end]
+        if piece[0] in _LEADING_JUNK or piece[0].isspace():
+            start += 1
+            changed = True
+            continue
+        if piece[-1] in _TRAILING_JUNK or piece[-1].isspace():
+            end -= 1
+            changed = True
+            continue
+        m = _POSSESSIVE_TAIL.search(piece)
+        if m and len(piece) - len(m.group(0)) >= 2:
+            end -= len(m.group(0))
+            changed = True
+            continue
+        if piece.endswith(".") and not _keeps_final_dot(piece):
+            end -= 1
+            changed = True
+    return start, end
+
+
+def _keeps_final_dot(piece: str) -> bool:
+    last = piece.split()[-1] if piece.split() else piece
+    stem = last[:-1]
+    return "." in stem or stem.lower() in _DOTTED_ABBREVIATIONS or (len(stem) == 1 and stem.isupper())
+
+
+def is_junk(text: str, segment_has_capitals: bool) -> bool:
+    """Spans that cannot be a named entity whatever the model said."""
+    if not text or "\n" in text or "\r" in text:
+        return True
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 2 and not (len(letters) == 1 and len(text) >= 2 and any(ch.isdigit() for ch in text)):
+        return True
+    if _URLISH.search(text):
+        return True
+    if segment_has_capitals and not any(ch.isupper() for ch in text):
+        return True  # proper names are capitalised wherever the text uses capitals at all
+    if all(is_title_word(w) for w in text.split()):
+        return True  # a bare role ("President") is not a name
+    return False

