@@ -1,12 +1,453 @@
-"""Direct quotations and their speakers (baseline: none found)."""
+"""Direct quotations in an article body and who said them.
+
+1. Quoted stretches are found by their marks (`quote_marks.find_quote_spans`): straight, curly,
+   single, guillemet and low-high marks; quotes running over several paragraphs; unbalanced
+   marks skipped without swallowing the text after them.
+2. Each stretch gets a reporting cue, tried in this order:
+   - governor: the quote sits in the complement of a reporting verb (dependency parse), which
+     covers colon/comma introductions and partial quotes inside reported speech
+     ("added that Ukraine “pretty well” backed");
+   - the words right after the quote ("“…,” Peskov said", "“…,” said Peskov");
+   - the words right before it in the same sentence ("Peskov said: “…”");
+   - "according to X" next to the quote;
+   - a previous paragraph that ends with a colon after a reporting verb.
+   Quotes without a cue of their own inherit the speaker of the quote they continue: the earlier
+   part of a quote split by its attribution ("“A,” she said. “B.”"), the previous paragraph of a
+   quote running over several paragraphs, or a quote in the paragraph just before (the news
+   convention that a bare quote paragraph continues the last speaker).
+3. The speaker is the subject of the cue verb (climbing through "adding", "and added", "went on to
+   say", relative "who"), widened to its noun phrase as written ("Kremlin spokesman Dmitry
+   Peskov") and linked to the article's entities: an entity mentioned inside that phrase or its
+   appositive; for "he"/"she" the most recent PERSON before the cue (preferring sentence subjects);
+   for a nominal ("the spokesman") the most recent PERSON introduced with that word. Otherwise the
+   speaker stays None: nothing is guessed.
+
+What is not a quote (left out): a quoted stretch with no cue and nothing to inherit unless it is
+sentence-like (at least MIN_BARE_WORDS words); a nickname (a short quote between two capitalised
+words, "Dwayne “The Rock” Johnson", or inside a person's name); a scare quote introduced by
+"so-called"; a title (a short Title-Case phrase, "“Born in the USA”") unless a reporting cue sits
+right next to it. Short quotes governed by a reporting verb are kept: they are partial quotes.
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
+from etl.nlp.quote_cues import WEAK_FORMS, cue_text, is_speech_verb
+from etl.nlp.quote_marks import QuoteSpan, find_quote_spans
 from etl.nlp.segments import Segment
 from etl.records import Entity, Mention, Quote
+
+MIN_BARE_WORDS = 8  # a quote with no cue and nothing to inherit must be at least this long
+_MAX_TITLE_WORDS = 6
+_AFTER_WINDOW = 15  # tokens after a quote within which its "… said X" must start
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_CLIMB_DEPS = ("advcl", "conj", "xcomp", "pcomp", "prep", "acl", "dep")
+_PERSONAL = {"he": "m", "him": "m", "she": "f", "her": "f"}
+_PRONOUNS = {"he", "she", "him", "her", "i", "we", "they", "it", "you", "who", "that", "this", "which"}
+_SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "and", "or", "for", "to", "at", "by", "with", "from", "is"}
+_WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_SENTENCE_END = {".", "!", "?"}
+
+
+@dataclass
+class _Attribution:
+    cue: str | None
+    subject: object | None  # spaCy Token heading the speaker phrase
+    cue_char: int  # offset of the cue in body (for resolving pronouns to what came before)
+    how: str  # "governor", "after", "before", "according", "colon", "inherited"
+    speaker: str | None = None
+    speaker_mention: str | None = None
+    speaker_entity_key: str | None = None
+
+
+@dataclass
+class _Para:
+    segment: Segment
+    tokens: list  # spaCy tokens of the paragraph
+    offset: int
+
+
+class _Article:
+    """Body-wide indexes shared by the per-quote steps."""
+
+    def __init__(self, body: str, segments: list[Segment], mentions: list[Mention], entities: list[Entity],
+                 spans: list[QuoteSpan]):
+        self.body = body
+        self.spans = spans
+        self.paras = [_Para(s, list(s.doc) if s.doc is not None else [], s.char_offset)
+                      for s in segments if s.field == "body"]
+        self.mentions = sorted((m for m in mentions if m.field == "body"), key=lambda m: m.char_start)
+        self.entities = {e.entity_key: e for e in entities}
+        self.quoted = [(s.open_mark, s.outer_end) for s in spans]
+
+    def para_of(self, char: int) -> _Para | None:
+        for p in self.paras:
+            if p.offset <= char < p.offset + len(p.segment.text):
+                return p
+        return None
+
+    def in_quote(self, char: int) -> bool:
+        return any(a <= char < b for a, b in self.quoted)
+
+    def char(self, token, para: _Para) -> int:
+        return para.offset + token.idx
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if m.char_start < end and start < m.char_end]
 
 
 def extract_quotes(body: str, body_segments: list[Segment], mentions: list[Mention],
                    entities: list[Entity]) -> list[Quote]:
     """Quotes in `body`; `body_segments` are its annotated paragraphs, `mentions`/`entities` the
     article's resolved entities (speakers are linked to them)."""
-    return []
+    if not body:
+        return []
+    spans = find_quote_spans(body)
+    if not spans:
+        return []
+    art = _Article(body, body_segments or [], mentions or [], entities or [], spans)
+    attributions: list[_Attribution | None] = [_own_attribution(art, s) for s in spans]
+    _inherit(art, spans, attributions)
+    quotes = []
+    for span, att in zip(spans, attributions):
+        if not _is_quotation(art, span, att):
+            continue
+        q = Quote(body[span.start:span.end], span.start, span.end)
+        if att is not None:
+            q.cue = att.cue
+            q.speaker, q.speaker_mention, q.speaker_entity_key = att.speaker, att.speaker_mention, att.speaker_entity_key
+        quotes.append(q)
+    return quotes
+
+
+# ---------------------------------------------------------------- finding the cue
+
+def _own_attribution(art: _Article, span: QuoteSpan) -> _Attribution | None:
+    para = art.para_of(span.open_mark)
+    if para is None or not para.tokens:
+        return None
+    inside = [t for t in para.tokens if span.open_mark <= art.char(t, para) < span.outer_end]
+    for finder in (_governor, _after, _before, _according_to):
+        att = finder(art, para, span, inside)
+        if att is not None:
+            _resolve_speaker(art, para, att)
+            return att
+    return _colon_paragraph(art, span)
+
+
+def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
+    """A reporting verb outside the quote whose complement contains the quote."""
+    inside_ids = {t.i for t in inside}
+    for tok in inside:
+        if tok.head.i in inside_ids or tok.head.i == tok.i:
+            continue
+        child, head = tok, tok.head
+        for _ in range(8):
+            if art.in_quote(art.char(head, para)):
+                break
+            if is_speech_verb(head):
+                if child.dep_ in _SUBJECT_DEPS or child.dep_ == "csubj":
+                    break
+                return _Attribution(cue_text(head), _subject_of(art, para, head), art.char(head, para), "governor")
+            if head.head.i == head.i:
+                break
+            child, head = head, head.head
+    return None
+
+
+def _outside_tokens(art: _Article, para: _Para, start: int, end: int) -> list:
+    return [t for t in para.tokens if start <= art.char(t, para) < end and not art.in_quote(art.char(t, para))]
+
+
+def _next_open(art: _Article, span: QuoteSpan) -> int:
+    later = [s.open_mark for s in art.spans if s.paragraph == span.paragraph and s.open_mark > span.open_mark]
+    return min(later) if later else span.paragraph_end
+
+
+def _prev_close(art: _Article, span: QuoteSpan) -> int:
+    earlier = [s.outer_end for s in art.spans if s.paragraph == span.paragraph and s.open_mark < span.open_mark]
+    return max(earlier) if earlier else span.paragraph_start
+
+
+def _has_own_clause(art: _Article, para: _Para, verb) -> bool:
+    """The verb reports something else: it has a clausal complement outside quotes, after it."""
+    return any(c.dep_ == "ccomp" and c.i > verb.i and not art.in_quote(art.char(c, para)) for c in verb.children)
+
+
+def _after(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
+    """“…,” Peskov said. / “…,” said Peskov, the spokesman."""
+    if span.runs_on:
+        return None
+    window = _outside_tokens(art, para, span.outer_end, _next_open(art, span))
+    ends_sentence = art.body[span.end - 1] == "." and not art.body[span.outer_end:span.outer_end + 2].lstrip().startswith(",")
+    limit = 6 if ends_sentence else _AFTER_WINDOW
+    for n, tok in enumerate(window[:limit]):
+        if tok.text in _SENTENCE_END:
+            break
+        if is_speech_verb(tok) and tok.lower_ not in WEAK_FORMS and not _has_own_clause(art, para, tok):
+            return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "after")
+    return None
+
+
+def _before(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
+    """Peskov said: “…” / Peskov said, “…” within the same sentence."""
+    window = _outside_tokens(art, para, _prev_close(art, span), span.open_mark)
+    cut = max((k for k, t in enumerate(window) if t.text in _SENTENCE_END), default=-1)
+    window = window[cut + 1:]
+    if not window:
+        return None
+    lead_in = art.body[_prev_close(art, span):span.open_mark].rstrip()
+    for k in range(len(window) - 1, -1, -1):
+        tok = window[k]
+        if not is_speech_verb(tok) or tok.lower_ in WEAK_FORMS:
+            continue
+        near = len(window) - 1 - k <= 3
+        if lead_in.endswith((":", ",", "—", "–")) or near:
+            return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "before")
+        return None
+    return None
+
+
+def _according_to(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
+    """“…,” according to X. / According to X, “…”"""
+    before = _outside_tokens(art, para, _prev_close(art, span), span.open_mark)
+    after = _outside_tokens(art, para, span.outer_end, _next_open(art, span))[:_AFTER_WINDOW]
+    for tok in after + before[::-1]:
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
+            to = tok.doc[tok.i + 1]
+            objects = [c for c in to.children if c.dep_ == "pobj"]
+            subject = objects[0] if objects else (tok.doc[to.i + 1] if to.i + 1 < len(tok.doc) else None)
+            return _Attribution("according to", subject, art.char(tok, para), "according")
+    return None
+
+
+def _colon_paragraph(art: _Article, span: QuoteSpan) -> _Attribution | None:
+    """A quote opening a paragraph right after a paragraph that ends "… said:"."""
+    if span.open_mark != span.paragraph_start:
+        return None
+    prev_para = art.para_of(span.paragraph_start - 1) or _para_before(art, span.paragraph_start)
+    if prev_para is None or not prev_para.segment.text.rstrip().endswith(":"):
+        return None
+    for tok in reversed(prev_para.tokens):
+        if tok.text in _SENTENCE_END:
+            break
+        if is_speech_verb(tok) and not art.in_quote(art.char(tok, prev_para)):
+            att = _Attribution(cue_text(tok), _subject_of(art, prev_para, tok), art.char(tok, prev_para), "colon")
+            _resolve_speaker(art, prev_para, att)
+            return att
+    return None
+
+
+def _para_before(art: _Article, char: int) -> _Para | None:
+    earlier = [p for p in art.paras if p.offset < char]
+    return earlier[-1] if earlier else None
+
+
+def _inherit(art: _Article, spans: list[QuoteSpan], atts: list[_Attribution | None]) -> None:
+    """Quotes with no cue take the speaker of the quote they continue."""
+    # A quote running over several paragraphs is usually attributed in its last paragraph; share
+    # that attribution backwards along the run first.
+    for k in range(len(spans) - 2, -1, -1):
+        if spans[k].runs_on and atts[k] is None and atts[k + 1] is not None:
+            atts[k] = _inherited(atts[k + 1])
+    for k in range(1, len(spans)):
+        if atts[k] is not None:
+            continue
+        prev, cur = spans[k - 1], spans[k]
+        if atts[k - 1] is None:
+            continue
+        same_para = prev.paragraph == cur.paragraph
+        run = prev.runs_on and cur.paragraph == prev.paragraph + 1
+        next_para_opening = (cur.paragraph == prev.paragraph + 1 and cur.open_mark == cur.paragraph_start
+                             and _last_in_paragraph(spans, k - 1))
+        if same_para or run or next_para_opening:
+            if same_para and _other_speaker_between(art, prev, cur):
+                continue
+            atts[k] = _inherited(atts[k - 1])
+
+
+def _last_in_paragraph(spans: list[QuoteSpan], k: int) -> bool:
+    return k + 1 >= len(spans) or spans[k + 1].paragraph != spans[k].paragraph
+
+
+def _other_speaker_between(art: _Article, prev: QuoteSpan, cur: QuoteSpan) -> bool:
+    """Between two quotes of a paragraph, a reporting verb that is not about the first quote."""
+    para = art.para_of(prev.open_mark)
+    if para is None:
+        return False
+    between = _outside_tokens(art, para, prev.outer_end, cur.open_mark)
+    seen_end = False
+    for tok in between:
+        if tok.text in _SENTENCE_END:
+            seen_end = True
+        elif seen_end and is_speech_verb(tok):
+            return True
+    return False
+
+
+def _inherited(att: _Attribution) -> _Attribution:
+    return _Attribution(att.cue, att.subject, att.cue_char, "inherited", att.speaker, att.speaker_mention,
+                        att.speaker_entity_key)
+
+
+# ---------------------------------------------------------------- the speaker
+
+def _subject_of(art: _Article, para: _Para, verb):
+    """The subject of a reporting verb, climbing to the verb it hangs off when it has none."""
+    head = verb
+    for _ in range(5):
+        for c in head.children:
+            if c.dep_ in _SUBJECT_DEPS and not art.in_quote(art.char(c, para)):
+                if c.lower_ in ("who", "that") and head.dep_ == "relcl":
+                    return head.head
+                return c
+        if head.dep_ == "relcl":
+            return head.head
+        if head.dep_ in _CLIMB_DEPS and head.head.i != head.i:
+            head = head.head
+            continue
+        break
+    # "“…,” said Peskov" is sometimes parsed with the name as an object or attribute of the verb
+    for c in verb.children:
+        if c.i > verb.i and c.dep_ in ("dobj", "attr", "npadvmod", "dep") and c.pos_ == "PROPN":
+            return c
+    return None
+
+
+def _phrase_bounds(art: _Article, para: _Para, head) -> tuple[int, int]:
+    """Token range of the noun phrase headed by `head`: its left modifiers and the head itself."""
+    start = head.i
+    for c in head.lefts:
+        if c.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "case", "punct", "prep"):
+            start = min(start, c.left_edge.i)
+    doc = head.doc
+    while start < head.i and (doc[start].is_punct or art.in_quote(art.char(doc[start], para))):
+        start += 1
+    for k in range(head.i - 1, start - 1, -1):
+        if doc[k].text in (",", "(", "—", "–") or art.in_quote(art.char(doc[k], para)):
+            start = k + 1
+            break
+    end = head.i + 1
+    # a name that spaCy attached flat to the right ("said Peskov Dmitry")
+    while end < len(doc) and doc[end].dep_ in ("flat", "compound") and doc[end].head.i == head.i:
+        end += 1
+    return start, end
+
+
+def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
+    subject = att.subject
+    if subject is None:
+        return
+    start, end = _phrase_bounds(art, para, subject)
+    doc = subject.doc
+    phrase = doc[start:end]
+    att.speaker_mention = phrase.text
+    c_start, c_end = art.char(phrase[0], para), art.char(phrase[-1], para) + len(phrase[-1].text)
+    entity = _entity_in(art, c_start, c_end)
+    if entity is None:
+        for appos in (c for c in subject.children if c.dep_ == "appos"):
+            a = art.char(appos.left_edge, para)
+            b = art.char(appos.right_edge, para) + len(appos.right_edge.text)
+            entity = _entity_in(art, a, b)
+            if entity is not None:
+                break
+    if entity is None and subject.lower_ in _PERSONAL:
+        entity = _recent_person(art, att.cue_char)
+    elif entity is None and subject.pos_ == "NOUN" and subject.lower_ not in _PRONOUNS:
+        entity = _person_with_role(art, subject.lower_, att.cue_char)
+    if entity is not None:
+        att.speaker, att.speaker_entity_key = entity.name, entity.entity_key
+
+
+_LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3, "FAC": 4}
+
+
+def _entity_in(art: _Article, start: int, end: int) -> Entity | None:
+    found = [m for m in art.mentions_in(start, end) if m.label in _LABEL_RANK and m.entity_key in art.entities]
+    if not found:
+        return None
+    best = min(found, key=lambda m: (_LABEL_RANK[m.label], -m.char_end))
+    return art.entities[best.entity_key]
+
+
+def _is_person(art: _Article, m: Mention) -> bool:
+    e = art.entities.get(m.entity_key)
+    return m.label == "PERSON" and e is not None and e.label == "PERSON"
+
+
+def _recent_person(art: _Article, before: int) -> Entity | None:
+    """The most recent PERSON mentioned before `before` outside quotes; one that is the subject of
+    its clause wins over a more recent one that is not (pronouns usually continue the topic)."""
+    candidates = [m for m in art.mentions if m.char_end <= before and _is_person(art, m)
+                  and not art.in_quote(m.char_start)]
+    if not candidates:
+        return None
+    recent = candidates[-4:]
+    for m in reversed(recent):
+        if _is_subject_mention(art, m):
+            return art.entities[m.entity_key]
+    return art.entities[candidates[-1].entity_key]
+
+
+def _is_subject_mention(art: _Article, m: Mention) -> bool:
+    para = art.para_of(m.char_start)
+    if para is None:
+        return False
+    for t in para.tokens:
+        c = art.char(t, para)
+        if m.char_start <= c < m.char_end and t.head.i == t.i or (m.char_start <= c < m.char_end
+                                                                   and not (m.char_start <= art.char(t.head, para) < m.char_end)):
+            return t.dep_ in _SUBJECT_DEPS
+    return False
+
+
+def _person_with_role(art: _Article, role: str, before: int) -> Entity | None:
+    """The most recent PERSON introduced with `role` ("spokesman Dmitry Peskov", title "Spokesman")."""
+    for m in reversed([m for m in art.mentions if m.char_end <= before and _is_person(art, m)]):
+        e = art.entities[m.entity_key]
+        lead = art.body[max(0, m.char_start - 40):m.char_start].lower()
+        if (e.title and role in e.title.lower()) or re.search(rf"\b{re.escape(role)}\W*$", lead):
+            return e
+    return None
+
+
+# ---------------------------------------------------------------- quote or not
+
+def _is_quotation(art: _Article, span: QuoteSpan, att: _Attribution | None) -> bool:
+    text = art.body[span.start:span.end]
+    words = _WORDS.findall(text)
+    if not words:
+        return False
+    if _is_nickname(art, span, words) or _is_so_called(art, span):
+        return False
+    whole_utterance = att is not None and att.how in ("after", "before", "colon", "inherited", "according")
+    if _looks_like_title(text, words) and not whole_utterance:
+        return False
+    if att is not None:
+        return True
+    return len(words) >= MIN_BARE_WORDS
+
+
+def _looks_like_title(text: str, words: list[str]) -> bool:
+    if len(words) > _MAX_TITLE_WORDS or text.rstrip()[-1:] in ".!?,":
+        return False
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return bool(content) and all(w[0].isupper() or w[0].isdigit() for w in content) and len(content) >= 2
+
+
+def _is_nickname(art: _Article, span: QuoteSpan, words: list[str]) -> bool:
+    if len(words) > 3:
+        return False
+    for m in art.mentions_in(span.open_mark, span.outer_end):
+        if m.label == "PERSON" and m.char_start < span.open_mark and m.char_end > span.outer_end - 1:
+            return True
+    before = art.body[max(span.paragraph_start, span.open_mark - 30):span.open_mark].split()
+    after = art.body[span.outer_end:min(span.paragraph_end, span.outer_end + 30)].split()
+    return bool(before and after and before[-1][:1].isupper() and after[0][:1].isupper()
+                and before[-1][-1:].isalpha() and after[0][:1].isalpha())
+
+
+def _is_so_called(art: _Article, span: QuoteSpan) -> bool:
+    lead = art.body[max(span.paragraph_start, span.open_mark - 12):span.open_mark].lower()
+    return bool(re.search(r"so[- ]called\s*$", lead))

@@ -1,0 +1,141 @@
+"""Finding quoted stretches of text by their quotation marks alone (no parsing).
+
+Marks understood: straight "…" and '…', curly “…” and ‘…’, guillemets «…» and low-high „…“.
+Quotes never cross a paragraph, with one exception that follows the printing convention for
+quotes running over several paragraphs: every paragraph opens with a mark and only the last one
+closes. An opening mark that finds no partner is treated as a stray character and scanning goes
+on right after it, so one missing mark can never swallow the rest of the paragraph or article.
+
+Single marks double as apostrophes (’ and '), so a single mark opens only where an apostrophe
+cannot stand (after a space or an opening bracket, before a word) and closes only where it is not
+between two letters ("don’t", "Russia’s" are never taken as closing marks). Marks inside a quote
+are not looked at: nested quotes belong to the outer one."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+_WORD = re.compile(r"\w")
+
+# opening mark -> the marks that may close it
+_CLOSERS = {
+    "“": "”\"",
+    "«": "»",
+    "„": "“”",
+    "\"": "\"”",
+    "‘": "’'",
+    "'": "'’",
+}
+_SINGLE = {"‘", "'"}
+# A straight or single opening mark must follow one of these (or start the paragraph).
+_BEFORE_OPENING = set(" \t([{<—–-/:;,") | set("“«„\"‘")
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """One quoted stretch within one paragraph: body[start:end] are the quoted words (marks and
+    surrounding spaces trimmed off)."""
+
+    start: int
+    end: int
+    open_mark: int  # offset of the opening mark in body
+    close_mark: int | None  # offset of the closing mark; None when the quote runs on into the next paragraph
+    paragraph: int  # index among the body's non-blank paragraphs
+    paragraph_start: int
+    paragraph_end: int
+
+    @property
+    def outer_end(self) -> int:
+        """Offset just past the closing mark (or the paragraph end for a running quote)."""
+        return self.close_mark + 1 if self.close_mark is not None else self.paragraph_end
+
+    @property
+    def runs_on(self) -> bool:
+        return self.close_mark is None
+
+
+def _is_opening(text: str, i: int) -> bool:
+    mark = text[i]
+    if mark not in _CLOSERS:
+        return False
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    if not nxt or nxt.isspace():
+        return False
+    if mark in ("“", "«", "„"):
+        return True
+    prev = text[i - 1] if i > 0 else " "
+    if prev not in _BEFORE_OPENING and not prev.isspace():
+        return False
+    if mark in _SINGLE and not (nxt.isalpha() or nxt in "“\"…."):
+        return False  # ‘90s, 'em-style elisions start with a digit or are too short to tell; skip digits
+    return True
+
+
+def _is_closing(text: str, j: int, opener: str) -> bool:
+    mark = text[j]
+    if mark not in _CLOSERS[opener]:
+        return False
+    prev = text[j - 1] if j > 0 else " "
+    nxt = text[j + 1] if j + 1 < len(text) else " "
+    if opener in _SINGLE or opener == "\"":
+        if prev.isspace():
+            return False  # a straight/single mark after a space opens something, it does not close
+        if prev.isalnum() and nxt.isalnum():
+            return False  # an apostrophe inside a word
+    if opener in _SINGLE and mark == "’" and prev.isalpha() and nxt.isalpha():
+        return False
+    return True
+
+
+def _find_closing(text: str, i: int) -> int | None:
+    opener = text[i]
+    for j in range(i + 1, len(text)):
+        c = text[j]
+        if c == opener and opener in ("“", "«") :
+            return None  # a second opening mark before any closing one: the first is unbalanced
+        if _is_closing(text, j, opener):
+            return j
+    return None
+
+
+def _trimmed(body: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def find_quote_spans(body: str) -> list[QuoteSpan]:
+    """All top-level quoted stretches of `body`, in order."""
+    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(body or "") if m.group(0).strip()]
+    spans: list[QuoteSpan] = []
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        text = body[p_start:p_end]
+        i = 0
+        while i < len(text):
+            if not _is_opening(text, i):
+                i += 1
+                continue
+            j = _find_closing(text, i)
+            if j is None:
+                if _next_paragraph_opens_with(body, paragraphs, p_index, text[i]) and not text[i + 1:].strip() == "":
+                    start, end = _trimmed(body, p_start + i + 1, p_end)
+                    if _WORD.search(body[start:end]):
+                        spans.append(QuoteSpan(start, end, p_start + i, None, p_index, p_start, p_end))
+                    break
+                i += 1  # stray mark
+                continue
+            start, end = _trimmed(body, p_start + i + 1, p_start + j)
+            if _WORD.search(body[start:end]):
+                spans.append(QuoteSpan(start, end, p_start + i, p_start + j, p_index, p_start, p_end))
+            i = j + 1
+    return spans
+
+
+def _next_paragraph_opens_with(body: str, paragraphs: list[tuple[int, int]], p_index: int, mark: str) -> bool:
+    if p_index + 1 >= len(paragraphs):
+        return False
+    nxt = body[paragraphs[p_index + 1][0]:paragraphs[p_index + 1][1]].lstrip()
+    return bool(nxt) and nxt[0] == mark and _is_opening(nxt, 0)
