@@ -13,10 +13,11 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dic
     import trafilatura
 
     doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=True,
-                                      include_tables=True, as_dict=True)
+                                      include_tables=True)
     if not doc:
         return "", {}
-    return paragraphs(doc.get("text") or ""), doc
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    return paragraphs(data.get("text") or ""), data
 
 
 def paragraphs(text: str) -> str:

@@ -1,0 +1,157 @@
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from etl.ingest import decode_bytes
+from etl.parse.html import read_html_page
+from etl.parse.html_captions import split_trailing_credit
+from etl.parse.html_meta import clean_authors, parse_datetime, strip_site_suffix
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
+
+
+def page(name: str, url: str | None = "https://example.org/news/a.html"):
+    return read_html_page(decode_bytes((FIXTURES / name).read_bytes()), url=url)
+
+
+def test_figure_with_credit_and_distributor_spans():
+    p = page("figure_credit_spans.html")
+    assert p.title == "Harbour bridge reopens after repairs"
+    assert p.authors == ["Jane Doe", "John Roe"]
+    assert p.published_at == datetime(2024, 3, 6, 3, 30, tzinfo=timezone.utc)
+    assert p.url == "https://news.example.com/2024/bridge-reopens"
+    assert p.source == "The Daily Example"
+    assert p.language == "en"
+    assert p.subtitle.startswith("Commuters return")
+    first, second = p.captions  # the related-story teaser is not a caption
+    assert first.caption == "Cars cross the harbour bridge on its first morning back in service."
+    assert first.credit == "Ann Lens / Example Wire"
+    assert first.image_url == "https://example.org/img/bridge.jpg"
+    assert second.caption == "Workers repaint one of the towers in January."
+    assert second.credit == "City Council"
+    assert second.image_url == "https://cdn.example.com/towers.jpg"
+
+
+def test_captions_never_leak_into_body_and_headline_is_not_repeated():
+    p = page("figure_credit_spans.html")
+    assert "Cars cross" not in p.body and "Workers repaint" not in p.body
+    assert not p.body.startswith("Harbour bridge reopens")
+    assert "Another story" not in p.body
+    paragraphs = p.body.split("\n\n")
+    assert paragraphs[0].startswith("The harbour bridge reopened")
+    assert len(paragraphs) == 3
+
+
+def test_json_ld_supplies_credit_and_skips_logo():
+    p = page("jsonld_image.html")
+    assert p.title == "Rain breaks a hundred-year record"
+    assert p.authors == ["Maria Lopez"]  # the site name listed as an author is dropped
+    assert p.published_at == datetime(2023, 11, 2, 8, 15, tzinfo=timezone.utc)
+    assert p.source == "Example Weekly"
+    assert [c.caption for c in p.captions] == ["Flood water covers the market square on Wednesday."]
+    assert p.captions[0].credit == "Sam Pix/Agence Example"
+    assert p.captions[0].image_url == "https://example.org/media/flood.jpg"
+
+
+def test_microdata_image_object_and_caption_class():
+    p = page("microdata_caption_class.html")
+    assert p.authors == ["Lee Chan"]
+    caps = {c.caption: c for c in p.captions}
+    assert caps["An artist's impression of the planned park."].credit == "Green Studio"
+    assert caps["An artist's impression of the planned park."].image_url == "https://img.example.net/park.jpg"
+    assert caps["The old rail yard gate will be kept."].image_url == "https://example.org/gate.jpg"
+    assert "artist's impression" not in p.body
+
+
+def test_windows_1252_page_decodes_to_real_quotes_and_dashes():
+    p = page("cp1252.html", url=None)
+    assert p.title == "Café owners “welcome” new rules"
+    assert "fair – and overdue" in p.body
+
+
+def test_utf16_page_with_bom():
+    p = page("utf16.html", url=None)
+    assert "Grüße aus Köln" in p.body
+    assert p.language == "de"  # detected: the page declares none
+
+
+def test_deeply_nested_html_is_a_value_error(monkeypatch):
+    monkeypatch.setenv("NEWS_ETL_MAX_HTML_DEPTH", "50")
+    html = "<html><body>" + "<div>" * 200 + "<p>deep text here</p>" + "</div>" * 200 + "</body></html>"
+    with pytest.raises(ValueError, match="nested"):
+        read_html_page(html)
+
+
+def test_very_deep_nesting_under_default_limit_does_not_crash():
+    html = "<html><body>" + "<div>" * 100_000 + "<p>x</p>" + "</div>" * 100_000 + "</body></html>"
+    with pytest.raises(ValueError):
+        read_html_page(html)
+
+
+def test_empty_page_is_a_value_error():
+    with pytest.raises(ValueError):
+        read_html_page("   ")
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+    ("Jane Doe, Senior Political Correspondent", ["Jane Doe"]),
+    ("Jane Doe | The Daily Example", ["Jane Doe"]),
+    ("Jane Doe & Ann Lee; Bob Stone", ["Jane Doe", "Ann Lee", "Bob Stone"]),
+    ("https://example.org/author/jane", []),
+])
+def test_clean_authors(raw, expected):
+    assert clean_authors([raw], site_name="The Daily Example") == expected
+
+
+def test_clean_authors_drops_site_name_and_duplicates():
+    assert clean_authors(["Jane Doe", "The Daily Example", "jane doe"], "The Daily Example") == ["Jane Doe"]
+
+
+@pytest.mark.parametrize("title,site,expected", [
+    ("Bridge reopens after repairs | The Daily Example", "The Daily Example", "Bridge reopens after repairs"),
+    ("Bridge reopens after repairs - BBC News", None, "Bridge reopens after repairs"),
+    ("Tony Blair: Why there has to be compromise", None, "Tony Blair: Why there has to be compromise"),
+])
+def test_strip_site_suffix(title, site, expected):
+    assert strip_site_suffix(title, site) == expected
+
+
+@pytest.mark.parametrize("text,caption,credit", [
+    ("Crowds gather in the square (Picture: PA)", "Crowds gather in the square", "PA"),
+    ("FBI Director listens. (AP Photo/Carolyn Kaster)", "FBI Director listens.", "AP Photo/Carolyn Kaster"),
+    ("The river in flood. Photo: Jane Doe/AFP", "The river in flood.", "Jane Doe/AFP"),
+    ("Zelensky (left) may be forced to fire Syrsky (right)", "Zelensky (left) may be forced to fire Syrsky (right)", None),
+])
+def test_split_trailing_credit(text, caption, credit):
+    assert split_trailing_credit(text) == (caption, credit)
+
+
+def test_parse_datetime_is_utc_aware():
+    assert parse_datetime("2024-05-01T10:00:00+0200") == datetime(2024, 5, 1, 8, tzinfo=timezone.utc)
+    assert parse_datetime("2024-05-01 10:00:00") == datetime(2024, 5, 1, 10, tzinfo=timezone.utc)
+    assert parse_datetime("not a date") is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=400))
+def test_arbitrary_text_raises_nothing_but_value_error(text):
+    try:
+        p = read_html_page(text)
+    except ValueError:
+        return
+    assert isinstance(p.body, str)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<figure>", "<figcaption>", "</figure>",
+                                 "<img src='//x/y.jpg'>", "text (Photo: X)", "<script>{", "<h1>T</h1>", "&amp;"]),
+                max_size=60))
+def test_arbitrary_markup_raises_nothing_but_value_error(pieces):
+    try:
+        read_html_page("".join(pieces), url="https://example.org/a")
+    except ValueError:
+        pass
