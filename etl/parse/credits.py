@@ -130,7 +130,7 @@ def _person_or_none(part: str) -> str | None:
 
 # --- finding a credit inside a caption line -------------------------------------------------------------
 
-_PAREN_TAIL = re.compile(r"\s*[(\[]([^()\[\]]{1,120})[)\]]\s*\.?\s*$")
+_PAREN_TAIL = re.compile(r"\s*[(\[]([^()\[\]]{1,120})[)\]]\s*$")
 _LABELLED_TAIL = re.compile(
     rf"(?:(?<=[\s.,;:!?)”\"’])|^)((?:{_MARKER})\s*(?:by\b)?\s*:\s*[^:]{{2,120}}|(?:photo(?:graph)?|picture|image)\s+by\s+[^:]{{2,120}})\s*$",
     re.I)
@@ -149,13 +149,16 @@ def is_credit(text: str) -> bool:
     inner = clean_credit(t)
     if not inner or len(inner.split()) > 14:
         return False
-    if re.search(r"[a-z]{2,}[.!?]\s+[A-Z]", inner) and not re.search(r"courtesy|via", inner, re.I):
+    if re.search(r"[a-z]{2,}[.!?]\s", inner) and not re.search(r"courtesy|via", inner, re.I) or re.search(r"[()\[\]]", inner):
         return False  # a sentence, not a credit
     if re.match(r"^[A-Z][\w.&-]*\s+Photos?\s*/", inner):
         return True
     parts = [p.strip() for p in re.split(r"\s*/\s*", inner) if p.strip()]
     if len(parts) >= 2:
-        return any(looks_like_agency(p) for p in parts) and all(
+        if any(len(p.split()) > 6 for p in parts):
+            return False
+        named = any(p.lower() in AGENCIES or looks_like_person(p) or re.fullmatch(r"[A-Z]{2,6}", p) for p in parts)
+        return named and any(looks_like_agency(p) for p in parts) and all(
             looks_like_agency(p) or looks_like_person(p) or p[:1].isupper() for p in parts)
     low = inner.lower()
     if low in AGENCIES or re.fullmatch(r"(?:[\w.&-]+\s+){0,3}via getty images|getty images(?: for [\w\s]+)?", low):

@@ -23,7 +23,7 @@ from etl.records import Caption, ParsedPage
 _TITLE_WINDOW = 80
 _ROLE_WORDS = re.compile(
     r"\b(?:staff|senior|chief|political|correspondent|reporter|editor|writer|contributor|columnist|"
-    r"journalist|producer|analyst|in\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?$)\b.*$")
+    r"journalist|producer|analyst|in\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?$)\b.*$", re.I)
 
 
 def read_text_page(text: str) -> ParsedPage:
@@ -53,7 +53,7 @@ def _read(text: str) -> ParsedPage:
 
     window_start = _window_start(lines, body_start)
     captions, caption_lines = _captions(lines, window_start, end)
-    body_lines = _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, captions)
+    body_lines = _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, captions, body_start)
 
     # A one-paragraph page with a "title" is more likely just a paragraph: keep it as body.
     if not body_lines and title_idx is not None and subtitle_idx is None and len(lines) == 1:
@@ -98,6 +98,20 @@ def _mark_repeated_captions(lines: list[Line]) -> None:
 
 def _body_region(lines: list[Line]) -> tuple[int, int]:
     weights = [content_weight(line) for line in lines]
+    # A lone furniture line inside the article ("Related: ...", "Advertisement") is dropped on its own
+    # later; it must not cut the article in two.
+    i = 0
+    while i < len(weights):
+        if weights[i] >= 0:
+            i += 1
+            continue
+        j = i
+        while j < len(weights) and weights[j] < 0:
+            j += 1
+        if j - i <= 2 and i > 0 and j < len(lines) and lines[i - 1].kind == lines[j].kind == "prose":
+            for k in range(i, j):
+                weights[k] = max(weights[k], -0.8)
+        i = j
     best, best_span = float("-inf"), (0, len(lines) - 1)
     run, run_start = 0.0, 0
     for i, w in enumerate(weights):
@@ -217,7 +231,7 @@ def _previous_caption_line(lines: list[Line], i: int, lo: int) -> int | None:
     return None
 
 
-def _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, captions) -> list[Line]:
+def _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, captions, body_start) -> list[Line]:
     skip_texts = {c.caption for c in captions}
     for idx in (title_idx, subtitle_idx):
         if idx is not None:
@@ -239,6 +253,8 @@ def _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, capti
             continue
         if line.bullet and not _prose_list_item(lines, i):
             continue
+        if i < body_start and line.words <= 10 and parse_byline(line.text):
+            continue  # "Jane Doe | Agency" above the first paragraph is a byline
         if line.text in skip_texts or (line.text in seen and line.words < 25):
             continue
         seen.add(line.text)

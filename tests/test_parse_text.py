@@ -1,0 +1,200 @@
+"""Plain-text page reader on small hand-written page dumps and clean article files."""
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from etl.parse.text import parse_byline, read_text_page
+
+FIXTURES = Path(__file__).parent / "fixtures" / "text"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def read(name):
+    return read_text_page((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+# --- a page with every kind of furniture --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def furniture_page():
+    return read("furniture_page.txt")
+
+
+def test_furniture_page_metadata(furniture_page):
+    p = furniture_page
+    assert p.title == "Rivermouth ferry strike enters third day"
+    assert p.subtitle == "Union says talks have stalled over night-shift pay"
+    assert p.authors == ["Ines Carvalho"]
+    assert p.published_at == datetime(2025, 3, 2, 8, 40, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("kept", [
+    "RIVERMOUTH — Ferry services across the estuary were cancelled",  # dateline stays in the body
+    "\"Nobody wants to leave passengers stranded, but the company has not moved an inch,\" said Marta Quist",
+    "The operator said it had offered a four percent rise",
+    "Commuters queued for replacement buses that added an hour to the journey.",
+])
+def test_furniture_page_keeps_article(furniture_page, kept):
+    assert kept in furniture_page.body
+
+
+@pytest.mark.parametrize("dropped", [
+    "cookies", "Skip to content", "Politics", "Log in", "Home ›", "By Ines Carvalho", "Published", "WhatsApp",
+    "Share", "Striking crew members", "Oskar Lind", "Related:", "record summer profits", "You may also like",
+    "Bridge tolls frozen", "Coastal rail line", "Leave a Reply", "Your email address", "Comments", "Newsletter",
+    "morning briefing", "Subscribe", "@RivermouthNews", "©", "All rights reserved", "Privacy policy",
+    "Rivermouth ferry strike enters third day", "Union says talks have stalled",
+])
+def test_furniture_page_drops_furniture(furniture_page, dropped):
+    assert dropped not in furniture_page.body
+
+
+def test_furniture_page_caption(furniture_page):
+    [cap] = furniture_page.captions
+    assert cap.caption == "Striking crew members gather at the Rivermouth terminal on Sunday."
+    assert cap.credit == "Picture: Oskar Lind/Harbour Images"
+    assert (cap.photographer, cap.agency) == ("Oskar Lind", "Harbour Images")
+
+
+def test_body_paragraphs_separated_by_one_blank_line(furniture_page):
+    paras = furniture_page.body.split("\n\n")
+    assert len(paras) == 4
+    assert all(p.strip() == p and p for p in paras)
+
+
+# --- a gallery page with numbered slides and a link list after the article ----------------------------
+
+@pytest.fixture(scope="module")
+def gallery_page():
+    return read("gallery_page.txt")
+
+
+def test_gallery_captions_with_credits(gallery_page):
+    caps = {c.caption: c for c in gallery_page.captions}
+    ramp = caps["A dry boat ramp at Lake Tamsin on Friday, Aug. 8, 2025, in Grey County."]
+    assert (ramp.credit, ramp.photographer, ramp.agency) == ("AP Photo/Rosa Delgado", "Rosa Delgado", "AP")
+    stream = caps["The cracked bed of a feeder stream below the dam."]
+    assert (stream.photographer, stream.agency) == ("Daniel Brook", "REUTERS")
+
+
+def test_gallery_body(gallery_page):
+    body = gallery_page.body
+    assert body.startswith("Water levels at Lake Tamsin fell to 31 percent")
+    assert body.endswith("their irrigation allocations had already been halved.")
+    for dropped in ("1 of 3", "Read More", "READ NEXT", "Wildfire season", "Heat records", "hours ago",
+                    "AP Photo", "REUTERS", "boat ramp", "Podcasts"):
+        assert dropped not in body
+    assert gallery_page.title == "Drought shrinks reservoir to lowest level since records began"
+
+
+# --- clean inputs must come through whole --------------------------------------------------------------
+
+def test_clean_article_keeps_every_paragraph():
+    paras = [
+        "Senate passes farm bill after late deal",
+        "The Senate passed the farm bill on Tuesday.",
+        "\"It is done,\" she said.",
+        "Yes.",
+        "Critics said the bill (HR 2) favoured large producers (Reuters).",
+        "Follow Ana Ruiz on Twitter.",
+        "The House votes next week.",
+    ]
+    page = read_text_page("\n\n".join(paras) + "\n")
+    assert page.title == paras[0]
+    assert page.body.split("\n\n") == paras[1:]
+    assert page.captions == []
+
+
+def test_conll_style_text_keeps_dateline_and_all_lines():
+    text = ("SOCCER - JAPAN GET LUCKY WIN , CHINA IN SURPRISE DEFEAT .\n\n"
+            "AL-AIN , United Arab Emirates 1996-12-06\n\n"
+            "Japan began the defence of their Asian Cup title with a lucky 2-1 win against Syria .\n\n"
+            "Group C\n\nJapan 2 Syria 1\n\nChina 0 Uzbekistan 2\n")
+    page = read_text_page(text)
+    everything = " ".join([page.title or "", page.subtitle or "", page.body])
+    for line in text.split("\n\n"):
+        assert line.strip() in everything
+    assert "AL-AIN , United Arab Emirates 1996-12-06" in page.body
+    assert page.published_at == datetime(1996, 12, 6, tzinfo=timezone.utc)
+
+
+def test_single_paragraph_is_body_not_title():
+    page = read_text_page("Lorem ipsum dolor sit amet, consectetur adipiscing elit.")
+    assert page.body == "Lorem ipsum dolor sit amet, consectetur adipiscing elit."
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", "\x00\x01", "* \n+ \n", "©"])
+def test_degenerate_inputs(text):
+    page = read_text_page(text)
+    assert page.body.strip() == page.body
+
+
+def test_none_input_is_empty_page():
+    assert read_text_page(None).body == ""  # type: ignore[arg-type]
+
+
+# --- bylines -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line, names", [
+    ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+    ("Jane Doe | Reuters", ["Jane Doe"]),
+    ("By Jane Doe, Senior Political Correspondent", ["Jane Doe"]),
+    ("BY ANA RUIZ, TOM WU & LI NA", ["ANA RUIZ", "TOM WU", "LI NA"]),
+    ("By the way, this is a sentence about nothing in particular.", []),
+    ("The minister said on Tuesday", []),
+])
+def test_parse_byline(line, names):
+    assert parse_byline(line) == names
+
+
+# --- seeds written for this project -----------------------------------------------------------------
+
+def test_seed_harbour_bridge():
+    page = read_text_page((SEEDS / "2025-12-04" / "001_harbour_bridge_vote.txt").read_text(encoding="utf-8"))
+    assert page.title == "Council approves £40m repair plan for Kelby harbour bridge"
+    assert page.authors == ["Mara Ellison", "Tom Okafor"]
+    assert page.published_at == datetime(2025, 12, 4, 18, 15, tzinfo=timezone.utc)
+    assert page.body.startswith("Councillors in Kelby voted 31 to 9")
+    assert page.body.endswith("before the road closure begins.")
+    for dropped in ("Advertisement", "Story continues", "More from", "Ferry fares", "newsletter", "Kelby Gazette"):
+        assert dropped not in page.body
+    [cap] = page.captions
+    assert (cap.photographer, cap.agency) == ("Priya Nandakumar", "Coastline Press")
+
+
+def test_seed_orchard_frost():
+    page = read_text_page((SEEDS / "2025-12-05" / "002_orchard_frost_losses.txt").read_text(encoding="utf-8"))
+    assert page.title == "Late frost wipes out half of valley's apple blossom"
+    assert page.authors == ["Jonas Whitfield"]
+    assert page.published_at.date() == datetime(2025, 12, 5).date()
+    assert page.body.startswith("ALDER BRIDGE — Temperatures fell")
+    assert "Frost-damaged blossom" not in page.body and "Jonas Whitfield" not in page.body
+    assert "Wheat prices" not in page.body and "Cookie" not in page.body
+    [cap] = page.captions  # printed twice, read once
+    assert (cap.photographer, cap.agency) == ("Anna Kowalczyk", "Northfield Wire")
+
+
+# --- properties ---------------------------------------------------------------------------------------
+
+LINE = st.one_of(
+    st.text(max_size=80),
+    st.sampled_from(["", "* Home", "By Jane Doe", "Share", "December 3, 2025", "(AP Photo/A B)", "Getty Images",
+                     "He said: \"Yes.\" (Reuters)", "1 of 3 |", "© 2025", "A sentence that ends here."]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINE, max_size=30))
+def test_never_raises_and_reuses_input_lines(lines):
+    text = "\n".join(lines)
+    page = read_text_page(text)
+    for para in filter(None, page.body.split("\n\n")):
+        assert para in text
+    for cap in page.captions:
+        assert cap.caption in text
+        if cap.credit:
+            assert cap.credit in text
+    if page.published_at is not None:
+        assert page.published_at.utcoffset().total_seconds() == 0
