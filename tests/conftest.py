@@ -1,0 +1,43 @@
+"""Test settings applied before anything imports Airflow: a throw-away Airflow home with its
+own SQLite DB, the repo's dags/ as the DAG folder (dag.test() needs a configured bundle)."""
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+_AIRFLOW_HOME = tempfile.mkdtemp(prefix="news-etl-airflow-")
+os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(ROOT / "dags")
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
+os.environ.setdefault("NEWS_ETL_PROCESSES", "1")
+sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "dev-data").is_dir():
+        pytest.skip("../shared/dev-data is not available")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seed_partition(tmp_path_factory):
+    """The seeds' 2025-12-03 partition, built once by the CLI code path for the whole session."""
+    from etl import pipeline
+    from etl.warehouse import Warehouse
+
+    wh = tmp_path_factory.mktemp("seed-warehouse")
+    pipeline.run([str(ROOT / "seeds" / "2025-12-03")], str(wh), "2025-12-03", "test-seed")
+    warehouse = Warehouse(wh)
+    return {t: warehouse.read_table(t, "2025-12-03").to_pylist()
+            for t in ("articles", "entity_mentions", "entities", "quotes", "image_captions", "rejects")}
