@@ -13,7 +13,8 @@ _SPEECH_BASES = (
     "reveal scoff shout speculate wonder whisper yell blast slam criticize criticise accuse praise thank chant "
     "retort confirm estimate opine agree disagree object protest plead beg demand exclaim interject "
     "mock tout ridicule dismiss brag rail fume sneer thunder cry scream read quote cite label dub term "
-    "hail decry deride denounce condemn lambaste blame mention point go told"
+    "hail decry deride denounce condemn lambaste blame mention point go echo ponder email text highlight confess "
+    "interrupt anticipate retweet snap sigh gush rave pose wonder inform assure advise"
 ).split()
 
 _IRREGULAR = {

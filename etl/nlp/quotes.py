@@ -109,15 +109,24 @@ def extract_quotes(body: str, body_segments: list[Segment], mentions: list[Menti
     art = _Article(body, body_segments or [], mentions or [], entities or [], spans)
     attributions: list[_Attribution | None] = [_own_attribution(art, s) for s in spans]
     _inherit(art, spans, attributions)
-    quotes = []
+    quotes: list[Quote] = []
+    run_open = False  # the previous span runs on into this paragraph
     for span, att in zip(spans, attributions):
-        if not _is_quotation(art, span, att):
+        if run_open and quotes:
+            # one quotation over several paragraphs is one quote, paragraph breaks included
+            q = quotes[-1]
+            q.char_end, q.quote = span.end, body[q.char_start:span.end]
+        elif _is_quotation(art, span, att):
+            q = Quote(body[span.start:span.end], span.start, span.end)
+            if att is not None:
+                q.cue = att.cue
+                q.speaker, q.speaker_mention, q.speaker_entity_key = (att.speaker, att.speaker_mention,
+                                                                      att.speaker_entity_key)
+            quotes.append(q)
+        else:
+            run_open = False
             continue
-        q = Quote(body[span.start:span.end], span.start, span.end)
-        if att is not None:
-            q.cue = att.cue
-            q.speaker, q.speaker_mention, q.speaker_entity_key = att.speaker, att.speaker_mention, att.speaker_entity_key
-        quotes.append(q)
+        run_open = span.runs_on
     return quotes
 
 
@@ -198,6 +207,12 @@ def _before(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attri
     if not window:
         return None
     lead_in = art.body[_prev_close(art, span):span.open_mark].rstrip()
+    if lead_in.endswith(":") and not any(is_speech_verb(t) for t in window):
+        # "She addressed the supporters again: “…”": the clause before the colon introduces the quote
+        verbs = [t for t in window if t.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJECT_DEPS for c in t.children)]
+        if verbs:
+            return _Attribution(cue_text(verbs[-1]), _subject_of(art, para, verbs[-1]), art.char(verbs[-1], para),
+                                "before")
     for k in range(len(window) - 1, -1, -1):
         tok = window[k]
         if not is_speech_verb(tok) or tok.lower_ in WEAK_FORMS:
@@ -308,11 +323,32 @@ def _subject_of(art: _Article, para: _Para, verb):
             head = head.head
             continue
         break
-    # "“…,” said Peskov" is sometimes parsed with the name as an object or attribute of the verb
-    for c in verb.children:
-        if c.i > verb.i and c.dep_ in ("dobj", "attr", "npadvmod", "dep") and c.pos_ == "PROPN":
-            return c
-    return None
+    return _adjacent_subject(art, para, verb)
+
+
+_SKIP_BEFORE_VERB = {"also", "has", "have", "had", "later", "then", "again", "further", "once", "previously",
+                     "recently", "repeatedly", "quickly", "simply", "just", "would", "will", "then", "only"}
+_NOT_NAMES = {"DATE", "TIME", "CARDINAL", "ORDINAL"}
+
+
+def _adjacent_subject(art: _Article, para: _Para, verb):
+    """When the parse gives the verb no subject (long sentence openers often swallow it), the noun
+    right before the verb ("… former president Bill Clinton said") or the name right after it
+    ("said former president Bill Clinton")."""
+    doc = verb.doc
+    k = verb.i - 1
+    while k >= 0 and (doc[k].lower_ in _SKIP_BEFORE_VERB or doc[k].tag_ in ("RB", "MD")):
+        k -= 1
+    if k >= 0 and doc[k].pos_ in ("PROPN", "NOUN", "PRON") and not art.in_quote(art.char(doc[k], para)) \
+            and doc[k].ent_type_ not in _NOT_NAMES:
+        return doc[k]
+    k, last_name = verb.i + 1, None
+    while k < len(doc) and doc[k].tag_ in ("DT", "JJ", "NN", "NNP", "NNPS", "HYPH") \
+            and doc[k].ent_type_ not in _NOT_NAMES and not art.in_quote(art.char(doc[k], para)):
+        if doc[k].tag_ in ("NNP", "NNPS"):
+            last_name = doc[k]
+        k += 1
+    return last_name
 
 
 def _phrase_bounds(art: _Article, para: _Para, head) -> tuple[int, int]:
@@ -421,8 +457,7 @@ def _is_quotation(art: _Article, span: QuoteSpan, att: _Attribution | None) -> b
         return False
     if _is_nickname(art, span, words) or _is_so_called(art, span):
         return False
-    whole_utterance = att is not None and att.how in ("after", "before", "colon", "inherited", "according")
-    if _looks_like_title(text, words) and not whole_utterance:
+    if _looks_like_title(text, words):
         return False
     if att is not None:
         return True
@@ -430,7 +465,7 @@ def _is_quotation(art: _Article, span: QuoteSpan, att: _Attribution | None) -> b
 
 
 def _looks_like_title(text: str, words: list[str]) -> bool:
-    if len(words) > _MAX_TITLE_WORDS or text.rstrip()[-1:] in ".!?,":
+    if len(words) > _MAX_TITLE_WORDS or text.rstrip(" ,.")[-1:] in "!?":
         return False
     content = [w for w in words if w.lower() not in _SMALL_WORDS]
     return bool(content) and all(w[0].isupper() or w[0].isdigit() for w in content) and len(content) >= 2
