@@ -67,7 +67,8 @@ def _read(text: str) -> ParsedPage:
 
 def _is_clean_article(lines: list[Line]) -> bool:
     """An article file without page furniture (a feed's text, a corpus document): nothing to strip."""
-    furniture = sum(1 for line in lines if line.words and (line.kind == "furniture" or line.bullet and line.words < 6))
+    furniture = sum(1 for line in lines if line.words and (
+        line.kind == "furniture" or line.bullet and line.words < 6 and not re.match(r"\d", line.raw)))
     return furniture <= max(2, len(lines) // 20)
 
 
