@@ -30,6 +30,12 @@ PERSON_HONORIFICS = frozenset("""
 mr mrs ms miss mx dr sen senator rep gov president chancellor pope sheikh ayatollah
 """.split())
 
+# Title words that are also common surnames ("Stephen King", "John Major"): alone, they may be a name.
+SURNAME_TITLES = frozenset("""
+king major bishop marshal judge justice prince duke earl baron chief father sheriff speaker leader
+house state trade young lord queen
+""".split())
+
 # Words that may sit between title words without ending the title ("Secretary of State").
 TITLE_JOINERS = frozenset({"of", "for", "the", "-"})
 

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from etl.nlp.entity_lexicon import PERSON_HONORIFICS, TITLE_JOINERS, is_title_word
+from etl.nlp.entity_lexicon import PERSON_HONORIFICS, SURNAME_TITLES, TITLE_JOINERS, is_title_word
 
 KEEP_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
                          "LAW", "LANGUAGE"})
@@ -100,6 +100,39 @@ def _strip_titles(doc, i: int, j: int, label: str) -> tuple[int, str | None, str
     return i, None, label
 
 
+_NUMBER = re.compile(r"^[\d.,:/\-–]+$")
+# Labels whose names never contain a bare number: a number inside such a span is the model
+# running a name into a score, a count or a date ("Durham 114", "Irvine, Calif. 1996-08-30").
+_NUMBERLESS_LABELS = frozenset({"PERSON", "GPE", "LOC", "NORP"})
+
+
+def _is_number(token) -> bool:
+    return bool(_NUMBER.match(token.text)) and any(ch.isdigit() for ch in token.text)
+
+
+def _drop_numbers(doc, i: int, j: int, label: str) -> tuple[int, int]:
+    if label in _NUMBERLESS_LABELS:
+        while i < j and (_is_number(doc[i]) or doc[i].is_punct):
+            i += 1
+        for k in range(i, j):
+            if _is_number(doc[k]):
+                j = k
+                break
+    elif label == "ORG":
+        while i < j and (_is_number(doc[i]) or doc[i].is_punct):  # a rank or count before the name
+            i += 1
+        # Organisation names may end in a number ("Channel 4"); scores and tables add long or
+        # repeated numbers ("Leicestershire 296", "Kent 108 3").
+        tail = j
+        while tail > i and _is_number(doc[tail - 1]):
+            tail -= 1
+        if tail > i and (j - tail > 1 or (j - tail == 1 and len(doc[j - 1].text) >= 3)):
+            j = tail
+    while j > i and (doc[j - 1].is_punct or doc[j - 1].is_space) and doc[j - 1].text != ".":
+        j -= 1
+    return i, j
+
+
 def preceding_title(doc, i: int) -> str | None:
     """Title words written just before token i ("President" in "President Donald Trump")."""
     k = i
@@ -126,6 +159,9 @@ def clean_span(doc, start_token: int, end_token: int, label: str) -> tuple[int, 
         j -= 1
     if j > i and doc[j - 1].text == ".":
         j -= 1
+    if i >= j:
+        return None
+    i, j = _drop_numbers(doc, i, j, label)
     if i >= j:
         return None
     i, title, label = _strip_titles(doc, i, j, label)
@@ -182,6 +218,7 @@ def is_junk(text: str, segment_has_capitals: bool) -> bool:
         return True
     if segment_has_capitals and not any(ch.isupper() for ch in text):
         return True  # proper names are capitalised wherever the text uses capitals at all
-    if all(is_title_word(w) for w in text.split()):
+    words = text.split()
+    if all(is_title_word(w) for w in words) and not (len(words) == 1 and words[0].lower() in SURNAME_TITLES):
         return True  # a bare role ("President") is not a name
     return False

@@ -129,7 +129,8 @@ def _index() -> dict[str, tuple[Place, ...]]:
         add(city["name"], "major_city" if place.is_major else "city", place)
         for alt in city.get("alternatenames", ()):
             # Only alternate spellings that look like an English proper name ("Kiev" for Kyiv).
-            if alt and alt[:1].isupper() and _latin(alt) and len(alt) >= 3:
+            # (Three-letter alternates are mostly airport codes: "For" is Fortaleza.)
+            if alt and alt[:1].isupper() and not alt.isupper() and _latin(alt) and len(alt) >= 4:
                 # "New York" for "New York City" is the city's own short name, not a variant spelling.
                 short_form = place.is_major and place_key(city["name"]).startswith(place_key(alt) + " ")
                 add(alt, "major_city" if short_form else "city_alt", place)
