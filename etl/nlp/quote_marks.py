@@ -90,13 +90,26 @@ def _is_closing(text: str, j: int, opener: str) -> bool:
 
 def _find_closing(text: str, i: int) -> int | None:
     opener = text[i]
+    weak: int | None = None
     for j in range(i + 1, len(text)):
         c = text[j]
-        if c == opener and opener in ("“", "«") :
+        if c == opener and opener in ("“", "«"):
             return None  # a second opening mark before any closing one: the first is unbalanced
-        if _is_closing(text, j, opener):
+        if not _is_closing(text, j, opener):
+            continue
+        if opener not in _SINGLE or _clearly_closes(text, j):
             return j
-    return None
+        if weak is None:
+            weak = j
+    return weak
+
+
+def _clearly_closes(text: str, j: int) -> bool:
+    """A single mark that punctuation or the paragraph end sits against: not a plural possessive
+    ("the players’ demands")."""
+    prev = text[j - 1]
+    nxt = text[j + 1] if j + 1 < len(text) else ""
+    return prev in ".,!?;:…—–-" or not nxt or nxt in ".,;:!?)—–”\"" or (nxt == " " and text[j + 2:j + 3].isupper())
 
 
 def _trimmed(body: str, start: int, end: int) -> tuple[int, int]:

@@ -321,6 +321,11 @@ def _subject_of(art: _Article, para: _Para, verb):
             return head.head
         if head.dep_ in _CLIMB_DEPS and head.head.i != head.i:
             head = head.head
+            # "X said when a reporter asked him, adding …": a participle hangs off the main clause,
+            # whatever subordinate clause the parser attached it to
+            while head.dep_ == "advcl" and head.head.i != head.i and verb.tag_ == "VBG" and any(
+                    c.dep_ in ("mark", "advmod") and c.tag_ in ("WRB", "IN") for c in head.children):
+                head = head.head
             continue
         break
     return _adjacent_subject(art, para, verb)

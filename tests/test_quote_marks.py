@@ -1,0 +1,64 @@
+"""The quotation-mark scanner alone: pairing, apostrophes, runs, stray marks, and exact offsets."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from etl.nlp.quote_marks import find_quote_spans
+from etl.nlp.quotes import extract_quotes
+
+
+def texts(body):
+    return [body[s.start:s.end] for s in find_quote_spans(body)]
+
+
+def test_curly_and_straight_pairs():
+    assert texts("“A,” she said. “B.”") == ["A,", "B."]
+    assert texts('"A," he said. "B."') == ["A,", "B."]
+
+
+def test_apostrophes_are_not_marks():
+    assert texts("Russia’s players’ union said it isn’t over.") == []
+    assert texts("He said ‘no, I won’t’ twice.") == ["no, I won’t"]
+
+
+def test_inch_mark_is_not_a_quote():
+    assert texts('He is 6\'2" tall and "very fast" on the court.') == ["very fast"]
+
+
+def test_nested_quote_stays_inside_outer():
+    assert texts("“He told me, ‘go home,’ and left,” she said.") == ["He told me, ‘go home,’ and left,"]
+
+
+def test_run_over_paragraphs():
+    spans = find_quote_spans("“One.\n\n“Two.\n\n“Three,” he said.")
+    assert [s.runs_on for s in spans] == [True, True, False]
+
+
+def test_stray_opening_mark_is_skipped():
+    body = "It was “odd and nothing closed.\n\nNext paragraph “fine” here."
+    assert texts(body) == ["fine"]
+
+
+def test_second_opening_before_closing_drops_the_first():
+    assert texts("“Broken start. “Real quote,” he said.") == ["Real quote,"]
+
+
+_MARKS = st.sampled_from(list("“”‘’«»„\"' \n\n.,:Ax"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_MARKS, st.text(max_size=5)), max_size=60).map("".join))
+def test_scanner_offsets_exact_for_arbitrary_text(body):
+    for s in find_quote_spans(body):
+        assert 0 <= s.open_mark < s.start <= s.end <= len(body)
+        assert body[s.start:s.end].strip() == body[s.start:s.end]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_MARKS, st.text(max_size=5)), max_size=60).map("".join))
+def test_extract_quotes_never_raises_without_parse(body):
+    # segments without a parse (e.g. NLP skipped): marks alone, offsets still exact
+    from etl.nlp.segments import split_field
+    for q in extract_quotes(body, split_field("body", 0, body), [], []):
+        assert body[q.char_start:q.char_end] == q.quote

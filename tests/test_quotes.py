@@ -1,0 +1,182 @@
+"""Quotes and their speakers on small hand-written texts, one pattern per test."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from etl.nlp.entities import extract_entities
+from etl.nlp.quotes import extract_quotes
+from etl.nlp.segments import split_field
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "2025-12-03" / "000_300d874ee8deddb0.txt"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from etl.nlp import model
+    return model.load()
+
+
+@pytest.fixture(scope="module")
+def quotes_of(nlp):
+    def run(body: str):
+        segments = split_field("body", 0, body)
+        for seg, doc in zip(segments, nlp.pipe(s.text for s in segments)):
+            seg.doc = doc
+        mentions, entities = extract_entities(segments)
+        quotes = extract_quotes(body, segments, mentions, entities)
+        for q in quotes:
+            assert body[q.char_start:q.char_end] == q.quote
+        return quotes
+    return run
+
+
+def test_quote_then_speaker_with_role_and_name(quotes_of):
+    qs = quotes_of("“We are ready to meet again,” Kremlin spokesman Dmitry Peskov said.")
+    assert len(qs) == 1
+    q = qs[0]
+    assert q.quote == "We are ready to meet again,"
+    assert q.speaker == "Dmitry Peskov"
+    assert "Dmitry Peskov" in q.speaker_mention
+    assert q.speaker_entity_key
+    assert q.cue == "said"
+
+
+def test_inverted_cue_speaker_after_verb(quotes_of):
+    qs = quotes_of("“The talks went well,” said Angela Merkel.")
+    assert [(q.quote, q.speaker) for q in qs] == [("The talks went well,", "Angela Merkel")]
+
+
+def test_colon_introduced_quote(quotes_of):
+    qs = quotes_of("Peskov said: “We are still ready to talk. The door is open.”")
+    assert [q.quote for q in qs] == ["We are still ready to talk. The door is open."]
+    assert qs[0].speaker == "Peskov" and qs[0].cue == "said"
+
+
+def test_split_quote_same_speaker_for_both_parts(quotes_of):
+    body = "Mary Jones spoke at length. “We won,” she said. “Now we govern.”"
+    qs = quotes_of(body)
+    assert [q.quote for q in qs] == ["We won,", "Now we govern."]
+    assert qs[0].speaker_mention == "she"
+    assert qs[0].speaker == qs[1].speaker == "Mary Jones"
+
+
+def test_partial_quote_inside_reported_speech(quotes_of):
+    qs = quotes_of("Senator John Smith added that the plan was “pretty well” received by voters.")
+    assert [(q.quote, q.speaker, q.cue) for q in qs] == [("pretty well", "John Smith", "added")]
+
+
+def test_according_to(quotes_of):
+    qs = quotes_of("“There will be no deal this year,” according to Janet Yellen.")
+    assert len(qs) == 1
+    assert qs[0].speaker == "Janet Yellen" and qs[0].cue == "according to"
+
+
+def test_quote_over_several_paragraphs_is_one_quote(quotes_of):
+    body = ("Governor Tom Brady spoke to reporters on Monday.\n\n"
+            "“The first part of what I have to say concerns the budget for next year.\n\n"
+            "“The second part is about schools,” Brady said.")
+    qs = quotes_of(body)
+    assert len(qs) == 1
+    assert qs[0].quote.startswith("The first part") and qs[0].quote.endswith("about schools,")
+    assert qs[0].speaker == "Tom Brady"
+
+
+def test_pronoun_resolves_to_most_recent_person(quotes_of):
+    body = "Prime Minister Keir Starmer visited Leeds on Friday.\n\n“This city deserves better,” he said."
+    qs = quotes_of(body)
+    assert len(qs) == 1
+    assert qs[0].speaker_mention == "he" and qs[0].speaker == "Keir Starmer"
+
+
+def test_nominal_speaker_resolves_to_person_with_that_role(quotes_of):
+    body = ("Kremlin spokesman Dmitry Peskov met the press in Moscow.\n\n"
+            "“Nothing has changed in our position,” the spokesman said.")
+    qs = quotes_of(body)
+    assert qs[0].speaker_mention == "the spokesman" and qs[0].speaker == "Dmitry Peskov"
+
+
+def test_unresolvable_pronoun_gives_no_speaker(quotes_of):
+    qs = quotes_of("“We will not back down from this fight,” they said.")
+    assert len(qs) == 1
+    assert qs[0].speaker is None and qs[0].speaker_entity_key is None and qs[0].speaker_mention == "they"
+
+
+def test_straight_double_marks(quotes_of):
+    qs = quotes_of('"The vote was close," said Maria Lopez. "We need a recount."')
+    assert [q.quote for q in qs] == ["The vote was close,", "We need a recount."]
+    assert all(q.speaker == "Maria Lopez" for q in qs)
+
+
+def test_single_curly_marks_and_apostrophes(quotes_of):
+    qs = quotes_of("Russia’s envoy Sergei Lavrov said: ‘We don’t accept the players’ demands at all.’")
+    assert len(qs) == 1
+    assert qs[0].quote == "We don’t accept the players’ demands at all."
+    assert qs[0].speaker == "Sergei Lavrov"
+
+
+def test_guillemets(quotes_of):
+    qs = quotes_of("«We are open to a dialogue with everyone,» Emmanuel Macron said.")
+    assert [q.quote for q in qs] == ["We are open to a dialogue with everyone,"]
+    assert qs[0].speaker == "Emmanuel Macron"
+
+
+def test_scare_quotes_are_left_out(quotes_of):
+    assert quotes_of("The so-called “peace plan” was published on Monday.") == []
+    assert quotes_of("The government’s “reforms” took effect on Monday, and the debate moved on.") == []
+
+
+def test_song_title_is_left_out(quotes_of):
+    assert quotes_of("The band closed the rally with “Born in the USA” to loud cheers.") == []
+
+
+def test_nickname_is_left_out(quotes_of):
+    qs = quotes_of("Dwayne “The Rock” Johnson said he might run for office one day.")
+    assert qs == []
+
+
+def test_long_quote_without_cue_kept_without_speaker(quotes_of):
+    qs = quotes_of("“Nobody in this town has ever seen a flood like the one we had last spring.”")
+    assert len(qs) == 1 and qs[0].speaker is None
+
+
+def test_unbalanced_mark_does_not_swallow_the_rest(quotes_of):
+    body = ("The minister said “we are ready and left the room.\n\n"
+            "Anna Berg said: “This is real.”\n\n"
+            "Later, “More talks are planned for next week,” Berg added.")
+    qs = quotes_of(body)
+    assert [q.quote for q in qs] == ["This is real.", "More talks are planned for next week,"]
+    assert all(q.speaker == "Anna Berg" for q in qs)
+
+
+def test_unbalanced_closing_mark_and_empty_input(quotes_of):
+    assert quotes_of("") == []
+    assert quotes_of("He left” and never came back.") == []
+
+
+def test_boilerplate_person_is_not_a_guess(quotes_of):
+    # no person before the cue: "he" must stay unresolved, not become someone mentioned later
+    body = "“It is over,” he said.\n\nPhoto by John Doe."
+    qs = quotes_of(body)
+    assert len(qs) == 1 and qs[0].speaker is None
+
+
+def _seed_body() -> str:
+    text = SEED.read_text(encoding="utf-8")
+    start = text.index("President Donald Trump said on Wednesday")
+    end_marker = "Kremlin spokesman Dmitry Peskov said."
+    return text[start:text.index(end_marker) + len(end_marker)]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed file not present")
+def test_golden_seed_quotes(quotes_of):
+    qs = quotes_of(_seed_body())
+    got = [(q.quote, q.speaker) for q in qs]
+    assert got == [
+        ("I can tell you that they had a reasonably good meeting with President Putin,", "Donald Trump"),
+        ("very good.", "Donald Trump"),
+        ("He would like to end the war. That was their impression.", "Donald Trump"),
+        ("pretty well", "Donald Trump"),
+        ("We are still ready to meet as many times as is needed to reach a peace settlement,", "Dmitry Peskov"),
+    ]
