@@ -68,6 +68,7 @@ def extract_entities(segments: list[Segment]) -> tuple[list[Mention], list[Entit
     spans = _harvest(segments)
     clusters = _cluster([s for s in spans if not s.caps])
     _attach_caps_spans([s for s in spans if s.caps], clusters)
+    _split_headline_spans(segments, clusters)
     clusters = [c for c in clusters.values() if c.spans]
     for cluster in clusters:
         cluster.label = _resolve_label(cluster)
@@ -312,6 +313,42 @@ def _attach_caps_spans(caps_spans: list[Span], clusters: dict[tuple[str, ...], _
             clusters.setdefault(key, _Cluster(key)).spans.append(span)
 
 
+def _headline_cased(text: str) -> bool:
+    words = [w for w in text.split() if w[:1].isalpha()]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) / len(words) >= 0.7
+
+
+def _split_headline_spans(segments: list[Segment], clusters: dict[tuple[str, ...], _Cluster]) -> None:
+    """In Title Case headlines the model runs a name into the next capitalised words
+    ("Trump: Putin Wants To End the War" -> "Putin Wants"). A span there that starts with a name
+    known from elsewhere in the article, and is not itself seen elsewhere, is cut back to that name."""
+    surnames: dict[str, list[tuple[str, ...]]] = {}
+    for key, cluster in clusters.items():
+        if len(key) >= 2 and cluster.spans:
+            surnames.setdefault(_surname(key), []).append(key)
+    for key, cluster in list(clusters.items()):
+        if len(key) < 2 or not cluster.spans:
+            continue
+        if not all(_headline_cased(segments[s.seg_no].text) for s in cluster.spans):
+            continue
+        moved = []
+        for span in cluster.spans:
+            pieces = list(re.finditer(r"\S+", span.text))
+            for k in range(len(pieces) - 1, 0, -1):
+                text = span.text[:pieces[k - 1].end()]
+                prefix = _name_key(words_of(text))
+                target = prefix if prefix in clusters and clusters[prefix].spans and prefix != key else None
+                if target is None and len(prefix) == 1 and len(surnames.get(prefix[0], [])) == 1:
+                    target = surnames[prefix[0]][0]
+                if target is not None:
+                    span.end = span.start + len(text)
+                    span.text, span.words, span.label = text, words_of(text), None
+                    clusters[target].spans.append(span)
+                    moved.append(span)
+                    break
+        cluster.spans = [s for s in cluster.spans if s not in moved]
+
+
 # --- labels and names ----------------------------------------------------------------------------
 
 def _resolve_label(cluster: _Cluster) -> str:
@@ -450,18 +487,12 @@ def _sentence_start(doc, i: int) -> bool:
 # --- records -------------------------------------------------------------------------------------
 
 def _records(segments: list[Segment], clusters: list[_Cluster]) -> tuple[list[Mention], list[Entity]]:
-    clusters = [c for c in clusters if c.spans]
+    clusters = _merge_same_names([c for c in clusters if c.spans])
     clusters.sort(key=lambda c: c.first.order)
     mentions: list[Mention] = []
     entities: list[Entity] = []
-    used_keys: set[str] = set()
     for cluster in clusters:
-        key = f"{cluster.label}:{cluster.name}"
-        suffix = 2
-        while key in used_keys:  # two people left apart under the same bare name
-            key = f"{cluster.label}:{cluster.name}#{suffix}"
-            suffix += 1
-        used_keys.add(key)
+        key = f"{cluster.label}:{cluster.name}"  # unique: clusters were merged by (label, name)
         first = cluster.first
         first_seg = segments[first.seg_no]
         titles = Counter(s.title for s in cluster.spans if s.title)
@@ -477,6 +508,20 @@ def _records(segments: list[Segment], clusters: list[_Cluster]) -> tuple[list[Me
                                     seg.char_offset + s.start, seg.char_offset + s.end, key))
     mentions.sort(key=lambda m: (_FIELD_ORDER.get(m.field, 9), m.field_index, m.char_start))
     return mentions, entities
+
+
+def _merge_same_names(clusters: list[_Cluster]) -> list[_Cluster]:
+    """One entity per (label, name) in an article, whatever path led to two clusters of it."""
+    by_name: dict[tuple[str, str], _Cluster] = {}
+    out = []
+    for cluster in sorted(clusters, key=lambda c: c.first.order):
+        same = by_name.get((cluster.label, cluster.name))
+        if same is not None:
+            same.spans += cluster.spans
+            continue
+        by_name[(cluster.label, cluster.name)] = cluster
+        out.append(cluster)
+    return out
 
 
 def _locate(entity: Entity, cluster: _Cluster) -> None:
