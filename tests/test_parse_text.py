@@ -198,3 +198,23 @@ def test_never_raises_and_reuses_input_lines(lines):
             assert cap.credit in text
     if page.published_at is not None:
         assert page.published_at.utcoffset().total_seconds() == 0
+
+
+# --- scripts without spaces, leaked markup -------------------------------------------------------------
+
+def test_unspaced_script_paragraphs_count_as_prose():
+    menu = "\n".join(f"* 菜单{i}" for i in range(12))
+    paras = ["研究人员周二表示，新的水处理厂将在明年春天投入使用，为全市四十万居民提供更安全的饮用水。",
+             "市政府说，这个项目的总费用约为三亿元，其中一半来自中央政府的专项拨款，其余由地方财政承担。",
+             "工程师们还计划在旧厂址上修建一个公园，供附近的居民休闲娱乐，预计两年后完工。"]
+    page = read_text_page(menu + "\n\n" + "\n\n".join(paras) + "\n\n" + menu + "\n")
+    assert page.body.split("\n\n") == paras
+
+
+def test_markup_lines_are_not_body_but_tag_names_in_prose_are():
+    text = ("Lead paragraph of the story, which explains what happened in the town on Monday.\n\n"
+            '<div style="position:absolute;"><img width=1 height=1 alt="" src="http://t.example/b?P=1"></div>\n\n'
+            "The element <img> was discussed at length by the committee in its final report.\n")
+    page = read_text_page(text)
+    assert "<div" not in page.body
+    assert "The element <img> was discussed" in page.body

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from etl.parse.credits import split_credit
 from etl.parse.dates import find_dates, years_in
-from etl.parse.text_lines import Line, classify, content_weight, split_lines
+from etl.parse.text_lines import Line, classify, content_weight, is_markup, split_lines
 from etl.records import Caption, ParsedPage
 
 _TITLE_WINDOW = 80
@@ -82,7 +82,7 @@ def _read_clean(lines: list[Line], text: str) -> ParsedPage:
     authors = next((names for names in (parse_byline(line.text) for line in head) if names), [])
     published = _published(lines, 0, min(len(lines) - 1, 3), min(len(lines) - 1, 6), text)
     return ParsedPage(title=title, authors=authors, published_at=published,
-                      body="\n\n".join(line.raw for line in rest if line.words))
+                      body="\n\n".join(line.raw for line in rest if line.words and not is_markup(line.raw)))
 
 
 def _mark_repeated_captions(lines: list[Line]) -> None:

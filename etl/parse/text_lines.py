@@ -58,6 +58,9 @@ _COOKIE_BANNER = re.compile(
     r"\bcookies?\b.*\b(?:website|browser|consent|preferences|experience|site|gdpr)\b|"
     r"\b(?:website|site|gdpr)\b.*\bcookies?\b", re.I)
 _BREADCRUMB = re.compile(r"\s[›»>|]\s.*\s[›»>|]\s|^home\s*[›»>/]", re.I)
+# An HTML tag with attributes: the page's source code, never the article's words. (A bare tag name such
+# as "<img>" can be written about; a tag with attributes is markup.)
+_MARKUP = re.compile(r"<[a-zA-Z][\w-]*\s+[\w-]+\s*=\s*[\"'\w]")
 _BULLET = re.compile(r"^(?:[*+•·▪◦‣o-]|\d{1,2}[.)])\s+")
 _BARE_BULLET = re.compile(r"^[*+•·▪◦o-]$")
 _BYLINE = re.compile(r"^(?:by|written by|words by|reporting by|story by|von|par|por)\s+\S", re.I)
@@ -66,6 +69,9 @@ _META_DATE_WORDS = re.compile(
     r"mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|date|time|read|"
     r"min|mins|minutes?|hours?|ago|first|edited|created|issued|released|today|yesterday|sept?|pub|upd)\b", re.I)
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.U)
+# Scripts written without spaces between words (Chinese, Japanese, Thai...): a run of them is one regex
+# "word", so their length is counted in characters instead, at about two characters a word.
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 @dataclass
@@ -100,16 +106,26 @@ def split_lines(text: str) -> list[Line]:
         if _BARE_BULLET.match(stripped):
             body = ""
         words = _WORD.findall(body)
-        lw = [w.lower() for w in words]
+        unspaced = len(_UNSPACED.findall(body))
+        lw = [w.lower() for w in words if not _UNSPACED.search(w)]
         stop = sum(1 for w in lw if w in STOP_WORDS) / len(lw) if lw else 0.0
-        ends = bool(re.search(r"[.!?…:;][\"'”’)\]]*$|[\"”’]$", body))
-        lines.append(Line(len(lines), stripped, body, block, bullet, len(words), ends, stop))
+        n_words = len(lw) + (unspaced + 1) // 2
+        if unspaced > len(lw):
+            stop = 0.3  # no stop-word list for these scripts: treat as ordinary running text
+        ends = bool(re.search(r"[.!?…:;。！？][\"'”’)\]」』）]*$|[\"”’」』]$", body))
+        lines.append(Line(len(lines), stripped, body, block, bullet, n_words, ends, stop))
     return lines
+
+
+def is_markup(text: str) -> bool:
+    return bool(_MARKUP.search(text))
 
 
 def is_furniture_text(text: str, words: int) -> bool:
     if words == 0:
         return not re.search(r"\w", text)
+    if _MARKUP.search(text):
+        return True  # page source leaking into the text dump (tracking pixels, ad slots)
     if words <= 12 and _FURNITURE_START.match(text):
         return True
     if words <= 40 and _FURNITURE_ANYWHERE.search(text):
