@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 from etl.nlp import geo
 from etl.nlp.entity_lexicon import NAME_SUFFIXES, PERSON_HONORIFICS, is_demonym, is_title_word
-from etl.nlp.entity_spans import (KEEP_LABELS, Span, clean_span, is_caps_text, is_junk, trim_chars,
-                                  words_of)
+from etl.nlp.entity_spans import (KEEP_LABELS, Span, clean_span, follows_place_preposition, is_caps_text,
+                                  is_junk, trim_chars, words_of)
 from etl.nlp.segments import Segment
 from etl.records import Entity, Mention
 
@@ -101,7 +101,8 @@ def _harvest(segments: list[Segment]) -> list[Span]:
             text = seg.text[start:end]
             if is_junk(text, has_capitals):
                 continue
-            found.append(Span(seg_no, start, end, text, label, title, caps, words_of(text)))
+            found.append(Span(seg_no, start, end, text, label, title, caps, words_of(text),
+                              follows_place_preposition(seg.text, start)))
         found += _acronyms_in_parentheses(seg_no, seg, found)
         places = _caps_places(seg_no, doc, caps)
         spans += _without_overlaps(places + found)
@@ -250,7 +251,9 @@ def _cluster(spans: list[Span]) -> dict[tuple[str, ...], _Cluster]:
 
 def _may_be_person_part(span: Span) -> bool:
     if span.label in ("GPE", "LOC"):
-        return not geo.is_known_place(span.text)
+        # "Jordan" after "Michael Jordan" is him, but "in Washington" is the place even when a
+        # Washington is in the article.
+        return not (span.after_place_preposition and geo.lookup(span.text) is not None)
     return span.label in _PERSON_LINKABLE and not is_demonym(span.text)
 
 

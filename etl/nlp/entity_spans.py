@@ -36,10 +36,20 @@ class Span:
     title: str | None = None
     caps: bool = False  # found in an all-capitals segment, where the model's labels are unreliable
     words: tuple[str, ...] = field(default_factory=tuple)
+    after_place_preposition: bool = False  # "in Washington": read as the place, not a surname
 
     @property
     def order(self) -> tuple[int, int]:
         return (self.seg_no, self.start)
+
+
+PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "at", "near", "into", "across", "outside", "inside",
+                                "toward", "towards", "via", "around", "throughout"})
+
+
+def follows_place_preposition(text: str, start: int) -> bool:
+    before = text[:start].split()
+    return bool(before) and before[-1].lower() in PLACE_PREPOSITIONS
 
 
 def is_caps_text(text: str) -> bool:
