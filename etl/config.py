@@ -62,3 +62,21 @@ def max_records_per_file() -> int:
 
 def max_html_depth() -> int:
     return _int("NEWS_ETL_MAX_HTML_DEPTH", 400)
+
+
+def lock_wait_seconds() -> float:
+    """How long a CLI run waits for another run of the same partition to finish (0: fail at once)."""
+    raw = os.environ.get("NEWS_ETL_LOCK_WAIT_SECONDS", "")
+    try:
+        return max(0.0, float(raw)) if raw else 0.0
+    except ValueError as exc:
+        raise ValueError(f"NEWS_ETL_LOCK_WAIT_SECONDS must be a number, got {raw!r}") from exc
+
+
+def publish_lock_wait_seconds() -> float:
+    """How long a publish waits for another publish of the same partition (they take seconds)."""
+    raw = os.environ.get("NEWS_ETL_PUBLISH_LOCK_WAIT_SECONDS", "")
+    try:
+        return max(0.0, float(raw)) if raw else 600.0
+    except ValueError as exc:
+        raise ValueError(f"NEWS_ETL_PUBLISH_LOCK_WAIT_SECONDS must be a number, got {raw!r}") from exc

@@ -10,8 +10,10 @@ Every step takes and returns small JSON-able values (paths, counts), so the DAG 
 through XCom; the data itself stays in the warehouse's staging area."""
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -25,7 +27,8 @@ import pyarrow.parquet as pq
 from etl import __version__, config, schema, tables
 from etl.ids import stable_id
 from etl.records import ArticleResult, Reject
-from etl.warehouse import Warehouse, write_parquet
+from etl.faults import checkpoint
+from etl.warehouse import PART_NAME, Warehouse, write_parquet
 
 log = logging.getLogger(__name__)
 
@@ -45,29 +48,42 @@ class AccountingError(RuntimeError):
 # --- plan -------------------------------------------------------------------------------------
 def plan(inputs: list[str], warehouse: str, ingest_date: str, run_id: str,
          files_per_batch: int | None = None) -> dict:
-    """Discover inputs, reset this run's staging area, and cut the files into batches."""
+    """Discover inputs, reset this run's staging area, and cut the files into batches. First
+    repairs the partition if an earlier publish was cut short by a crash."""
     from etl import ingest
 
     wh = Warehouse(warehouse)
+    with wh.lock(ingest_date, wait_seconds=config.publish_lock_wait_seconds(), holder=f"run {run_id} (plan)"):
+        repaired = wh.recover(ingest_date)
+        if repaired:
+            log.warning("partition %s: %s", ingest_date, repaired)
+        wh.sweep_staging(ingest_date, keep=wh.staging_dir(ingest_date, run_id).name)
     files, rejects = ingest.discover(inputs)
     staging = wh.staging_dir(ingest_date, run_id)
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "batches").mkdir(parents=True)
+    checkpoint("plan:staging_reset")
     size = max(1, files_per_batch or config.files_per_batch())
     batches = [{"batch_no": i // size, "files": [str(f) for f in files[i:i + size]]}
                for i in range(0, len(files), size)]
     if rejects:  # inputs refused before reading (unsafe links, missing paths) still need rows
-        _write_batch(staging, "discovery", [], rejects, ingest_date)
+        _write_batch(staging, "discovery", [], rejects, ingest_date,
+                     {"inputs": len(rejects), "skipped": 0, "files": {}})
+    _write_json(staging / "plan.json", {"files": [str(f) for f in files], "batches": len(batches),
+                                        "refused_at_discovery": len(rejects)})
+    checkpoint("plan:written")
     log.info("planned %d file(s) in %d batch(es) for %s; %d refused at discovery",
              len(files), len(batches), ingest_date, len(rejects))
     return {"ingest_date": ingest_date, "run_id": run_id, "warehouse": str(warehouse),
-            "staging": str(staging), "batches": batches, "file_count": len(files)}
+            "staging": str(staging), "batches": batches, "file_count": len(files),
+            "repaired": repaired}
 
 
 # --- process ----------------------------------------------------------------------------------
 def process_batch(staging: str, batch_no: int, files: list[str], ingest_date: str,
                   on_file: Callable[[], None] | None = None) -> dict:
-    """Read, parse and annotate one batch of files; write its tables into staging."""
+    """Read, parse and annotate one batch of files; write its tables into staging. No input can
+    stop the batch: whatever fails on one record becomes that record's reject row."""
     from etl import ingest
     from etl.articles import build_article
     from etl.nlp.annotate import annotate
@@ -76,33 +92,49 @@ def process_batch(staging: str, batch_no: int, files: list[str], ingest_date: st
     results: list[ArticleResult] = []
     rejects: list[Reject] = []
     skipped = 0
+    per_file: dict[str, dict[str, int]] = {}
     seen: dict[str, str] = {}  # article_id / content hash -> source_uri of the first copy
     for f in files:
-        for item in ingest.read_input(Path(f)):
-            if isinstance(item, Reject):
-                rejects.append(item)
-                continue
-            if getattr(item, "skipped", False):
-                skipped += 1
-                continue
-            art = build_article(item)
-            if isinstance(art, Reject):
-                rejects.append(art)
-                continue
-            dup_of = seen.get(art.article_id) or seen.get(art.content_sha256)
-            if dup_of:
-                rejects.append(Reject(art.source.source_uri, "duplicate",
-                                      f"same article as {dup_of} (id {art.article_id})"))
-                continue
-            seen[art.article_id] = seen[art.content_sha256] = art.source.source_uri
-            results.append(art)
+        counts = per_file.setdefault(f, {"records": 0, "skipped": 0})
+        try:
+            for item in ingest.read_input(Path(f)):
+                if getattr(item, "skipped", False):
+                    skipped += 1
+                    counts["skipped"] += 1
+                    continue
+                counts["records"] += 1
+                outcome = _article_or_reject(item, build_article)
+                if isinstance(outcome, Reject):
+                    rejects.append(outcome)
+                    continue
+                dup_of = seen.get(outcome.article_id) or seen.get(outcome.content_sha256)
+                if dup_of:
+                    rejects.append(Reject(outcome.source.source_uri, "duplicate",
+                                          f"same article as {dup_of} (id {outcome.article_id})"))
+                    continue
+                seen[outcome.article_id] = seen[outcome.content_sha256] = outcome.source.source_uri
+                results.append(outcome)
+        except Exception as exc:  # a reader bug part-way through a file: keep what was read
+            log.warning("reading %s failed: %s", f, exc, exc_info=True)
+            counts["records"] += 1
+            rejects.append(Reject(f"{f}#read_failure", "internal_error", f"{type(exc).__name__}: {exc}"))
+        if counts["records"] == 0 and counts["skipped"] == 0:
+            # e.g. a JSON Lines file of blank lines: the file itself is the input to account for
+            counts["records"] += 1
+            rejects.append(Reject(f, "no_records", "the file holds no record to read"))
+        checkpoint("process:file_read")
         if on_file:
             on_file()
     t_parse = time.monotonic()
     nlp_counts = annotate(results)
+    checkpoint("process:nlp_done")
     t_nlp = time.monotonic()
-    _write_batch(Path(staging), f"{batch_no:05d}", results, rejects, ingest_date)
-    summary = {"batch_no": batch_no, "inputs": len(results) + len(rejects), "articles": len(results),
+    results, unstorable = _storable_results(results)
+    rejects.extend(unstorable)
+    inputs = sum(c["records"] for c in per_file.values())
+    _write_batch(Path(staging), f"{batch_no:05d}", results, rejects, ingest_date,
+                 {"inputs": inputs, "skipped": skipped, "files": per_file})
+    summary = {"batch_no": batch_no, "inputs": inputs, "articles": len(results),
                "rejects": len(rejects), "skipped_records": skipped, "nlp": nlp_counts,
                "seconds": {"parse": round(t_parse - t0, 3), "nlp": round(t_nlp - t_parse, 3),
                            "write": round(time.monotonic() - t_nlp, 3)}}
@@ -110,66 +142,145 @@ def process_batch(staging: str, batch_no: int, files: list[str], ingest_date: st
     return summary
 
 
-def _write_batch(staging: Path, name: str, results: list[ArticleResult], rejects: list[Reject],
-                 ingest_date: str) -> None:
-    out = staging / "batches" / name
-    out.mkdir(parents=True, exist_ok=True)
+def _article_or_reject(doc, build_article) -> ArticleResult | Reject:
+    if isinstance(doc, Reject):
+        return doc
+    try:
+        return build_article(doc)
+    except Exception as exc:  # build_article catches reader errors; this is the backstop
+        log.warning("building %s failed: %s", doc.source_uri, exc, exc_info=True)
+        return Reject(doc.source_uri, "internal_error", f"{type(exc).__name__}: {exc}", doc.raw_bytes)
+
+
+def _text_safe(value: str | None) -> str | None:
+    """Text that Arrow can store: lone surrogates (undecodable bytes of a file name, `\\ud800`
+    escapes in JSON) become visible escapes instead of failing the whole batch's write."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _storable_results(results: list[ArticleResult]) -> tuple[list[ArticleResult], list[Reject]]:
+    """Articles whose rows fit the table schemas, and rejects for those that do not (e.g. text
+    holding lone surrogates); checked one by one only when the batch as a whole does not fit."""
+    for r in results:
+        r.source.source_uri = _text_safe(r.source.source_uri)
+    try:
+        _article_tables(results)
+        return results, []
+    except ValueError:
+        pass
+    ok, bad = [], []
+    for r in results:
+        try:
+            _article_tables([r])
+            ok.append(r)
+        except ValueError as exc:
+            bad.append(Reject(r.source.source_uri, "unstorable", str(exc)[:500], r.source.raw_bytes))
+    return ok, bad
+
+
+def _article_tables(results: list[ArticleResult]) -> dict[str, pa.Table]:
     rows = tables.article_rows(results)
+    return {t: tables.to_arrow(t, tables.frame(t, rows[t])) for t in ARTICLE_TABLES}
+
+
+def _write_batch(staging: Path, name: str, results: list[ArticleResult], rejects: list[Reject],
+                 ingest_date: str, accounting: dict) -> None:
+    """Write one batch's tables into a temporary folder and rename it into place last, so a
+    batch folder either is complete (with its _DONE record) or does not exist."""
+    out = staging / "batches" / name
+    tmp = staging / "batches" / f".{name}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    built = _article_tables(results)
+    for r in rejects:
+        r.source_uri, r.detail = _text_safe(r.source_uri), _text_safe(r.detail)
     quarantine = {}
     for i, r in enumerate(rejects):
         if r.raw_bytes:
             rid = stable_id("reject", r.source_uri, r.reason)
-            (out / "quarantine").mkdir(exist_ok=True)
-            (out / "quarantine" / f"{rid}.bin").write_bytes(r.raw_bytes)
+            (tmp / "quarantine").mkdir(exist_ok=True)
+            (tmp / "quarantine" / f"{rid}.bin").write_bytes(r.raw_bytes)
             quarantine[i] = f"rejects/{schema.PARTITION_COLUMN}={ingest_date}/_quarantine/{rid}.bin"
-    rows["rejects"] = tables.reject_rows(rejects, quarantine)
-    for table in schema.TABLE_NAMES:
-        write_parquet(tables.to_arrow(table, tables.frame(table, rows[table])), out / f"{table}.parquet")
-    (out / "_DONE").write_text(json.dumps({"inputs": len(results) + len(rejects)}))
+    checkpoint("process:quarantine_written")
+    built["rejects"] = tables.to_arrow("rejects", tables.frame("rejects", tables.reject_rows(rejects, quarantine)))
+    for i, table in enumerate(schema.TABLE_NAMES):
+        write_parquet(built[table], tmp / f"{table}.parquet")
+        if i == 2:
+            checkpoint("process:tables_half_written")
+    accounting = dict(accounting, articles=len(results), rejects=len(rejects))
+    if accounting["inputs"] != accounting["articles"] + accounting["rejects"]:
+        raise AccountingError(f"batch {name}: {accounting['inputs']} records read but "
+                              f"{len(results)} articles + {len(rejects)} rejects")
+    (tmp / "_DONE").write_text(json.dumps(accounting))
+    checkpoint("process:before_rename")
+    shutil.rmtree(out, ignore_errors=True)
+    os.rename(tmp, out)
+    checkpoint("process:batch_done")
 
 
 # --- finalize ---------------------------------------------------------------------------------
 def finalize(staging: str, ingest_date: str, expected_batches: int | None = None) -> dict:
     """Combine batch outputs into one staged partition per table, dropping articles already
     seen in an earlier batch (their copies become `duplicate` rejects), and check that every
-    input is accounted for."""
+    planned file and every record read is accounted for."""
     staging_p = Path(staging)
-    batch_dirs = sorted(d for d in (staging_p / "batches").iterdir() if d.is_dir())
-    done = [d for d in batch_dirs if (d / "_DONE").exists()]
-    numbered = [d for d in done if d.name != "discovery"]
-    if expected_batches is not None and len(numbered) != expected_batches:
-        raise AccountingError(f"{len(numbered)} of {expected_batches} batches finished; refusing to publish a partial day")
+    planned = json.loads((staging_p / "plan.json").read_text())
+    if expected_batches is None:
+        expected_batches = planned["batches"]
+    done = {d.name: d for d in sorted((staging_p / "batches").iterdir())
+            if d.is_dir() and not d.name.startswith(".") and (d / "_DONE").exists()}
+    missing = [f"{n:05d}" for n in range(expected_batches) if f"{n:05d}" not in done]
+    if missing:
+        raise AccountingError(f"batches {missing} of {expected_batches} have not finished; "
+                              "refusing to publish a partial day")
     final = staging_p / "final"
     shutil.rmtree(final, ignore_errors=True)
+    records = {name: json.loads((d / "_DONE").read_text()) for name, d in done.items()}
+
+    # Every planned file was read by some batch (and only one).
+    covered: dict[str, str] = {}
+    for name, rec in records.items():
+        for f in rec.get("files", {}):
+            if f in covered:
+                raise AccountingError(f"file {f!r} was read by batch {covered[f]} and batch {name}")
+            covered[f] = name
+    unread = [f for f in planned["files"] if f not in covered]
+    if unread:
+        raise AccountingError(f"{len(unread)} planned file(s) were never read, e.g. {unread[:3]}")
 
     # Cross-batch duplicates, decided on the id columns only (the bodies stay on disk).
     drop: dict[str, set] = {}
     extra_rejects: list[Reject] = []
     seen: dict[str, str] = {}
-    inputs = 0
-    for d in done:
-        inputs += json.loads((d / "_DONE").read_text())["inputs"]
+    inputs = sum(rec["inputs"] for rec in records.values())
+    for name, d in done.items():
         ids = pq.read_table(d / "articles.parquet", columns=["article_id", "content_sha256", "source_uri"])
         for aid, sha, uri in zip(*(ids.column(c).to_pylist() for c in ("article_id", "content_sha256", "source_uri"))):
             first = seen.get(aid) or seen.get(sha)
             if first:
-                drop.setdefault(d.name, set()).add(aid)
+                drop.setdefault(name, set()).add(aid)
                 extra_rejects.append(Reject(uri, "duplicate", f"same article as {first} (id {aid})"))
             else:
                 seen[aid] = seen[sha] = uri
 
     counts = {}
     for table in schema.TABLE_NAMES:
-        target = final / table / "part-00000.parquet"
+        target = final / table / PART_NAME
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(".part.tmp")
         spec_schema = schema.TABLES[table].arrow_schema()
         rows = 0
         with pq.ParquetWriter(tmp, spec_schema, compression="zstd") as writer:
-            for d in done:
+            for name, d in done.items():
                 t = pq.read_table(d / f"{table}.parquet", schema=spec_schema)
-                if table in ARTICLE_TABLES and d.name in drop:
-                    mask = pc.invert(pc.is_in(t.column("article_id"), value_set=pa.array(sorted(drop[d.name]))))
+                if table in ARTICLE_TABLES and name in drop:
+                    mask = pc.invert(pc.is_in(t.column("article_id"), value_set=pa.array(sorted(drop[name]))))
                     t = t.filter(mask)
                 if t.num_rows:
                     writer.write_table(t)
@@ -180,56 +291,120 @@ def finalize(staging: str, ingest_date: str, expected_batches: int | None = None
                 rows += t.num_rows
         tmp.rename(target)
         counts[table] = rows
+        checkpoint(f"finalize:table_written:{table}")
     quarantine = final / "rejects" / "_quarantine"
-    for d in done:
+    for d in done.values():
         q = d / "quarantine"
         if q.is_dir():
             quarantine.mkdir(parents=True, exist_ok=True)
             for f in q.iterdir():
-                f.replace(quarantine / f.name)
+                _link_or_copy(f, quarantine / f.name)  # batch copies stay: a retried finalize needs them
+    checkpoint("finalize:quarantine_linked")
 
-    # Nothing lost: every input is an article or a reject (duplicates are rejects too).
+    # Nothing lost: every record read is an article or a reject (duplicates are rejects too).
     accounted = counts["articles"] + counts["rejects"]
     if accounted != inputs:
         raise AccountingError(f"{inputs} inputs but {counts['articles']} articles + {counts['rejects']} rejects")
-    result = {"inputs": inputs, "rows": counts, "duplicates_across_batches": len(extra_rejects), "final": str(final)}
-    (staging_p / "finalized.json").write_text(json.dumps(result))
+    result = {"inputs": inputs, "files": len(planned["files"]) + planned.get("refused_at_discovery", 0),
+              "skipped_records": sum(rec.get("skipped", 0) for rec in records.values()),
+              "rows": counts, "duplicates_across_batches": len(extra_rejects), "final": str(final)}
+    _write_json(staging_p / "finalized.json", result)
+    checkpoint("finalize:done")
     return result
 
 
+def _link_or_copy(src: Path, dst: Path) -> None:
+    dst.unlink(missing_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, default=str))
+    os.replace(tmp, path)
+
+
 # --- audit ------------------------------------------------------------------------------------
+def accounting_check(staging: str) -> dict:
+    """Recount the staged partition from its Parquet files (not from the counts finalize kept)
+    and check that inputs == articles + rejects; duplicates are counted among the rejects."""
+    staging_p = Path(staging)
+    finalized = json.loads((staging_p / "finalized.json").read_text())
+    final = staging_p / "final"
+    articles = pq.ParquetFile(final / "articles" / PART_NAME).metadata.num_rows
+    reasons = pq.read_table(final / "rejects" / PART_NAME, columns=["reason"]).column("reason").to_pylist()
+    quarantined = {p.name for p in (final / "rejects" / "_quarantine").glob("*.bin")}
+    paths = pq.read_table(final / "rejects" / PART_NAME, columns=["quarantine_path"]).column("quarantine_path")
+    referenced = {p.rsplit("/", 1)[-1] for p in paths.to_pylist() if p}
+    result = {
+        "check": "inputs == articles + rejects",
+        "inputs": finalized["inputs"], "articles": articles, "rejects": len(reasons),
+        "duplicates": reasons.count("duplicate"), "files": finalized.get("files"),
+        "skipped_records": finalized.get("skipped_records", 0),
+        "quarantine_files": len(quarantined),
+        "quarantine_files_missing": sorted(referenced - quarantined)[:10],
+    }
+    result["passed"] = (result["inputs"] == articles + len(reasons) and not result["quarantine_files_missing"])
+    return result
+
+
 def audit(staging: str, ingest_date: str, warehouse: str, run_id: str) -> dict:
     from etl import validate
 
     wh = Warehouse(warehouse)
+    accounting = accounting_check(staging)
+    if not accounting["passed"]:
+        raise AccountingError(f"staged partition does not add up: {accounting}")
     frames = validate.load_staged(Path(staging) / "final")
     report = validate.validate_frames(frames, ingest_date, wh.report_dir(ingest_date, run_id), run_id)
+    checkpoint("audit:validated")
     out = {"success": report.success, "summary": report.summary(), "results_path": report.results_path,
-           "data_docs": report.data_docs_path, "failures": report.failures, "warnings": len(report.warnings)}
-    (Path(staging) / "audit.json").write_text(json.dumps(out, default=str))
+           "data_docs": report.data_docs_path, "failures": report.failures, "warnings": len(report.warnings),
+           "accounting": accounting}
+    _write_json(Path(staging) / "audit.json", out)
+    checkpoint("audit:written")
     if not report.success:
         raise ValidationFailed(report)
     return out
 
 
 # --- publish ----------------------------------------------------------------------------------
-def publish(staging: str, ingest_date: str, warehouse: str, run_id: str, lock_wait_seconds: float = 600) -> dict:
-    """Swap the audited staging partition into the warehouse; refuses an unaudited one."""
+def publish(staging: str, ingest_date: str, warehouse: str, run_id: str,
+            lock_wait_seconds: float | None = None) -> dict:
+    """Swap the audited staging partition into the warehouse; refuses an unaudited one. A retry
+    of a publish that already went through (or was cut short) finishes it and returns its manifest."""
     staging_p = Path(staging)
-    audit_file = staging_p / "audit.json"
-    if not audit_file.exists() or not json.loads(audit_file.read_text())["success"]:
-        raise ValidationFailed(_FailedAudit("the staged partition has not passed validation; nothing published"))
-    finalized = json.loads((staging_p / "finalized.json").read_text())
-    audit_result = json.loads(audit_file.read_text())
     wh = Warehouse(warehouse)
-    with wh.lock(ingest_date, wait_seconds=lock_wait_seconds):
+    audit_file = staging_p / "audit.json"
+    wait = config.publish_lock_wait_seconds() if lock_wait_seconds is None else lock_wait_seconds
+    with wh.lock(ingest_date, wait_seconds=wait, holder=f"run {run_id} (publish)"):
+        checkpoint("publish:locked")
+        current = wh.read_manifest(ingest_date)
+        if not (staging_p / "final").is_dir() and not wh.journal_path(ingest_date).exists() \
+                and current and current.get("run_id") == run_id:
+            log.info("partition %s was already published by run %s", ingest_date, run_id)
+            shutil.rmtree(staging_p, ignore_errors=True)
+            return current
+        if not audit_file.exists() or not json.loads(audit_file.read_text())["success"]:
+            raise ValidationFailed(_FailedAudit("the staged partition has not passed validation; nothing published"))
+        finalized = json.loads((staging_p / "finalized.json").read_text())
+        audit_result = json.loads(audit_file.read_text())
         manifest = wh.publish(staging_p / "final", ingest_date, {
             "ingest_date": ingest_date, "run_id": run_id, "pipeline_version": __version__,
             "input_count": finalized["inputs"], "row_counts": finalized["rows"],
+            "file_count": finalized.get("files"), "skipped_records": finalized.get("skipped_records", 0),
+            "duplicates": audit_result.get("accounting", {}).get("duplicates"),
+            "accounting": audit_result.get("accounting"),
             "validation": {"results": audit_result["results_path"], "data_docs": audit_result["data_docs"],
-                           "warnings": audit_result["warnings"]},
+                           "warnings": audit_result["warnings"], "passed": True},
         })
+        checkpoint("publish:published")
     shutil.rmtree(staging_p, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        staging_p.parent.rmdir()  # the partition's staging folder, when no other run uses it
     return manifest
 
 
@@ -274,17 +449,22 @@ class RunSummary:
 
 def run(inputs: list[str], warehouse: str, ingest_date: str, run_id: str,
         progress: Callable[[str, int], Callable[[], None]] | None = None) -> RunSummary:
-    """The CLI's whole run: the same steps the DAG runs as separate tasks."""
-    p = plan(inputs, warehouse, ingest_date, run_id)
-    tick = progress("files", p["file_count"]) if progress else None
-    batches = [process_batch(p["staging"], b["batch_no"], b["files"], ingest_date, on_file=tick)
-               for b in p["batches"]]
-    finalize(p["staging"], ingest_date, expected_batches=len(p["batches"]))
-    try:
-        audit_result = audit(p["staging"], ingest_date, warehouse, run_id)
-    except ValidationFailed:
-        # The report stays under _reports; the rejected build is of no further use.
-        shutil.rmtree(p["staging"], ignore_errors=True)
-        raise
-    manifest = publish(p["staging"], ingest_date, warehouse, run_id)
+    """The CLI's whole run: the same steps the DAG runs as separate tasks. Holds the partition's
+    run lock throughout, so two CLI runs of one partition never overlap: the second waits up to
+    NEWS_ETL_LOCK_WAIT_SECONDS (default 0) and then fails with PartitionLocked."""
+    wh = Warehouse(warehouse)
+    with wh.lock(ingest_date, wait_seconds=config.lock_wait_seconds(), kind="run", holder=f"run {run_id}"):
+        checkpoint("run:locked")
+        p = plan(inputs, warehouse, ingest_date, run_id)
+        tick = progress("files", p["file_count"]) if progress else None
+        batches = [process_batch(p["staging"], b["batch_no"], b["files"], ingest_date, on_file=tick)
+                   for b in p["batches"]]
+        finalize(p["staging"], ingest_date, expected_batches=len(p["batches"]))
+        try:
+            audit_result = audit(p["staging"], ingest_date, warehouse, run_id)
+        except ValidationFailed:
+            # The report stays under _reports; the rejected build is of no further use.
+            shutil.rmtree(p["staging"], ignore_errors=True)
+            raise
+        manifest = publish(p["staging"], ingest_date, warehouse, run_id)
     return RunSummary(ingest_date, run_id, manifest, audit_result, batches)
