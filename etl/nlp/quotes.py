@@ -142,7 +142,24 @@ def _own_attribution(art: _Article, span: QuoteSpan) -> _Attribution | None:
         if att is not None:
             _resolve_speaker(art, para, att)
             return att
-    return _colon_paragraph(art, span)
+    return _colon_paragraph(art, span) or _previous_sentence(art, para, span)
+
+
+def _previous_sentence(art: _Article, para: _Para, span: QuoteSpan) -> _Attribution | None:
+    """A quote opening a sentence, right after a sentence of the same paragraph that reports
+    someone's words ("Trump said he would win. “We will win big.”")."""
+    lead_in = art.body[span.paragraph_start:span.open_mark].rstrip()
+    if not lead_in or lead_in[-1] not in ".!?”\"":
+        return None
+    window = _outside_tokens(art, para, span.paragraph_start, span.open_mark)
+    ends = [k for k, t in enumerate(window[:-1]) if t.text in _SENTENCE_END]
+    last_sentence = window[ends[-1] + 1:] if ends else window
+    for tok in reversed(last_sentence):
+        if is_speech_verb(tok) and tok.lower_ not in WEAK_FORMS:
+            att = _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "previous")
+            _resolve_speaker(art, para, att)
+            return att if att.speaker_mention else None
+    return None
 
 
 def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
@@ -320,7 +337,12 @@ def _subject_of(art: _Article, para: _Para, verb):
         if head.dep_ == "relcl":
             return head.head
         if head.dep_ in _CLIMB_DEPS and head.head.i != head.i:
+            via_noun = head.dep_ == "acl"
             head = head.head
+            # "Clinton released a statement saying …": from the noun the participle describes,
+            # on to the verb whose object it is
+            while via_noun and head.dep_ in ("dobj", "pobj", "prep", "attr") and head.head.i != head.i:
+                head = head.head
             # "X said when a reporter asked him, adding …": a participle hangs off the main clause,
             # whatever subordinate clause the parser attached it to
             while head.dep_ == "advcl" and head.head.i != head.i and verb.tag_ == "VBG" and any(
