@@ -46,6 +46,13 @@ def discover(paths: list[str | os.PathLike]) -> tuple[list[Path], list[Reject]]:
         real_root = root.resolve()
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+            for name in [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
+                # os.walk does not descend into linked folders; say so instead of losing them.
+                dirnames.remove(name)
+                p = Path(dirpath) / name
+                target = p.resolve()
+                reason = "link_not_followed" if target.is_relative_to(real_root) else "unsafe_link"
+                rejects.append(Reject(str(p), reason, f"symlinked folder is not followed: {target}"))
             for name in sorted(filenames):
                 if name.startswith((".", "_")):
                     continue

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from etl.parse.html_body import drop_leading_title, extract_body
 from etl.parse.html_captions import extract_captions
-from etl.parse.html_dom import parse_html
+from etl.parse.html_dom import NestingTooDeep, parse_html
 from etl.parse.html_meta import (article_ld, declared_language, extract_authors, extract_canonical,
                                  extract_published, extract_site_name, extract_subtitle, extract_title)
 from etl.parse.language import detect_language
@@ -25,7 +25,7 @@ def read_html_page(html: str, url: str | None = None) -> ParsedPage:
     except ValueError:
         raise
     except RecursionError as exc:
-        raise ValueError("HTML too deeply nested to read") from exc
+        raise NestingTooDeep("HTML too deeply nested to read") from exc
     except Exception as exc:  # third-party extractors fail in many ways on hostile markup
         raise ValueError(f"unreadable HTML ({type(exc).__name__}: {exc})") from exc
 

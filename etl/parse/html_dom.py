@@ -19,6 +19,10 @@ _SPACE = re.compile(r"\s+")
 INVISIBLE_TAGS = {"script", "style", "noscript", "template", "svg", "head", "title", "meta", "link", "iframe"}
 
 
+class NestingTooDeep(ValueError):
+    """The page nests elements deeper than `config.max_html_depth()`."""
+
+
 def clean_space(text: str | None) -> str:
     return _SPACE.sub(" ", text or "").strip()
 
@@ -45,7 +49,7 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
     limit = config.max_html_depth()
     depth = tree_depth(tree, stop_at=limit + 1)
     if depth > limit:
-        raise ValueError(f"HTML nested deeper than {limit} levels")
+        raise NestingTooDeep(f"HTML nested deeper than {limit} levels")
     return tree
 
 
