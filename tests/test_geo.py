@@ -1,0 +1,69 @@
+"""The offline gazetteer: which place a bare name resolves to, and that it loads lazily."""
+import subprocess
+import sys
+
+import pytest
+
+from etl.nlp import geo
+from etl.nlp.entity_lexicon import is_demonym
+
+
+def test_importing_the_module_does_not_build_the_index():
+    code = "import etl.nlp.geo as g; import etl.nlp.entities; print(g._index.cache_info().currsize)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"
+
+
+@pytest.mark.parametrize("name, kind, code", [
+    ("Kyiv", "city", "UA"),
+    ("Kiev", "city", "UA"),  # alternate spelling of the same city
+    ("Moscow", "city", "RU"),
+    ("Russia", "country", "RU"),
+    ("the United States", "country", "US"),
+    ("U.S.", "country", "US"),
+    ("Georgia", "country", "GE"),  # the country before the US state
+    ("Washington", "city", "US"),  # the capital before the state
+    ("New York", "city", "US"),
+    ("Texas", "us_state", "US"),
+    ("England", "uk_nation", "GB"),
+])
+def test_lookup_prefers_the_place_news_usually_means(name, kind, code):
+    place = geo.lookup(name)
+    assert place is not None and (place.kind, place.country_code) == (kind, code)
+
+
+def test_cities_carry_coordinates_and_ids_and_prefer_the_most_populous():
+    paris = geo.lookup("Paris")
+    assert paris.country_code == "FR" and paris.geonames_id == 2988507
+    assert 48 < paris.latitude < 49 and 2 < paris.longitude < 3
+
+
+def test_continents_are_loc_and_countries_gpe():
+    assert geo.lookup("Europe").label == "LOC"
+    assert geo.lookup("Ukraine").label == "GPE"
+
+
+def test_unknown_names_and_junk_resolve_to_nothing():
+    for name in ("Putin", "", "   ", "For", "Zzyzzx"):
+        assert geo.lookup(name) is None, name
+
+
+def test_major_place_threshold():
+    assert geo.is_known_place("Kyiv")
+    assert not geo.is_known_place("Lincoln")  # a mid-sized city: often a surname in news
+    assert not geo.is_known_place("Trump")
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("Russian", True), ("Russians", True), ("Chinese", True), ("Israeli", True), ("British", True),
+    ("Jordanian", True), ("Jordan", False), ("Brian", False), ("Adrian", False), ("Trump", False),
+])
+def test_demonyms(word, expected):
+    assert is_demonym(word) is expected
+
+
+def test_alternate_spellings_locate_but_do_not_count_as_own_names():
+    # "White House" is among Casablanca's alternate names (a translation).
+    assert geo.lookup("White House", alternates=False) is None
+    assert geo.lookup("Kiev", alternates=False) is None and geo.lookup("Kiev").name == "Kyiv"
+    assert not geo.is_known_place("White House")
