@@ -37,13 +37,48 @@ def use_gpu() -> bool:
 
 
 def nlp_processes() -> int:
-    """Worker processes for spaCy; 0 means all cores."""
-    n = _int("NEWS_ETL_PROCESSES", 1)
-    return n if n > 0 else (os.cpu_count() or 1)
+    """Worker processes for reading + NLP; 0 (the default) means all cores."""
+    n = _int("NEWS_ETL_PROCESSES", 0)
+    return n if n > 0 else _usable_cpus()
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def nlp_batch_size() -> int:
+    """Texts (paragraphs) per spaCy minibatch."""
     return _int("NEWS_ETL_NLP_BATCH", 64)
+
+
+def articles_per_task() -> int:
+    """Documents handed to one worker at a time: small enough to balance the load, large enough
+    for spaCy's batching."""
+    return max(1, _int("NEWS_ETL_ARTICLES_PER_TASK", 32))
+
+
+def articles_per_chunk() -> int:
+    """Articles held in memory before their rows are written out (one Parquet row group). Bounds
+    memory per batch however many records a single JSONL/WARC file holds."""
+    return max(1, _int("NEWS_ETL_ARTICLES_PER_CHUNK", 500))
+
+
+def validate_chunk_rows() -> int:
+    """Rows of one table validated by GX at a time."""
+    return max(1, _int("NEWS_ETL_VALIDATE_CHUNK_ROWS", 50_000))
+
+
+def cache_enabled() -> bool:
+    """Reuse stored results of articles processed before (same content, code and model)."""
+    return os.environ.get("NEWS_ETL_CACHE", "on").lower() not in ("0", "false", "no", "off")
+
+
+def cache_dir() -> str | None:
+    """Where the article cache lives; default `_cache` inside the warehouse."""
+    return os.environ.get("NEWS_ETL_CACHE_DIR") or None
 
 
 def files_per_batch() -> int:

@@ -1,7 +1,9 @@
 """Run spaCy over a batch of articles and attach entities and quotes to each.
 
 All paragraphs of all articles in the batch go through one `nlp.pipe` stream (batched, and
-multi-process when configured), so the model is the only real cost. Articles whose language has
+multi-process when asked to), so the model is the only real cost. The pipeline itself calls this
+with n_process=1 inside its own worker processes (etl.stream), which parallelise reading and
+extraction as well as the model. Articles whose language has
 no configured model keep their row but skip NLP, with the reason recorded."""
 from __future__ import annotations
 
@@ -38,26 +40,35 @@ def annotate(results: list[ArticleResult], n_process: int | None = None, batch_s
 
 def _annotate_group(group: list[ArticleResult], model_name: str, n_process: int, batch_size: int) -> None:
     from etl.nlp import model
-    from etl.nlp.entities import extract_entities
-    from etl.nlp.quotes import extract_quotes
 
     nlp = model.load(model_name)
     per_article: list[list[Segment]] = [
         article_segments(r.page.title, r.page.subtitle, r.page.body, [c.caption for c in r.page.captions])
         for r in group
     ]
-    flat = [s for segs in per_article for s in segs]
-    docs = nlp.pipe((s.text for s in flat), batch_size=batch_size, n_process=n_process)
-    for seg, doc in zip(flat, docs):
-        seg.doc = doc
+    # Docs are consumed as they come out of the pipe and each article is finished (and its Docs
+    # dropped) as soon as its last paragraph is parsed: only about one spaCy batch of Docs is
+    # alive at a time however many articles the group holds, and with worker processes the
+    # extraction here overlaps the parsing there.
+    texts = (s.text for segs in per_article for s in segs)
+    docs = iter(nlp.pipe(texts, batch_size=batch_size, n_process=n_process))
     for r, segs in zip(group, per_article):
-        try:
-            r.mentions, r.entities = extract_entities(segs)
-            body_segs = [s for s in segs if s.field == "body"]
-            r.quotes = extract_quotes(r.page.body, body_segs, r.mentions, r.entities)
-        except Exception as exc:  # one article's NLP bug must not lose the batch
-            log.warning("NLP failed on %s: %s", r.source.source_uri, exc, exc_info=True)
-            r.mentions, r.entities, r.quotes = [], [], []
-            r.nlp_skipped_reason = f"error:{type(exc).__name__}"
+        for seg in segs:
+            seg.doc = next(docs)
+        _extract(r, segs)
         for s in segs:
-            s.doc = None  # let the Docs go as soon as the article is done
+            s.doc = None
+
+
+def _extract(r: ArticleResult, segs: list[Segment]) -> None:
+    from etl.nlp.entities import extract_entities
+    from etl.nlp.quotes import extract_quotes
+
+    try:
+        r.mentions, r.entities = extract_entities(segs)
+        body_segs = [s for s in segs if s.field == "body"]
+        r.quotes = extract_quotes(r.page.body, body_segs, r.mentions, r.entities)
+    except Exception as exc:  # one article's NLP bug must not lose the batch
+        log.warning("NLP failed on %s: %s", r.source.source_uri, exc, exc_info=True)
+        r.mentions, r.entities, r.quotes = [], [], []
+        r.nlp_skipped_reason = f"error:{type(exc).__name__}"
