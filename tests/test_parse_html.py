@@ -155,3 +155,12 @@ def test_arbitrary_markup_raises_nothing_but_value_error(pieces):
         read_html_page("".join(pieces), url="https://example.org/a")
     except ValueError:
         pass
+
+
+def test_relative_image_url_without_any_base_is_dropped_not_kept_relative():
+    html = ("<html><body><h1>Park opens</h1><figure><img src='/img/a.jpg'><figcaption>The park gates on "
+            "opening day.</figcaption></figure><p>The new park opened to the public on Saturday morning.</p></body></html>")
+    (cap,) = read_html_page(html).captions
+    assert cap.image_url is None
+    (cap,) = read_html_page(html.replace("<body>", "<head><base href='https://e.org/x/'></head><body>")).captions
+    assert cap.image_url == "https://e.org/img/a.jpg"

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from etl.parse.html_body import drop_leading_title, extract_body
 from etl.parse.html_captions import extract_captions
-from etl.parse.html_dom import NestingTooDeep, parse_html
+from etl.parse.html_dom import NestingTooDeep, absolute_url, parse_html
 from etl.parse.html_meta import (article_ld, declared_language, extract_authors, extract_canonical,
                                  extract_published, extract_site_name, extract_subtitle, extract_title)
 from etl.parse.language import detect_language
@@ -32,7 +32,12 @@ def read_html_page(html: str, url: str | None = None) -> ParsedPage:
 
 def _read(html: str, url: str | None) -> ParsedPage:
     tree = parse_html(html)
-    captions, caption_elements = extract_captions(tree, url)
+    canonical = extract_canonical(tree, url)
+    # Image links resolve against the page's own address; a page read from a file states it
+    # in <base href> or its canonical link.
+    base_href = next((b.get("href") for b in tree.iter("base") if b.get("href")), None)
+    base = absolute_url(base_href, url or canonical) or url or canonical
+    captions, caption_elements = extract_captions(tree, base)
 
     body_tree = copy.deepcopy(tree)
     _drop_elements(tree, body_tree, caption_elements)
@@ -43,7 +48,6 @@ def _read(html: str, url: str | None) -> ParsedPage:
     title = extract_title(tree, ld, site_name) or traf.get("title")
     body = drop_leading_title(body, title)
     host = urlsplit(url).hostname if url else traf.get("hostname")
-    canonical = extract_canonical(tree, url)
     language = declared_language(tree) or detect_language(body)
     return ParsedPage(
         title=title,

@@ -111,9 +111,11 @@ def absolute_url(ref: str | None, base: str | None) -> str | None:
         scheme = base.split(":", 1)[0] if base and "://" in base else "https"
         return f"{scheme}:{ref}"
     try:
-        return urljoin(base, ref) if base else ref
+        url = urljoin(base, ref) if base else ref
     except ValueError:
-        return ref
+        return None
+    # Only absolute http(s) URLs are useful downstream; a relative one without a base is dropped.
+    return url if url.lower().startswith(("http://", "https://")) else None
 
 
 def meta_content(tree: lxml.html.HtmlElement, *names: str) -> str | None:
