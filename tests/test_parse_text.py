@@ -218,3 +218,51 @@ def test_markup_lines_are_not_body_but_tag_names_in_prose_are():
     page = read_text_page(text)
     assert "<div" not in page.body
     assert "The element <img> was discussed" in page.body
+
+
+def _menu(n=10):
+    return "\n".join(f"* Section {i}" for i in range(n))
+
+
+def test_furniture_words_inside_a_sentence_do_not_drop_it():
+    paras = ["The council approved the budget on Monday after a long debate about road repairs in the north.",
+             "Campaigns spent more on television advertising this month than in the whole of the last race.",
+             "Developers can now write JavaScript to load the module, which makes testing a great deal easier.",
+             "Critics said the browser sends a record of every website visited to the company, with or without "
+             "cookies, and that users were never asked."]
+    text = _menu() + "\n\n" + "\n\n".join(paras) + "\n\nAdvertisement\n\nSubscribe to our newsletter\n\n" + _menu()
+    page = read_text_page(text)
+    assert page.body.split("\n\n") == paras
+
+
+def test_cookie_banner_and_call_to_action_are_dropped():
+    text = (_menu() + "\n\nWe use cookies to improve your experience on our website. By continuing you accept them.\n\n"
+            "The bridge reopened on Friday after three months of repairs to its central span and deck.\n\n"
+            "Drivers welcomed the news, though the speed limit stays at thirty until the works are signed off.\n\n"
+            "Subscribe to any plan in our store to comment, connect and be part of the conversation!\n\n" + _menu())
+    body = read_text_page(text).body
+    assert "cookies" not in body and "Subscribe" not in body
+    assert body.startswith("The bridge reopened") and body.endswith("signed off.")
+
+
+ARTICLE_PART = [f"Paragraph {i} of the report explains, at some length and with figures, how the department "
+                f"gave up {i} floors of its office space in the spring." for i in range(1, 5)]
+LATER_PART = [f"Later paragraph {i} describes how the department now lacks the desks it needs for staff "
+              f"who are required back in the office four days a week." for i in range(1, 5)]
+
+
+def test_article_goes_on_after_an_ad_box_and_a_most_read_list():
+    interruption = ("Advertisement\n\nStory continues below\n\nTrending\n\n1. Submarine arrives in port\n\n"
+                    "2. Police called to downtown\n\n3. Snowbirds upgrade costs $30 million\n\nAdvertisement")
+    text = (_menu(15) + "\n\n" + "\n\n".join(ARTICLE_PART) + "\n\n" + interruption + "\n\n"
+            + "\n\n".join(LATER_PART) + "\n\n" + _menu(15))
+    body = read_text_page(text).body.split("\n\n")
+    assert body == ARTICLE_PART + LATER_PART
+
+
+def test_teasers_far_below_the_article_are_not_joined_to_it():
+    far_away = "\n\n".join(["Leave a Reply", "Comments"] + [f"* Other story {i}" for i in range(40)])
+    text = (_menu(15) + "\n\n" + "\n\n".join(ARTICLE_PART) + "\n\n" + far_away + "\n\n"
+            + "\n\n".join(LATER_PART) + "\n\n" + _menu(15))
+    body = read_text_page(text).body.split("\n\n")
+    assert body == ARTICLE_PART

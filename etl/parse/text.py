@@ -21,6 +21,8 @@ from etl.parse.text_lines import Line, classify, content_weight, is_markup, spli
 from etl.records import Caption, ParsedPage
 
 _TITLE_WINDOW = 80
+_GAP_LINES = 25  # how far an interruption (ads, paywall box, link list) may run inside an article
+_MIN_CONTINUATION = 8.0  # content weight of a further stretch of prose, about three paragraphs
 _ROLE_WORDS = re.compile(
     r"\b(?:staff|senior|chief|political|correspondent|reporter|editor|writer|contributor|columnist|"
     r"journalist|producer|analyst|in\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?$)\b.*$", re.I)
@@ -44,7 +46,7 @@ def _read(text: str) -> ParsedPage:
 
     if _is_clean_article(lines):
         return _read_clean(lines, text)
-    start, end = _body_region(lines)
+    start, end, gaps = _body_region(lines)
     body_start = next((i for i in range(start, end + 1) if lines[i].kind == "prose"), start)
 
     title_idx, subtitle_idx = _headline(lines, body_start)
@@ -53,7 +55,8 @@ def _read(text: str) -> ParsedPage:
 
     window_start = _window_start(lines, body_start)
     captions, caption_lines = _captions(lines, window_start, end)
-    body_lines = _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, captions, body_start)
+    body_lines = _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines | gaps, captions,
+                             body_start)
 
     # A one-paragraph page with a "title" is more likely just a paragraph: keep it as body.
     if not body_lines and title_idx is not None and subtitle_idx is None and len(lines) == 1:
@@ -76,7 +79,10 @@ def _read_clean(lines: list[Line], text: str) -> ParsedPage:
     """Every line is kept: the first is the headline when it is short and stands apart."""
     title = None
     rest = lines
-    if len(lines) > 1 and _could_be_title(lines[0], lines):
+    # Without a single sentence-length line there are no paragraphs for a headline to stand over
+    # (a list, a stub page): every line is content.
+    has_paragraph = any(line.kind == "prose" or line.words > 25 for line in lines)
+    if len(lines) > 1 and has_paragraph and _could_be_title(lines[0], lines):
         title, rest = lines[0].raw, lines[1:]
     head = rest[:6]
     authors = next((names for names in (parse_byline(line.text) for line in head) if names), [])
@@ -87,9 +93,14 @@ def _read_clean(lines: list[Line], text: str) -> ParsedPage:
 
 def _mark_repeated_captions(lines: list[Line]) -> None:
     """A long line printed again within a few lines (a caption shown twice, around an image) is a caption."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line.text] = counts.get(line.text, 0) + 1
     for i, line in enumerate(lines):
         if line.kind not in ("prose", "other") or not 4 <= line.words <= 50:
             continue
+        if counts[line.text] > 2:
+            continue  # printed three times or more: a repeated paragraph, not one image's caption
         for j in range(i + 1, min(len(lines), i + 4)):
             if lines[j].text == line.text:
                 line.kind = lines[j].kind = "caption"
@@ -97,7 +108,8 @@ def _mark_repeated_captions(lines: list[Line]) -> None:
                 break
 
 
-def _body_region(lines: list[Line]) -> tuple[int, int]:
+def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
+    """(start, end, gaps): the article's stretch of lines, and the lines inside it that interrupt it."""
     weights = [content_weight(line) for line in lines]
     # A lone furniture line inside the article ("Related: ...", "Advertisement") is dropped on its own
     # later; it must not cut the article in two.
@@ -113,24 +125,55 @@ def _body_region(lines: list[Line]) -> tuple[int, int]:
             for k in range(i, j):
                 weights[k] = max(weights[k], -0.8)
         i = j
-    best, best_span = float("-inf"), (0, len(lines) - 1)
-    run, run_start = 0.0, 0
-    for i, w in enumerate(weights):
+    best, start, end = _best_span(weights, 0, len(weights))
+    if best <= 0:
+        return 0, len(lines) - 1, set()
+    gaps: set[int] = set()
+    # An article broken up by an ad slot, a paywall box or a "most read" list goes on after it: a
+    # further stretch of prose close by, weighty in its own right, is the same article.
+    while end < len(lines) - 1:
+        more, s2, e2 = _best_span(weights, end + 1, min(len(weights), end + 1 + _GAP_LINES + 60))
+        if more < max(_MIN_CONTINUATION, best * 0.25) or s2 - end - 1 > _GAP_LINES \
+                or not _reads_as_article(lines[s2:e2 + 1]):
+            break
+        gaps.update(k for k in range(end + 1, s2) if weights[k] < 0)
+        end, best = e2, best + more
+    while start > 0:
+        more, s2, e2 = _best_span(weights, max(0, start - _GAP_LINES - 60), start)
+        if more < max(_MIN_CONTINUATION, best * 0.25) or start - e2 - 1 > _GAP_LINES \
+                or not _reads_as_article(lines[s2:e2 + 1]):
+            break
+        gaps.update(k for k in range(e2 + 1, start) if weights[k] < 0)
+        start, best = s2, best + more
+    # widen over neutral lines (headings, datelines, tables) until furniture or a list is met
+    while start > 0 and _neutral(lines[start - 1]):
+        start -= 1
+    while end < len(lines) - 1 and _neutral(lines[end + 1]):
+        end += 1
+    return start, end, gaps
+
+
+def _reads_as_article(stretch: list[Line]) -> bool:
+    """Mostly full paragraphs: several long sentences, few headlines, links or list items between them."""
+    paragraphs = [line for line in stretch if line.kind == "prose" and not line.bullet and line.words >= 15]
+    texty = [line for line in stretch if line.words >= 4]
+    return len(paragraphs) >= 3 and len(paragraphs) >= 0.6 * len(texty) \
+        and sum(line.words for line in paragraphs) / len(paragraphs) >= 20
+
+
+def _best_span(weights: list[float], lo: int, hi: int) -> tuple[float, int, int]:
+    """The stretch of weights[lo:hi] with the highest sum (Kadane): (sum, first, last)."""
+    best, best_span = float("-inf"), (lo, lo)
+    run, run_start = 0.0, lo
+    for i in range(lo, hi):
+        w = weights[i]
         if run <= 0:
             run, run_start = w, i
         else:
             run += w
         if run > best:
             best, best_span = run, (run_start, i)
-    start, end = best_span
-    if best <= 0:
-        return 0, len(lines) - 1
-    # widen over neutral lines (headings, datelines, tables) until furniture or a list is met
-    while start > 0 and _neutral(lines[start - 1]):
-        start -= 1
-    while end < len(lines) - 1 and _neutral(lines[end + 1]):
-        end += 1
-    return start, end
+    return best, best_span[0], best_span[1]
 
 
 def _neutral(line: Line) -> bool:

@@ -45,18 +45,28 @@ _FURNITURE_START = re.compile(
     re.I)
 _FURNITURE_ANYWHERE = re.compile(
     r"©|\(c\) \d{4}|all rights reserved|privacy (?:policy|notice)|cookie policy|terms of (?:use|service)|"
-    r"javascript|newsletter|unsubscribe|sign up to|subscribe to|recaptcha|advertis(?:e|ing|ement)|"
-    r"\bad blocker|this site uses|log in to comment|must be logged in|comments? (?:are|is) (?:closed|moderated)|"
-    r"(?:log|sign) in to reply|^reply$",
+    r"(?:enable|turn on|requires?|disabled?)\s+javascript|javascript\s+(?:is|must|has been)\s+(?:disabled|required|"
+    r"enabled|turned off)|unsubscribe|recaptcha|\bad blocker|this site uses|log in to comment|must be logged in|"
+    r"comments? (?:are|is) (?:closed|moderated)|(?:log|sign) in to reply|^reply$|"
+    r"^(?:subscribe|sign up|sign in|log in|register)\b",
     re.I)
+# Words that mark a short line as a sign-up or ad slot, but that a sentence of the article may also use.
+_FURNITURE_ANYWHERE_SHORT = re.compile(
+    r"newsletter|sign up to|subscribe to|advertis(?:e|ing|ement)|javascript", re.I)
 # Recirculation and sharing prompts that introduce a link: "Read more: <headline>", "RELATED: <headline>".
 _LINK_PROMPT = re.compile(
     r"^(?:read (?:more|also|next)|related(?: (?:article|story|stories|content|reading))?|see also|also read|"
     r"more on this|more:|watch|listen|recommended|trending|explainer|opinion|analysis|must read|don'?t miss|"
     r"click here|sign up|subscribe)\s*[:|>»›-]", re.I)
 _COOKIE_BANNER = re.compile(
-    r"\bcookies?\b.*\b(?:website|browser|consent|preferences|experience|site|gdpr)\b|"
-    r"\b(?:website|site|gdpr)\b.*\bcookies?\b", re.I)
+    r"\b(?:we|this (?:web)?site|our (?:web)?site|(?:web)?sites?|partners)\s+(?:\w+\s+){0,3}uses?\s+cookies\b|"
+    r"\bcookies?\b.*\b(?:consent|accept|agree|preferences|settings|gdpr)\b|"
+    r"\b(?:consent|accept|agree|gdpr)\b.*\bcookies?\b", re.I)
+# Cookie tables and notices that describe what a cookie does: about cookies from their first words on.
+# (An article may mention cookies and websites in passing.)
+_COOKIE_NOTE = re.compile(
+    r"^(?:\S+\s+){0,5}cookies?\b.*\b(?:website|browser|experience|site)\b|"
+    r"\bcookies?\b.*\bcookies?\b.*\b(?:website|browser|site)\b", re.I)
 _BREADCRUMB = re.compile(r"\s[›»>|]\s.*\s[›»>|]\s|^home\s*[›»>/]", re.I)
 # An HTML tag with attributes: the page's source code, never the article's words. (A bare tag name such
 # as "<img>" can be written about; a tag with attributes is markup.)
@@ -130,9 +140,13 @@ def is_furniture_text(text: str, words: int) -> bool:
         return True
     if words <= 40 and _FURNITURE_ANYWHERE.search(text):
         return True
+    if words <= 12 and _FURNITURE_ANYWHERE_SHORT.search(text):
+        return True
     if words <= 30 and _LINK_PROMPT.match(text):
         return True
     if words <= 120 and _COOKIE_BANNER.search(text):
+        return True
+    if words <= 50 and _COOKIE_NOTE.search(text):
         return True
     if words <= 10 and _BREADCRUMB.search(text):
         return True
