@@ -195,19 +195,26 @@ class LocalAirflow:
         raise AirflowServiceError(f"Airflow at {self.url} not healthy after {timeout:.0f} s (last: {last})")
 
     def stop(self, timeout: float = 30) -> None:
-        """SIGTERM every service's process group, then SIGKILL whatever is left after `timeout`."""
+        """SIGTERM every service and everything it started, then SIGKILL what is left after `timeout`.
+
+        Task processes run in sessions of their own (the supervisor calls setsid), so signalling
+        the services' process groups is not enough: the whole process tree is collected first."""
+        import psutil  # an Airflow dependency
+
+        tree: list[psutil.Process] = []
         for proc in self.processes.values():
-            if proc.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
+            with contextlib.suppress(psutil.NoSuchProcess):
+                parent = psutil.Process(proc.pid)
+                tree += [parent, *parent.children(recursive=True)]
+        for p in tree:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                p.terminate()
+        _, alive = psutil.wait_procs(tree, timeout=timeout)
+        for p in alive:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                p.kill()
+        psutil.wait_procs(alive, timeout=5)
         for proc in self.processes.values():
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(max(0.1, deadline - time.monotonic()))
-        for proc in self.processes.values():
-            # also reap task processes left in the group after their parent exited
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(5)
         self.processes.clear()
