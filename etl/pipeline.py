@@ -83,61 +83,48 @@ def plan(inputs: list[str], warehouse: str, ingest_date: str, run_id: str,
 def process_batch(staging: str, batch_no: int, files: list[str], ingest_date: str,
                   on_file: Callable[[], None] | None = None) -> dict:
     """Read, parse and annotate one batch of files; write its tables into staging. No input can
-    stop the batch: whatever fails on one record becomes that record's reject row."""
-    from etl import ingest
-    from etl.articles import build_article
-    from etl.nlp.annotate import annotate
+    stop the batch: whatever fails on one record becomes that record's reject row. Records are
+    processed in bounded chunks on worker processes (etl.stream) and written out chunk by chunk,
+    so memory does not grow with the number of records in the batch's files."""
+    from etl import stream
+    from etl.cache import open_cache
 
     t0 = time.monotonic()
-    results: list[ArticleResult] = []
-    rejects: list[Reject] = []
-    skipped = 0
+    cache = open_cache(staging)
     per_file: dict[str, dict[str, int]] = {}
     seen: dict[str, str] = {}  # article_id / content hash -> source_uri of the first copy
-    for f in files:
-        counts = per_file.setdefault(f, {"records": 0, "skipped": 0})
-        try:
-            for item in ingest.read_input(Path(f)):
-                if getattr(item, "skipped", False):
-                    skipped += 1
-                    counts["skipped"] += 1
-                    continue
-                counts["records"] += 1
-                outcome = _article_or_reject(item, build_article)
-                if isinstance(outcome, Reject):
-                    rejects.append(outcome)
-                    continue
-                dup_of = seen.get(outcome.article_id) or seen.get(outcome.content_sha256)
-                if dup_of:
-                    rejects.append(Reject(outcome.source.source_uri, "duplicate",
-                                          f"same article as {dup_of} (id {outcome.article_id})"))
-                    continue
-                seen[outcome.article_id] = seen[outcome.content_sha256] = outcome.source.source_uri
-                results.append(outcome)
-        except Exception as exc:  # a reader bug part-way through a file: keep what was read
-            log.warning("reading %s failed: %s", f, exc, exc_info=True)
-            counts["records"] += 1
-            rejects.append(Reject(f"{f}#read_failure", "internal_error", f"{type(exc).__name__}: {exc}"))
-        if counts["records"] == 0 and counts["skipped"] == 0:
-            # e.g. a JSON Lines file of blank lines: the file itself is the input to account for
-            counts["records"] += 1
-            rejects.append(Reject(f, "no_records", "the file holds no record to read"))
+    nlp_counts: dict[str, int] = {}
+    hits = skipped = 0
+    results: list[ArticleResult] = []
+    rejects: list[Reject] = []
+    writer = _BatchWriter(Path(staging), f"{batch_no:05d}", ingest_date)
+    for chunk in stream.processed_chunks(files, on_file=on_file, cache_root=cache.root if cache else None,
+                                         per_file=per_file):
+        hits += chunk.cache_hits
+        skipped += chunk.skipped
+        rejects.extend(chunk.rejects)
+        for art in chunk.results:
+            dup_of = seen.get(art.article_id) or seen.get(art.content_sha256)
+            if dup_of:
+                rejects.append(Reject(art.source.source_uri, "duplicate",
+                                      f"same article as {dup_of} (id {art.article_id})"))
+                continue
+            seen[art.article_id] = seen[art.content_sha256] = art.source.source_uri
+            results.append(art)
+            status = art.nlp_skipped_reason or "ok"
+            nlp_counts[status] = nlp_counts.get(status, 0) + 1
         checkpoint("process:file_read")
-        if on_file:
-            on_file()
-    t_parse = time.monotonic()
-    nlp_counts = annotate(results)
+        if len(results) + len(rejects) >= config.articles_per_chunk():
+            writer.write(*_storable_results(results), rejects)
+            results, rejects = [], []
     checkpoint("process:nlp_done")
     t_nlp = time.monotonic()
-    results, unstorable = _storable_results(results)
-    rejects.extend(unstorable)
+    writer.write(*_storable_results(results), rejects)
     inputs = sum(c["records"] for c in per_file.values())
-    _write_batch(Path(staging), f"{batch_no:05d}", results, rejects, ingest_date,
-                 {"inputs": inputs, "skipped": skipped, "files": per_file})
-    summary = {"batch_no": batch_no, "inputs": inputs, "articles": len(results),
-               "rejects": len(rejects), "skipped_records": skipped, "nlp": nlp_counts,
-               "seconds": {"parse": round(t_parse - t0, 3), "nlp": round(t_nlp - t_parse, 3),
-                           "write": round(time.monotonic() - t_nlp, 3)}}
+    writer.close({"inputs": inputs, "skipped": skipped, "files": per_file})
+    summary = {"batch_no": batch_no, "inputs": inputs, "articles": writer.articles,
+               "rejects": writer.rejects, "skipped_records": skipped, "nlp": nlp_counts, "cache_hits": hits,
+               "seconds": {"read+nlp": round(t_nlp - t0, 3), "write": round(time.monotonic() - t_nlp, 3)}}
     log.info("batch %s: %s", batch_no, summary)
     return summary
 
@@ -180,7 +167,7 @@ def _storable_results(results: list[ArticleResult]) -> tuple[list[ArticleResult]
             _article_tables([r])
             ok.append(r)
         except ValueError as exc:
-            bad.append(Reject(r.source.source_uri, "unstorable", str(exc)[:500], r.source.raw_bytes))
+            bad.append(Reject(r.source.source_uri, "invalid_text", str(exc)[:500], r.source.raw_bytes))
     return ok, bad
 
 
@@ -191,37 +178,73 @@ def _article_tables(results: list[ArticleResult]) -> dict[str, pa.Table]:
 
 def _write_batch(staging: Path, name: str, results: list[ArticleResult], rejects: list[Reject],
                  ingest_date: str, accounting: dict) -> None:
-    """Write one batch's tables into a temporary folder and rename it into place last, so a
-    batch folder either is complete (with its _DONE record) or does not exist."""
-    out = staging / "batches" / name
-    tmp = staging / "batches" / f".{name}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    built = _article_tables(results)
-    for r in rejects:
-        r.source_uri, r.detail = _text_safe(r.source_uri), _text_safe(r.detail)
-    quarantine = {}
-    for i, r in enumerate(rejects):
-        if r.raw_bytes:
-            rid = stable_id("reject", r.source_uri, r.reason)
-            (tmp / "quarantine").mkdir(exist_ok=True)
-            (tmp / "quarantine" / f"{rid}.bin").write_bytes(r.raw_bytes)
-            quarantine[i] = f"rejects/{schema.PARTITION_COLUMN}={ingest_date}/_quarantine/{rid}.bin"
-    checkpoint("process:quarantine_written")
-    built["rejects"] = tables.to_arrow("rejects", tables.frame("rejects", tables.reject_rows(rejects, quarantine)))
-    for i, table in enumerate(schema.TABLE_NAMES):
-        write_parquet(built[table], tmp / f"{table}.parquet")
-        if i == 2:
-            checkpoint("process:tables_half_written")
-    accounting = dict(accounting, articles=len(results), rejects=len(rejects))
-    if accounting["inputs"] != accounting["articles"] + accounting["rejects"]:
-        raise AccountingError(f"batch {name}: {accounting['inputs']} records read but "
-                              f"{len(results)} articles + {len(rejects)} rejects")
-    (tmp / "_DONE").write_text(json.dumps(accounting))
-    checkpoint("process:before_rename")
-    shutil.rmtree(out, ignore_errors=True)
-    os.rename(tmp, out)
-    checkpoint("process:batch_done")
+    writer = _BatchWriter(staging, name, ingest_date)
+    writer.write(results, [], rejects)
+    writer.close(accounting)
+
+
+class _BatchWriter:
+    """One batch's tables, written chunk by chunk (one row group per chunk) into a temporary
+    folder that is renamed into place last, so a batch folder either is complete (with its
+    _DONE record) or does not exist."""
+
+    def __init__(self, staging: Path, name: str, ingest_date: str):
+        self.name, self.ingest_date = name, ingest_date
+        self.out = staging / "batches" / name
+        self.tmp = staging / "batches" / f".{name}.tmp"
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp.mkdir(parents=True)
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.articles = self.rejects = 0
+
+    def write(self, results: list[ArticleResult], unstorable: list[Reject], rejects: list[Reject]) -> None:
+        rejects = list(rejects) + list(unstorable)
+        built = _article_tables(results)
+        for r in rejects:
+            r.source_uri, r.detail = _text_safe(r.source_uri), _text_safe(r.detail)
+        quarantine = {}
+        for i, r in enumerate(rejects):
+            if r.raw_bytes:
+                rid = stable_id("reject", r.source_uri, r.reason)
+                (self.tmp / "quarantine").mkdir(exist_ok=True)
+                (self.tmp / "quarantine" / f"{rid}.bin").write_bytes(r.raw_bytes)
+                quarantine[i] = f"rejects/{schema.PARTITION_COLUMN}={self.ingest_date}/_quarantine/{rid}.bin"
+        checkpoint("process:quarantine_written")
+        built["rejects"] = tables.to_arrow("rejects", tables.frame("rejects", tables.reject_rows(rejects, quarantine)))
+        for table in schema.TABLE_NAMES:
+            if built[table].num_rows or table not in self.writers:
+                if table not in self.writers:
+                    self.writers[table] = pq.ParquetWriter(self.tmp / f".{table}.parquet.tmp",
+                                                           schema.TABLES[table].arrow_schema(), compression="zstd")
+                self.writers[table].write_table(built[table])
+        self.articles += len(results)
+        self.rejects += len(rejects)
+
+    def close(self, accounting: dict) -> None:
+        for i, table in enumerate(schema.TABLE_NAMES):
+            self.writers.pop(table).close()
+            part = self.tmp / f".{table}.parquet.tmp"
+            _fsync_file(part)
+            os.replace(part, self.tmp / f"{table}.parquet")
+            if i == 2:
+                checkpoint("process:tables_half_written")
+        accounting = dict(accounting, articles=self.articles, rejects=self.rejects)
+        if accounting["inputs"] != accounting["articles"] + accounting["rejects"]:
+            raise AccountingError(f"batch {self.name}: {accounting['inputs']} records read but "
+                                  f"{self.articles} articles + {self.rejects} rejects")
+        (self.tmp / "_DONE").write_text(json.dumps(accounting))
+        checkpoint("process:before_rename")
+        shutil.rmtree(self.out, ignore_errors=True)
+        os.rename(self.tmp, self.out)
+        checkpoint("process:batch_done")
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 # --- finalize ---------------------------------------------------------------------------------
@@ -278,13 +301,15 @@ def finalize(staging: str, ingest_date: str, expected_batches: int | None = None
         rows = 0
         with pq.ParquetWriter(tmp, spec_schema, compression="zstd") as writer:
             for name, d in done.items():
-                t = pq.read_table(d / f"{table}.parquet", schema=spec_schema)
-                if table in ARTICLE_TABLES and name in drop:
-                    mask = pc.invert(pc.is_in(t.column("article_id"), value_set=pa.array(sorted(drop[name]))))
-                    t = t.filter(mask)
-                if t.num_rows:
-                    writer.write_table(t)
-                    rows += t.num_rows
+                batch_file = pq.ParquetFile(d / f"{table}.parquet")
+                for group in range(batch_file.num_row_groups):  # a chunk at a time, never a whole batch
+                    t = batch_file.read_row_group(group).cast(spec_schema)
+                    if table in ARTICLE_TABLES and name in drop:
+                        mask = pc.invert(pc.is_in(t.column("article_id"), value_set=pa.array(sorted(drop[name]))))
+                        t = t.filter(mask)
+                    if t.num_rows:
+                        writer.write_table(t)
+                        rows += t.num_rows
             if table == "rejects" and extra_rejects:
                 t = tables.to_arrow("rejects", tables.frame("rejects", tables.reject_rows(extra_rejects)))
                 writer.write_table(t)
