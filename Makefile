@@ -41,5 +41,12 @@ run: $(AIRFLOW_HOME)/.migrated
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
 
+## airflow: Airflow's UI + scheduler + dag-processor + triggerer (LocalExecutor) on this checkout; Ctrl-C stops.
+## Log in as `admin`; the Simple auth manager generates the password into $(AIRFLOW_HOME) (path printed).
+AIRFLOW_PORT ?= 8080
+.PHONY: airflow
+airflow: $(AIRFLOW_HOME)/.migrated
+	@$(BIN)/python -m etl.airflow_local serve --home $(AIRFLOW_HOME) --port $(AIRFLOW_PORT)
+
 clean:
 	rm -rf $(AIRFLOW_HOME) $(NEWS_ETL_WAREHOUSE)
