@@ -266,3 +266,13 @@ def test_teasers_far_below_the_article_are_not_joined_to_it():
             + "\n\n".join(LATER_PART) + "\n\n" + _menu(15))
     body = read_text_page(text).body.split("\n\n")
     assert body == ARTICLE_PART
+
+
+def test_teasers_printed_twice_on_the_page_do_not_pull_the_body_along():
+    teasers = "\n\n".join(
+        f"Seaside town number {i} has sandy beaches and very few tourists\n\nTravel\n\n"
+        f"The resort number {i} is only a few miles away from the crowds but feels like another world entirely."
+        for i in range(3))
+    text = (_menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART) + "\n\nMore stories\n\n" + teasers
+            + "\n\n" + _menu(3) + "\n\n" + teasers + "\n\n" + _menu(12))
+    assert read_text_page(text).body.split("\n\n") == ARTICLE_PART

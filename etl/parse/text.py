@@ -22,7 +22,10 @@ from etl.records import Caption, ParsedPage
 
 _TITLE_WINDOW = 80
 _GAP_LINES = 25  # how far an interruption (ads, paywall box, link list) may run inside an article
+_REPEAT_WEIGHT = -0.5
+_DROPPED_KINDS = ("furniture", "credit", "caption", "meta_date", "byline")
 _MIN_CONTINUATION = 8.0  # content weight of a further stretch of prose, about three paragraphs
+_CONTINUATION_SHARE = 0.1
 _ROLE_WORDS = re.compile(
     r"\b(?:staff|senior|chief|political|correspondent|reporter|editor|writer|contributor|columnist|"
     r"journalist|producer|analyst|in\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?$)\b.*$", re.I)
@@ -111,6 +114,7 @@ def _mark_repeated_captions(lines: list[Line]) -> None:
 def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
     """(start, end, gaps): the article's stretch of lines, and the lines inside it that interrupt it."""
     weights = [content_weight(line) for line in lines]
+    _discount_repeats(lines, weights)
     # A lone furniture line inside the article ("Related: ...", "Advertisement") is dropped on its own
     # later; it must not cut the article in two.
     i = 0
@@ -130,17 +134,18 @@ def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
         return 0, len(lines) - 1, set()
     gaps: set[int] = set()
     # An article broken up by an ad slot, a paywall box or a "most read" list goes on after it: a
-    # further stretch of prose close by, weighty in its own right, is the same article.
+    # further stretch of prose close by, weighty in its own right, is the same article. Below the
+    # article it must weigh more: pages end in boilerplate prose (mailing-list and privacy blurbs).
     while end < len(lines) - 1:
         more, s2, e2 = _best_span(weights, end + 1, min(len(weights), end + 1 + _GAP_LINES + 60))
-        if more < max(_MIN_CONTINUATION, best * 0.25) or s2 - end - 1 > _GAP_LINES \
+        if more < max(2 * _MIN_CONTINUATION, best * _CONTINUATION_SHARE) or s2 - end - 1 > _GAP_LINES \
                 or not _reads_as_article(lines[s2:e2 + 1]):
             break
         gaps.update(k for k in range(end + 1, s2) if weights[k] < 0)
         end, best = e2, best + more
     while start > 0:
         more, s2, e2 = _best_span(weights, max(0, start - _GAP_LINES - 60), start)
-        if more < max(_MIN_CONTINUATION, best * 0.25) or start - e2 - 1 > _GAP_LINES \
+        if more < max(_MIN_CONTINUATION, best * _CONTINUATION_SHARE) or start - e2 - 1 > _GAP_LINES \
                 or not _reads_as_article(lines[s2:e2 + 1]):
             break
         gaps.update(k for k in range(e2 + 1, start) if weights[k] < 0)
@@ -153,10 +158,23 @@ def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
     return start, end, gaps
 
 
+def _discount_repeats(lines: list[Line], weights: list[float]) -> None:
+    """Text printed twice far apart on one page belongs to the page's widgets (teaser lists shown in two
+    rails, section labels over every teaser), not to the article, which says each thing once."""
+    where: dict[str, list[int]] = {}
+    for line in lines:
+        if line.words >= 4 and line.kind not in ("caption", "credit"):
+            where.setdefault(line.text, []).append(line.index)
+    for positions in where.values():
+        if len(positions) > 1 and positions[-1] - positions[0] > 3:
+            for k in positions:
+                weights[k] = min(weights[k], _REPEAT_WEIGHT)
+
+
 def _reads_as_article(stretch: list[Line]) -> bool:
     """Mostly full paragraphs: several long sentences, few headlines, links or list items between them."""
     paragraphs = [line for line in stretch if line.kind == "prose" and not line.bullet and line.words >= 15]
-    texty = [line for line in stretch if line.words >= 4]
+    texty = [line for line in stretch if line.words >= 4 and line.kind not in _DROPPED_KINDS]
     return len(paragraphs) >= 3 and len(paragraphs) >= 0.6 * len(texty) \
         and sum(line.words for line in paragraphs) / len(paragraphs) >= 20
 
