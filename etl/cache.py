@@ -91,6 +91,7 @@ class ArticleCache:
     a whole file renamed into place, and the last writer of an identical result wins."""
 
     def __init__(self, root: str | os.PathLike, version: str | None = None):
+        self.root = str(root)
         self.version = version or fingerprint()
         self.dir = Path(root) / "articles" / self.version
         self.hits = self.misses = self.errors = 0

@@ -39,14 +39,12 @@ class Chunk:
 
 def process_documents(docs: list[SourceDocument], cache_root: str | None) -> tuple[list, int]:
     """Documents -> ArticleResult | Reject each (same order), NLP done, plus the cache hit count.
-    Runs in a worker (or inline with one process)."""
-    from etl.articles import build_article
+    Runs in a worker (or inline with one process). Never raises for one bad document."""
     from etl.cache import ArticleCache
-    from etl.nlp.annotate import annotate
 
     cache = ArticleCache(cache_root) if cache_root else None
-    out: list[ArticleResult | Reject | None] = []
-    fresh: list[tuple[int, SourceDocument, ArticleResult]] = []
+    out: list[ArticleResult | Reject] = []
+    fresh: list[tuple[SourceDocument, ArticleResult]] = []
     hits = 0
     for doc in docs:
         cached = cache.get(doc) if cache else None
@@ -54,17 +52,53 @@ def process_documents(docs: list[SourceDocument], cache_root: str | None) -> tup
             out.append(cached)
             hits += 1
             continue
-        art = build_article(doc)
+        art = _build(doc)
         out.append(art)
         if isinstance(art, ArticleResult):
-            fresh.append((len(out) - 1, doc, art))
+            fresh.append((doc, art))
     if fresh:
-        annotate([a for _, _, a in fresh], n_process=1)
+        _annotate_isolated([a for _, a in fresh])
         if cache:
-            for _, doc, art in fresh:
+            for doc, art in fresh:
                 if not (art.nlp_skipped_reason or "").startswith("error:"):  # a crash is not a result
                     cache.put(doc, art)
     return out, hits
+
+
+def _build(doc: SourceDocument) -> ArticleResult | Reject:
+    from etl.articles import build_article
+
+    try:
+        art = build_article(doc)
+    except Exception as exc:  # build_article catches reader errors; this is the backstop
+        log.warning("building %s failed: %s", doc.source_uri, exc, exc_info=True)
+        return Reject(doc.source_uri, "internal_error", f"{type(exc).__name__}: {exc}", doc.raw_bytes)
+    if isinstance(art, ArticleResult):
+        page = art.page
+        try:  # lone surrogates (a JSON `\ud800` escape) would fail spaCy's whole batch and Arrow
+            for text in (page.title, page.subtitle, page.body, *(c.caption for c in page.captions)):
+                (text or "").encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return Reject(doc.source_uri, "invalid_text", str(exc)[:500], doc.raw_bytes)
+    return art
+
+
+def _annotate_isolated(results: list[ArticleResult]) -> None:
+    """NLP for all of `results` in one stream; if the stream itself fails, article by article,
+    so that one document that breaks the model costs only its own NLP."""
+    from etl.nlp.annotate import annotate
+
+    try:
+        annotate(results, n_process=1)
+        return
+    except Exception as exc:
+        log.warning("NLP failed on a group of %d articles (%s); retrying one by one", len(results), exc)
+    for r in results:
+        try:
+            annotate([r], n_process=1)
+        except Exception as exc:
+            r.mentions, r.entities, r.quotes = [], [], []
+            r.nlp_skipped_reason = f"error:{type(exc).__name__}"
 
 
 def _in_worker(docs: list[SourceDocument], cache_root: str | None) -> tuple[list, int]:
@@ -87,25 +121,39 @@ def _restore(items: list, docs: list[SourceDocument]) -> list:
 
 
 # --- the stream -----------------------------------------------------------------------------
-def _tasks(files: Iterable[str], per_task: int, on_file: Callable[[], None] | None
-           ) -> Iterator[tuple[list[SourceDocument], list[Reject], int]]:
-    """(documents, rejects, skipped) groups of at most `per_task` documents, read lazily."""
+def _tasks(files: Iterable[str], per_task: int, on_file: Callable[[], None] | None,
+           per_file: dict[str, dict[str, int]]) -> Iterator[tuple[list[SourceDocument], list[Reject], int]]:
+    """(documents, rejects, skipped) groups of at most `per_task` documents, read lazily.
+    Counts every record read and skipped per file into `per_file`, for the batch's accounting."""
     from etl import ingest
 
     docs: list[SourceDocument] = []
     rejects: list[Reject] = []
     skipped = 0
     for f in files:
-        for item in ingest.read_input(Path(f)):
-            if isinstance(item, Reject):
-                rejects.append(item)
-            elif isinstance(item, SkippedRecord) or getattr(item, "skipped", False):
-                skipped += 1
-            else:
+        counts = per_file.setdefault(f, {"records": 0, "skipped": 0})
+        try:
+            for item in ingest.read_input(Path(f)):
+                if isinstance(item, SkippedRecord) or getattr(item, "skipped", False):
+                    skipped += 1
+                    counts["skipped"] += 1
+                    continue
+                counts["records"] += 1
+                if isinstance(item, Reject):
+                    rejects.append(item)
+                    continue
                 docs.append(item)
                 if len(docs) >= per_task:
                     yield docs, rejects, skipped
                     docs, rejects, skipped = [], [], 0
+        except Exception as exc:  # a reader bug part-way through a file: keep what was read
+            log.warning("reading %s failed: %s", f, exc, exc_info=True)
+            counts["records"] += 1
+            rejects.append(Reject(f"{f}#read_failure", "internal_error", f"{type(exc).__name__}: {exc}"))
+        if counts["records"] == 0 and counts["skipped"] == 0:
+            # e.g. a JSON Lines file of blank lines: the file itself is the input to account for
+            counts["records"] += 1
+            rejects.append(Reject(f, "no_records", "the file holds no record to read"))
         if on_file:
             on_file()
     if docs or rejects or skipped:
@@ -114,11 +162,13 @@ def _tasks(files: Iterable[str], per_task: int, on_file: Callable[[], None] | No
 
 def processed_chunks(files: Iterable[str], on_file: Callable[[], None] | None = None,
                      processes: int | None = None, per_task: int | None = None,
-                     cache_root: str | None = None) -> Iterator[Chunk]:
-    """Chunks of processed documents, in input order, with at most ~2 tasks per worker in flight."""
+                     cache_root: str | None = None,
+                     per_file: dict[str, dict[str, int]] | None = None) -> Iterator[Chunk]:
+    """Chunks of processed documents, in input order, with at most ~2 tasks per worker in flight.
+    `per_file` (if given) receives each file's count of records read and skipped."""
     processes = processes or config.nlp_processes()
     per_task = per_task or config.articles_per_task()
-    tasks = _tasks(files, per_task, on_file)
+    tasks = _tasks(files, per_task, on_file, per_file if per_file is not None else {})
     if processes <= 1:
         for docs, rejects, skipped in tasks:
             items, hits = process_documents(docs, cache_root)
@@ -154,12 +204,13 @@ _POOL: dict = {}
 def _warm_up() -> None:
     """Load what every worker needs before forking, so the workers inherit it."""
     try:
-        from etl.nlp import model
+        from etl.nlp import geo, model
 
         for name in set(config.spacy_models().values()):
             model.load(name)
+        getattr(geo, "_index", lambda: None)()  # the gazetteer, built once instead of per worker
     except Exception as exc:  # a missing model is reported per article by annotate
-        log.warning("could not preload the spaCy model: %s", exc)
+        log.warning("could not preload the NLP resources: %s", exc)
 
 
 def _worker_init() -> None:
