@@ -276,3 +276,23 @@ def test_teasers_printed_twice_on_the_page_do_not_pull_the_body_along():
     text = (_menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART) + "\n\nMore stories\n\n" + teasers
             + "\n\n" + _menu(3) + "\n\n" + teasers + "\n\n" + _menu(12))
     assert read_text_page(text).body.split("\n\n") == ARTICLE_PART
+
+
+TEASERS = ("Seaside town with sandy beach and few tourists is only seven miles away\n\nStaycation\n\n"
+           "Fleetwood beach is close to Blackpool, but it is a world away from the crowds in summer.\n\n"
+           "Brits vow never to return after being hit with a new travel rule\n\nSpain holidays\n\n"
+           "Holidaymakers say the new fee for entering the country is the last straw after years of rises.\n\n"
+           "Ferry operator cuts winter crossings to the islands for a second year\n\nTravel\n\n"
+           "The company blamed fuel costs and said summer timetables would not be affected by the change.")
+
+
+def test_teaser_list_after_the_article_is_cut():
+    text = _menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART) + "\n\n" + TEASERS + "\n\n" + _menu(12)
+    assert read_text_page(text).body.split("\n\n") == ARTICLE_PART
+
+
+def test_article_closing_on_one_subheaded_section_keeps_it():
+    ending = ["What happens next for the department and its staff",
+              "The department will review its space needs again in the autumn, a spokesperson said."]
+    text = _menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART + ending) + "\n\n" + _menu(12)
+    assert read_text_page(text).body.split("\n\n") == ARTICLE_PART + ending

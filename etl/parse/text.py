@@ -21,6 +21,7 @@ from etl.parse.text_lines import Line, classify, content_weight, is_markup, spli
 from etl.records import Caption, ParsedPage
 
 _TITLE_WINDOW = 80
+_TEASER_RUN = 2
 _GAP_LINES = 25  # how far an interruption (ads, paywall box, link list) may run inside an article
 _REPEAT_WEIGHT = -0.5
 _DROPPED_KINDS = ("furniture", "credit", "caption", "meta_date", "byline")
@@ -155,7 +156,31 @@ def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
         start -= 1
     while end < len(lines) - 1 and _neutral(lines[end + 1]):
         end += 1
-    return start, end, gaps
+    return start, _before_teaser_list(lines, start, end), gaps
+
+
+def _before_teaser_list(lines: list[Line], start: int, end: int) -> int:
+    """Where the article ends if its stretch closes on a list of teasers: three or more headlines, each
+    with at most a one-paragraph summary and a short label (section, author) around it."""
+    units, i, cut = 0, end, end + 1
+    while i > start:
+        j = i
+        while j > start and lines[j].words <= 3:
+            j -= 1
+        if lines[j].kind == "prose" and lines[j].words <= 45 and not _teaser_headline(lines[j]):
+            j -= 1
+            while j > start and lines[j].words <= 3:
+                j -= 1
+        if not _teaser_headline(lines[j]):
+            break
+        units, cut, i = units + 1, j, j - 1
+    return cut - 1 if units >= _TEASER_RUN else end
+
+
+def _teaser_headline(line: Line) -> bool:
+    # headlines carry no full stop (a question mark is allowed)
+    return (6 <= line.words <= 30 and line.kind != "caption"
+            and (not line.ends_sentence or line.text.endswith(("?", "？"))))
 
 
 def _discount_repeats(lines: list[Line], weights: list[float]) -> None:
