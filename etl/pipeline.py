@@ -383,8 +383,8 @@ def audit(staging: str, ingest_date: str, warehouse: str, run_id: str) -> dict:
     accounting = accounting_check(staging)
     if not accounting["passed"]:
         raise AccountingError(f"staged partition does not add up: {accounting}")
-    frames = validate.load_staged(Path(staging) / "final")
-    report = validate.validate_frames(frames, ingest_date, wh.report_dir(ingest_date, run_id), run_id)
+    # chunk by chunk: a whole day of tables is never loaded into memory at once
+    report = validate.validate_staged(Path(staging) / "final", ingest_date, wh.report_dir(ingest_date, run_id), run_id)
     checkpoint("audit:validated")
     out = {"success": report.success, "summary": report.summary(), "results_path": report.results_path,
            "data_docs": report.data_docs_path, "failures": report.failures, "warnings": len(report.warnings),
