@@ -73,6 +73,9 @@ def test_notebook_runs_on_the_seed_warehouse(seed_warehouse, monkeypatch):
     assert f"articles: {wh.read_table('articles').num_rows} rows; partitions: {DAY}" in text
     assert f"{wh.read_table('entity_mentions').num_rows} mentions of" in text
     assert "(MISSING" not in text
+    entities = wh.read_table("entities").to_pandas()
+    geocoded = entities.dropna(subset=["latitude", "longitude"])[["name", "country_code", "latitude", "longitude"]]
+    assert f"\n{len(geocoded.drop_duplicates())} geocoded places" in "\n" + text
 
 
 @pytest.mark.slow
@@ -91,5 +94,5 @@ def test_notebook_copes_with_empty_tables(tmp_path, monkeypatch):
     assert not [o for o in _outputs(nb) if o.output_type == "error"]
     assert _pngs(nb) >= CHARTS  # each chart says it has nothing to show rather than vanishing
     text = _text(nb)
-    assert "articles: 0 rows" in text and "0 quotes" in text
+    assert "articles: 0 rows" in text and "0 quotes" in text and "0 geocoded places" in text
     assert "no rejected inputs" in text
