@@ -291,3 +291,9 @@ def test_place_after_a_locative_preposition_does_not_join_a_namesake_person():
 def test_facility_named_like_a_place_alternate_is_not_relabelled_or_located():
     _, entities = extract_entities([seg("Officials at the White House agreed.", [("the White House", "ORG")])])
     assert [(e.name, e.label, e.country_code) for e in entities] == [("White House", "ORG", None)]
+
+
+def test_countries_and_states_are_located_with_coordinates():
+    _, entities = extract_entities([seg("Russia and Texas signed a deal.", [("Russia", "GPE"), ("Texas", "GPE")])])
+    located = {e.name: (e.country_code, e.latitude is not None, e.longitude is not None) for e in entities}
+    assert located == {"Russia": ("RU", True, True), "Texas": ("US", True, True)}

@@ -67,3 +67,31 @@ def test_alternate_spellings_locate_but_do_not_count_as_own_names():
     assert geo.lookup("White House", alternates=False) is None
     assert geo.lookup("Kiev", alternates=False) is None and geo.lookup("Kiev").name == "Kyiv"
     assert not geo.is_known_place("White House")
+
+
+@pytest.mark.parametrize("name, lat_range, lng_range", [
+    ("Russia", (41, 82), (19, 180)),  # country: countryinfo's representative point
+    ("United States", (24, 50), (-125, -66)),
+    ("Kosovo", (41.8, 43.3), (20.0, 21.8)),  # no countryinfo point: its cities' median
+    ("Texas", (25.8, 36.5), (-106.7, -93.5)),  # US state: its cities' median
+    ("Alaska", (51, 72), (-170, -129)),
+    ("Hawaii", (18.9, 22.3), (-160.3, -154.8)),
+    ("Scotland", (54.6, 60.9), (-7.7, -0.7)),  # UK nation: its cities' median
+    ("Wales", (51.3, 53.5), (-5.4, -2.6)),
+])
+def test_countries_states_and_nations_carry_a_point_inside_them(name, lat_range, lng_range):
+    place = geo.lookup(name)
+    assert place.kind in ("country", "us_state", "uk_nation")
+    assert lat_range[0] < place.latitude < lat_range[1], (name, place.latitude)
+    assert lng_range[0] < place.longitude < lng_range[1], (name, place.longitude)
+
+
+def test_median_point_ignores_an_outlying_island_and_handles_empty_regions():
+    cities = [{"countrycode": "XX", "admin1code": "A", "latitude": lat, "longitude": lng}
+              for lat, lng in ((10.0, 20.0), (11.0, 21.0), (12.0, 22.0), (-40.0, 170.0))]
+    cities.append({"countrycode": "XX", "admin1code": "B", "latitude": 1.0, "longitude": 2.0})
+    regions = geo._cities_by_region(cities)
+    assert geo._median_point(regions[("XX", "A")]) == (10.5, 21.5)
+    assert geo._median_point(regions[("XX", "B")]) == (1.0, 2.0)
+    assert len(regions[("XX", None)]) == 5
+    assert geo._median_point([]) == (None, None)

