@@ -180,3 +180,38 @@ def test_golden_seed_quotes(quotes_of):
         ("pretty well", "Donald Trump"),
         ("We are still ready to meet as many times as is needed to reach a peace settlement,", "Dmitry Peskov"),
     ]
+
+
+def test_quote_paragraph_follows_paragraph_about_a_person(quotes_of):
+    body = ("Senator Mary Jones is upbeat about the vote on Tuesday.\n\n"
+            "“We will win this one easily and then we will govern the state.”")
+    qs = quotes_of(body)
+    assert [(q.speaker, q.cue) for q in qs] == [("Mary Jones", None)]
+
+
+def test_quote_paragraph_after_paragraph_about_a_thing_stays_unattributed(quotes_of):
+    body = ("The weather in the city was bad on Tuesday.\n\n"
+            "“We will win this one easily and then we will govern the state.”")
+    qs = quotes_of(body)
+    assert len(qs) == 1 and qs[0].speaker is None
+
+
+def test_name_after_a_dash_credits_the_quote(quotes_of):
+    qs = quotes_of("“Maybe we can build a wall around the whole city.” ― Steve Quinlan")
+    assert [(q.quote, q.speaker) for q in qs] == [("Maybe we can build a wall around the whole city.", "Steve Quinlan")]
+
+
+def test_dash_without_a_name_gives_no_speaker(quotes_of):
+    qs = quotes_of("“Maybe we can build a wall around the whole city before the winter.” ― and then nothing.")
+    assert len(qs) == 1 and qs[0].speaker is None
+
+
+def test_name_and_colon_introduce_a_quote(quotes_of):
+    qs = quotes_of("Rep. Trey Gowdy: “Who told you that figure? Who told you that?”")
+    assert len(qs) == 1 and qs[0].speaker == "Trey Gowdy"
+
+
+def test_words_reported_inside_another_speakers_clause_go_to_the_outer_speaker(quotes_of):
+    qs = quotes_of("City Attorney Brad Holm said the advertisement “unmistakably and wrongfully” suggests "
+                   "that the police support the campaign.")
+    assert [(q.quote, q.speaker) for q in qs] == [("unmistakably and wrongfully", "Brad Holm")]

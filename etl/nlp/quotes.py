@@ -137,7 +137,7 @@ def _own_attribution(art: _Article, span: QuoteSpan) -> _Attribution | None:
     if para is None or not para.tokens:
         return None
     inside = [t for t in para.tokens if span.open_mark <= art.char(t, para) < span.outer_end]
-    for finder in (_governor, _after, _before, _according_to):
+    for finder in (_governor, _after, _before, _according_to, _dash_credit):
         att = finder(art, para, span, inside)
         if att is not None:
             _resolve_speaker(art, para, att)
@@ -169,17 +169,43 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
         if tok.head.i in inside_ids or tok.head.i == tok.i:
             continue
         child, head = tok, tok.head
-        for _ in range(8):
+        first = None
+        for _ in range(10):
             if art.in_quote(art.char(head, para)):
                 break
             if is_speech_verb(head):
                 if child.dep_ in _SUBJECT_DEPS or child.dep_ == "csubj":
                     break
-                return _Attribution(cue_text(head), _subject_of(art, para, head), art.char(head, para), "governor")
+                att = _Attribution(cue_text(head), _subject_of(art, para, head), art.char(head, para), "governor")
+                if first is None:
+                    first = att
+                    if head.lower_ not in WEAK_FORMS and _names_someone(art, para, att):
+                        return att
+                elif head.lower_ not in WEAK_FORMS and _names_someone(art, para, att):
+                    # "Holm said the advertisement “unmistakably” suggests …", "Cruz said Rubio will
+                    # continue to be “a champion”": the words are reported by the outer speaker
+                    return att
             if head.head.i == head.i:
                 break
             child, head = head, head.head
+        if first is not None:
+            return first
     return None
+
+
+_PERSONAL_SUBJECTS = {"he", "she", "i", "we", "they", "you"}
+
+
+def _names_someone(art: _Article, para: _Para, att: _Attribution) -> bool:
+    """The cue's subject is a personal pronoun or links to a named entity (not "the ad", "his
+    comments", "the process")."""
+    if att.subject is None:
+        return False
+    if att.subject.lower_ in _PERSONAL_SUBJECTS:
+        return True
+    trial = _Attribution(att.cue, att.subject, att.cue_char, att.how)
+    _resolve_speaker(art, para, trial)
+    return trial.speaker is not None
 
 
 def _outside_tokens(art: _Article, para: _Para, start: int, end: int) -> list:
@@ -230,6 +256,11 @@ def _before(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attri
         if verbs:
             return _Attribution(cue_text(verbs[-1]), _subject_of(art, para, verbs[-1]), art.char(verbs[-1], para),
                                 "before")
+        # "Rep. Trey Gowdy (R-S.C.): “…”", "Here’s Clinton in December 1992: “…”": a name alone
+        # introduces the quote, as in a transcript
+        named = _named_head(art, para, art.char(window[0], para), span.open_mark)
+        if named is not None:
+            return _Attribution(None, named, art.char(named, para), "before")
     for k in range(len(window) - 1, -1, -1):
         tok = window[k]
         if not is_speech_verb(tok) or tok.lower_ in WEAK_FORMS:
@@ -239,6 +270,43 @@ def _before(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attri
             return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "before")
         return None
     return None
+
+
+_CREDIT_DASHES = "―—–-"
+
+
+def _dash_credit(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
+    """“…” ― Krystal Correa: a name set after a dash credits the quote (reader quotes, epigraphs)."""
+    if span.runs_on:
+        return None
+    rest = art.body[span.outer_end:_next_open(art, span)]
+    stripped = rest.lstrip()
+    if not stripped or stripped[0] not in _CREDIT_DASHES:
+        return None
+    start = span.outer_end + len(rest) - len(stripped)
+    after_dash = stripped.lstrip(_CREDIT_DASHES + " \u00a0")
+    name_start = start + len(stripped) - len(after_dash)
+    return _first_named(art, para, name_start, min(name_start + 80, _next_open(art, span)), within=3)
+
+
+def _first_named(art: _Article, para: _Para, start: int, end: int, within: int):
+    found = [m for m in art.mentions_in(start, end)
+             if m.label in ("PERSON", "ORG") and m.char_start - start <= within and m.entity_key in art.entities]
+    if not found:
+        return None
+    head = _token_ending_at(art, para, found[0].char_end)
+    return _Attribution(None, head, found[0].char_start, "dash") if head is not None else None
+
+
+def _named_head(art: _Article, para: _Para, start: int, end: int):
+    """The last token of the last PERSON/ORG mention between `start` and `end`."""
+    found = [m for m in art.mentions_in(start, end) if m.label in ("PERSON", "ORG") and m.entity_key in art.entities]
+    return _token_ending_at(art, para, found[-1].char_end) if found else None
+
+
+def _token_ending_at(art: _Article, para: _Para, char_end: int):
+    inside = [t for t in para.tokens if art.char(t, para) < char_end]
+    return inside[-1] if inside else None
 
 
 def _according_to(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
@@ -297,6 +365,41 @@ def _inherit(art: _Article, spans: list[QuoteSpan], atts: list[_Attribution | No
             if same_para and _other_speaker_between(art, prev, cur):
                 continue
             atts[k] = _inherited(atts[k - 1])
+    for k, span in enumerate(spans):
+        if atts[k] is None and span.open_mark == span.paragraph_start:
+            atts[k] = _lead_paragraph(art, spans, span)
+
+
+def _lead_paragraph(art: _Article, spans: list[QuoteSpan], span: QuoteSpan) -> _Attribution | None:
+    """A quote opening a paragraph with no cue of its own, right after a paragraph without quotes
+    whose last sentence is about a person ("Viguerie is upbeat about Cruz’s chances." / "“Not only
+    can Ted Cruz win …”"): news writing introduces the speaker first and lets the quote follow."""
+    if any(s.paragraph == span.paragraph - 1 for s in spans):
+        return None
+    outside = art.body[span.paragraph_start:span.paragraph_end]
+    for s in spans:
+        if s.paragraph == span.paragraph:
+            outside = outside.replace(art.body[s.open_mark:s.outer_end], " ")
+    if _WORDS.search(outside):
+        return None  # the paragraph has words of its own: its cue was missed, not left out
+    prev_para = _para_before(art, span.paragraph_start)
+    if prev_para is None or not prev_para.tokens:
+        return None
+    sentence = list(prev_para.tokens[-1].sent)
+    roots = [t for t in sentence if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
+    if not roots:
+        return None
+    root = roots[0]
+    subject = _subject_of(art, prev_para, root) if is_speech_verb(root) else next(
+        (c for c in root.children if c.dep_ in _SUBJECT_DEPS), None)
+    if subject is None:
+        return None
+    att = _Attribution(cue_text(root) if is_speech_verb(root) else None, subject, art.char(root, prev_para), "lead")
+    _resolve_speaker(art, prev_para, att)
+    entity = art.entities.get(att.speaker_entity_key or "")
+    if entity is None or entity.label != "PERSON":
+        return None
+    return att
 
 
 def _last_in_paragraph(spans: list[QuoteSpan], k: int) -> bool:
