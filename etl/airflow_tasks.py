@@ -8,7 +8,7 @@ import os
 from datetime import date, datetime
 from pathlib import Path
 
-from etl import pipeline
+from etl import pipeline, storage
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -53,29 +53,57 @@ def plan(context) -> list[dict]:
     """Batches of the partition's input files, each carrying what `process` needs."""
     day, warehouse, run_id = _partition(context)
     params = context.get("params") or {}
-    landing = Path(params.get("landing") or landing_root()) / day
-    inputs = [str(landing)] if landing.exists() else []  # no folder: an empty partition is published
+    landing = storage.join(params.get("landing") or landing_root(), day)
+    inputs = [landing] if storage.exists(landing) else []  # no folder: an empty partition is published
     result = pipeline.plan(inputs, warehouse, day, run_id, files_per_batch=params.get("files_per_batch"))
-    return [dict(b, staging=result["staging"], ingest_date=day) for b in result["batches"]]
+    # On an object-store warehouse each task's staging is local to its worker: share it.
+    mirror = storage.staging_mirror(warehouse, day, run_id)
+    if mirror:
+        mirror.push(replace=True)
+    return [dict(b, staging=result["staging"], ingest_date=day, warehouse=warehouse, run_id=run_id)
+            for b in result["batches"]]
 
 
 def process(batch: dict) -> dict:
-    return pipeline.process_batch(batch["staging"], batch["batch_no"], batch["files"], batch["ingest_date"])
+    mirror = storage.staging_mirror(batch.get("warehouse", ""), batch["ingest_date"], batch.get("run_id", ""))
+    staging = str(mirror.local) if mirror else batch["staging"]  # a worker's own local folder
+    summary = pipeline.process_batch(staging, batch["batch_no"], batch["files"], batch["ingest_date"])
+    if mirror:
+        mirror.push(f"batches/{batch['batch_no']:05d}", done_marker="_DONE")
+    return summary
 
 
 def finalize(context, batches: list[dict]) -> dict:
     day, warehouse, run_id = _partition(context)
     staging = pipeline.Warehouse(warehouse).staging_dir(day, run_id)
-    return pipeline.finalize(str(staging), day, expected_batches=len(batches))
+    mirror = storage.staging_mirror(warehouse, day, run_id)
+    if mirror:
+        mirror.pull("plan.json", "batches", complete_if="_DONE")
+    result = pipeline.finalize(str(staging), day, expected_batches=len(batches))
+    if mirror:
+        mirror.push("final", "finalized.json", replace=False)
+    return result
 
 
 def validate(context) -> dict:
     day, warehouse, run_id = _partition(context)
     staging = pipeline.Warehouse(warehouse).staging_dir(day, run_id)
-    return pipeline.audit(str(staging), day, warehouse, run_id)
+    mirror = storage.staging_mirror(warehouse, day, run_id)
+    if mirror:
+        mirror.pull("final", "finalized.json")
+    result = pipeline.audit(str(staging), day, warehouse, run_id)
+    if mirror:
+        mirror.push("audit.json")
+    return result
 
 
 def publish(context) -> dict:
     day, warehouse, run_id = _partition(context)
     staging = pipeline.Warehouse(warehouse).staging_dir(day, run_id)
-    return pipeline.publish(str(staging), day, warehouse, run_id)
+    mirror = storage.staging_mirror(warehouse, day, run_id)
+    if mirror:
+        mirror.pull("final", "finalized.json", "audit.json")
+    manifest = pipeline.publish(str(staging), day, warehouse, run_id)
+    if mirror:
+        mirror.drop()
+    return manifest

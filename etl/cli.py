@@ -60,7 +60,8 @@ def show(warehouse: str, ingest_date: str, example_rows: int) -> int:
     print(f"Validation: passed, {validation.get('warnings', 0)} warning(s)")
     print(f"  results:   {validation.get('results')}")
     if validation.get("data_docs"):
-        print(f"  data docs: file://{validation['data_docs']}")
+        docs = validation["data_docs"]
+        print(f"  data docs: {docs if '://' in docs else 'file://' + docs}")
     import pandas as pd
 
     with pd.option_context("display.width", 200, "display.max_columns", 20):

@@ -386,8 +386,11 @@ def audit(staging: str, ingest_date: str, warehouse: str, run_id: str) -> dict:
     # chunk by chunk: a whole day of tables is never loaded into memory at once
     report = validate.validate_staged(Path(staging) / "final", ingest_date, wh.report_dir(ingest_date, run_id), run_id)
     checkpoint("audit:validated")
-    out = {"success": report.success, "summary": report.summary(), "results_path": report.results_path,
-           "data_docs": report.data_docs_path, "failures": report.failures, "warnings": len(report.warnings),
+    wh.upload_reports(ingest_date, run_id)  # object-store warehouses keep reports beside the tables
+    out = {"success": report.success, "summary": report.summary(),
+           "results_path": wh.public_path(report.results_path),
+           "data_docs": wh.public_path(report.data_docs_path), "failures": report.failures,
+           "warnings": len(report.warnings),
            "accounting": accounting}
     _write_json(Path(staging) / "audit.json", out)
     checkpoint("audit:written")
@@ -461,14 +464,15 @@ class RunSummary:
                  f"  inputs: {self.manifest['input_count']}"]
         width = max(len(t) for t in rows)
         for t, n in rows.items():
-            lines.append(f"  {t:<{width}}  {n:>7} rows   {Path(warehouse) / t}")
+            lines.append(f"  {t:<{width}}  {n:>7} rows   {str(warehouse).rstrip('/')}/{t}")
         skipped = {k: v for k, v in nlp.items() if k != "ok"}
         if skipped:
             lines.append(f"  NLP skipped: {skipped}")
         lines.append(f"  validation: {self.audit['summary']}")
         lines.append(f"  validation results: {self.audit['results_path']}")
         if self.audit.get("data_docs"):
-            lines.append(f"  data docs: file://{self.audit['data_docs']}")
+            docs = self.audit["data_docs"]
+            lines.append(f"  data docs: {docs if '://' in docs else 'file://' + docs}")
         return "\n".join(lines)
 
 

@@ -133,7 +133,8 @@ def _tasks(files: Iterable[str], per_task: int, on_file: Callable[[], None] | No
     for f in files:
         counts = per_file.setdefault(f, {"records": 0, "skipped": 0})
         try:
-            for item in ingest.read_input(Path(f)):
+            # f is a path or an s3:// URL: Path(f) would mangle the URL
+            for item in ingest.read_input(f):
                 if isinstance(item, SkippedRecord) or getattr(item, "skipped", False):
                     skipped += 1
                     counts["skipped"] += 1

@@ -73,8 +73,25 @@ def partition_name(ingest_date: str) -> str:
 
 
 class Warehouse:
+    def __new__(cls, root: str | os.PathLike, *args, **kwargs):
+        # s3:// (any URL) roots get the object-store warehouse of etl.storage: same interface,
+        # a different commit protocol (no rename on object stores).
+        if cls is Warehouse and isinstance(root, str) and "://" in root and not root.startswith("file://"):
+            from etl.storage import ObjectWarehouse
+
+            return super().__new__(ObjectWarehouse)
+        return super().__new__(cls)
+
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
+
+    # Hooks for warehouses whose published side is elsewhere (etl.storage.ObjectWarehouse).
+    def public_path(self, local: str | None) -> str | None:
+        """Where a file written under the warehouse root is kept for readers."""
+        return local
+
+    def upload_reports(self, ingest_date: str, run_id: str) -> None:
+        """Store this run's validation reports where readers find them (already there on disk)."""
 
     # --- paths -----------------------------------------------------------------------------
     def partition_dir(self, table: str, ingest_date: str) -> Path:

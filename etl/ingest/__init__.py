@@ -30,12 +30,20 @@ WARC_SUFFIXES = {".warc"}
 GZIP_SUFFIXES = {".gz", ".gzip"}
 
 
-def discover(paths: list[str | os.PathLike]) -> tuple[list[Path], list[Reject]]:
+def discover(paths: list[str | os.PathLike]) -> tuple[list[Path | str], list[Reject]]:
     """Every regular file under `paths` (files or folders, walked recursively), sorted, plus
-    rejects for what cannot be read as an input (missing paths, links leaving the folder)."""
-    files: list[Path] = []
+    rejects for what cannot be read as an input (missing paths, links leaving the folder).
+    s3:// prefixes are listed on the object store; their objects come back as URL strings."""
+    from etl import storage
+
+    files: list[Path | str] = []
     rejects: list[Reject] = []
     for raw in paths:
+        if storage.is_remote(raw):
+            found, refused = storage.discover(raw)
+            files.extend(found)
+            rejects.extend(refused)
+            continue
         root = Path(raw)
         if not root.exists():
             rejects.append(Reject(str(root), "missing", "input path does not exist"))
@@ -69,10 +77,14 @@ def discover(paths: list[str | os.PathLike]) -> tuple[list[Path], list[Reject]]:
     return files, rejects
 
 
-def read_input(path: Path) -> Iterator[SourceDocument | Reject | SkippedRecord]:
-    """Documents in one input file; failures become Rejects."""
+def read_input(path: Path | str) -> Iterator[SourceDocument | Reject | SkippedRecord]:
+    """Documents in one input file (a path, or an s3:// URL streamed from the store); failures
+    become Rejects."""
+    from etl import storage
+
     uri = str(path)
     try:
+        path = storage.input_path(path)
         suffix = path.suffix.lower()
         inner = Path(path.stem).suffix.lower() if suffix in GZIP_SUFFIXES else suffix
         size = path.stat().st_size
@@ -117,7 +129,7 @@ def _gunzip(path: Path) -> bytes | Reject:
     chunks: list[bytes] = []
     total = 0
     try:
-        with gzip.open(path, "rb") as fh:
+        with path.open("rb") as raw, gzip.open(raw, "rb") as fh:
             while chunk := fh.read(1 << 16):
                 total += len(chunk)
                 if total > limit:
