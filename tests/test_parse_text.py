@@ -296,3 +296,22 @@ def test_article_closing_on_one_subheaded_section_keeps_it():
               "The department will review its space needs again in the autumn, a spokesperson said."]
     text = _menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART + ending) + "\n\n" + _menu(12)
     assert read_text_page(text).body.split("\n\n") == ARTICLE_PART + ending
+
+
+def test_article_written_as_a_list_of_phrases_beats_the_comments_below_it():
+    items = [f"* Team {i} fixed a regression where the address bar lost the last character of the input"
+             for i in range(12)]
+    comments = ("2 comments\n\nPost a comment\n\nAlan wrote on December 24:\n\n"
+                "Are there plans to provide a collections feature for the desktop similar to the one on phones?\n\n"
+                "Reply\n\nLeave a Reply")
+    text = _menu(12) + "\n\nThese Weeks in the Browser\n\n" + "\n\n".join(items) + "\n\n" + comments + "\n\n" + _menu(12)
+    body = read_text_page(text).body
+    assert "Team 0 fixed a regression" in body and "Team 11 fixed a regression" in body
+    assert "collections feature" not in body
+
+
+def test_menu_of_capitalised_links_is_still_furniture():
+    menu = "\n".join(f"* {name}" for name in ("World News", "Business Today", "Sport Results", "Arts And Culture",
+                                                "Science Desk", "Travel Guides", "Opinion Pages", "Weather Maps"))
+    text = menu + "\n\n" + "\n\n".join(ARTICLE_PART) + "\n\n" + menu
+    assert read_text_page(text).body.split("\n\n") == ARTICLE_PART

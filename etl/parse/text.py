@@ -21,7 +21,7 @@ from etl.parse.text_lines import Line, classify, content_weight, is_markup, spli
 from etl.records import Caption, ParsedPage
 
 _TITLE_WINDOW = 80
-_TEASER_RUN = 2
+_TEASER_RUN = 2  # headline-and-summary pairs in a row
 _GAP_LINES = 25  # how far an interruption (ads, paywall box, link list) may run inside an article
 _REPEAT_WEIGHT = -0.5
 _DROPPED_KINDS = ("furniture", "credit", "caption", "meta_date", "byline")
@@ -160,21 +160,24 @@ def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
 
 
 def _before_teaser_list(lines: list[Line], start: int, end: int) -> int:
-    """Where the article ends if its stretch closes on a list of teasers: three or more headlines, each
-    with at most a one-paragraph summary and a short label (section, author) around it."""
-    units, i, cut = 0, end, end + 1
+    """Where the article ends if its stretch closes on a list of teasers: headlines, some with a
+    one-paragraph summary, perhaps a short label (section, author) around them. (A bulleted list of
+    headline-like lines with no summaries may be the article's own list, and is left alone.)"""
+    units, summarised, listed, i, cut = 0, 0, False, end, end + 1
     while i > start:
         j = i
         while j > start and lines[j].words <= 3:
             j -= 1
-        if lines[j].kind == "prose" and lines[j].words <= 45 and not _teaser_headline(lines[j]):
+        has_summary = lines[j].kind == "prose" and lines[j].words <= 45 and not _teaser_headline(lines[j])
+        if has_summary:
             j -= 1
             while j > start and lines[j].words <= 3:
                 j -= 1
         if not _teaser_headline(lines[j]):
             break
-        units, cut, i = units + 1, j, j - 1
-    return cut - 1 if units >= _TEASER_RUN else end
+        units, summarised, cut, i = units + 1, summarised + has_summary, j, j - 1
+        listed = listed or lines[j].bullet
+    return cut - 1 if units >= _TEASER_RUN and (summarised or not listed) else end
 
 
 def _teaser_headline(line: Line) -> bool:

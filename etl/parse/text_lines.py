@@ -121,7 +121,7 @@ def split_lines(text: str) -> list[Line]:
         stop = sum(1 for w in lw if w in STOP_WORDS) / len(lw) if lw else 0.0
         n_words = len(lw) + (unspaced + 1) // 2
         if unspaced > len(lw):
-            stop = 0.3  # no stop-word list for these scripts: treat as ordinary running text
+            stop = 0.1  # no stop-word list for these scripts: neither a list of names nor clearly prose
         ends = bool(re.search(r"[.!?…:;。！？][\"'”’)\]」』）]*$|[\"”’」』]$", body))
         lines.append(Line(len(lines), stripped, body, block, bullet, n_words, ends, stop))
     return lines
@@ -220,7 +220,10 @@ def content_weight(line: Line) -> float:
     if line.kind == "furniture":
         return -2.5 if line.words > 1 or line.bullet else -1.5
     if line.bullet:
-        return -1.2
+        # menus are runs of a few capitalised words; an article's own list items read as phrases
+        if line.stop_ratio < 0.15 or line.words < 5:
+            return -1.2
+        return 0.3 if line.words >= 8 else 0.0
     if line.kind in ("caption", "credit", "meta_date", "byline"):
         return 0.0
     if line.kind == "short":
