@@ -50,3 +50,10 @@ airflow: $(AIRFLOW_HOME)/.migrated
 
 clean:
 	rm -rf $(AIRFLOW_HOME) $(NEWS_ETL_WAREHOUSE)
+
+## backfill: partitions FROM..TO (YYYY-MM-DD, inclusive) through the Airflow scheduler (starts and stops
+## api-server, scheduler and dag-processor on a free port); REPROCESS=completed|failed reruns existing runs
+.PHONY: backfill
+backfill: $(AIRFLOW_HOME)/.migrated
+	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD [REPROCESS=completed]" >&2; exit 2; }
+	$(BIN)/python -m etl.backfill --from $(FROM) --to $(TO) $(if $(REPROCESS),--reprocess-behavior $(REPROCESS))
