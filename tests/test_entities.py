@@ -297,3 +297,46 @@ def test_countries_and_states_are_located_with_coordinates():
     _, entities = extract_entities([seg("Russia and Texas signed a deal.", [("Russia", "GPE"), ("Texas", "GPE")])])
     located = {e.name: (e.country_code, e.latitude is not None, e.longitude is not None) for e in entities}
     assert located == {"Russia": ("RU", True, True), "Texas": ("US", True, True)}
+
+
+def test_lowercased_second_word_of_a_known_name_is_not_a_person():
+    mentions, entities = extract_entities([
+        seg("Trump spoke in the Oval Office of the White House.", [("Trump", "PERSON"),
+                                                               ("the Oval Office of the White House", "ORG")]),
+        seg("Zelensky met Trump in the Oval office in February.", [("Zelensky", "PERSON"), ("Trump", "PERSON"),
+                                                                  ("Oval", "PERSON")]),
+    ])
+    assert "Oval" not in by_name(entities)
+    assert [m.text for m in mentions if m.text.startswith("Oval")] == ["Oval Office of the White House"]
+
+
+def test_name_before_a_lowercase_noun_stays_without_a_longer_name_to_match():
+    _, entities = extract_entities([
+        seg("The Trump administration said so.", [("Trump", "PERSON")]),
+        seg("Trump Tower Moscow Plans Revived", [("Trump Tower Moscow Plans", "ORG")], field="title"),
+    ])
+    # A Title Case headline capitalises every word, so "Trump Tower" there is no evidence.
+    assert by_name(entities)["Trump"].label == "PERSON"
+
+
+def test_abbreviation_after_a_place_and_comma_joins_that_place():
+    text = "He spoke in Washington, D.C. and later in St. Petersburg, Fla. on Monday."
+    mentions, entities = extract_entities([seg(text, [("Washington", "GPE"), ("D.C.", "GPE"),
+                                                      ("St. Petersburg", "GPE"), ("Fla.", "GPE")])])
+    names = by_name(entities)
+    assert set(names) == {"Washington", "St. Petersburg"}
+    assert names["Washington"].mention_count == 2 and names["Washington"].country_code == "US"
+    # The qualifier stays a mention of its own text, so offsets still index the field.
+    assert [m.text for m in mentions] == ["Washington", "D.C.", "St. Petersburg", "Fla"]
+    assert len({m.entity_key for m in mentions[:2]}) == 1
+
+
+def test_full_place_name_after_a_comma_stays_its_own_place():
+    _, entities = extract_entities([seg("They met in Paris, France and in Albany, Georgia.",
+                                        [("Paris", "GPE"), ("France", "GPE"), ("Albany", "GPE"), ("Georgia", "GPE")])])
+    assert set(by_name(entities)) == {"Paris", "France", "Albany", "Georgia"}
+
+
+def test_abbreviation_after_a_person_is_not_a_place_qualifier():
+    _, entities = extract_entities([seg("Smith, D.C. officials said.", [("Smith", "PERSON"), ("D.C.", "GPE")])])
+    assert {e.name: e.label for e in entities} == {"Smith": "PERSON", "D.C.": "GPE"}

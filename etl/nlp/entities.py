@@ -64,7 +64,8 @@ def extract_entities(segments: list[Segment]) -> tuple[list[Mention], list[Entit
     order = sorted(range(len(segments)), key=lambda n: (_FIELD_ORDER.get(segments[n].field, 9),
                                                         segments[n].field_index, segments[n].char_offset))
     segments = [segments[n] for n in order]
-    spans = _harvest(segments)
+    spans = _without_lowercased_name_fragments(segments, _harvest(segments))
+    _mark_place_qualifiers(segments, spans)
     clusters = _cluster([s for s in spans if not s.caps])
     _attach_caps_spans([s for s in spans if s.caps], clusters)
     _split_headline_spans(segments, clusters)
@@ -195,6 +196,57 @@ def _places_in_run(seg_no: int, doc, lo: int, hi: int, major_only: bool) -> list
     return out
 
 
+_FOLLOWING_LOWER_WORD = re.compile(r"[ \t]+([a-z][a-z\-]*)\b")
+
+
+def _without_lowercased_name_fragments(segments: list[Segment], spans: list[Span]) -> list[Span]:
+    """"Oval" in "the Oval office" when "Oval Office ..." is a name elsewhere in the article: the
+    same name written with a lower-case second word, of which the model tagged only the first
+    word as a person. That fragment is not a name of its own. (Only names from normally cased
+    sentences count: in a Title Case headline every word is capitalised.)"""
+    openings = set()
+    for span in spans:
+        pieces = span.text.split()
+        if not span.caps and len(span.words) >= 2 and len(pieces) >= 2 and pieces[1][:1].isupper() \
+                and not _headline_cased(segments[span.seg_no].text):
+            openings.add(span.words[:2])
+    if not openings:
+        return spans
+    kept = []
+    for span in spans:
+        if span.label == "PERSON" and len(span.words) == 1 and not span.caps and not span.title:
+            m = _FOLLOWING_LOWER_WORD.match(segments[span.seg_no].text, span.end)
+            if m and (span.words[0], m.group(1)) in openings:
+                continue
+        kept.append(span)
+    return kept
+
+
+_ABBREVIATION = re.compile(r"^(?:[A-Z]\.){2,3}$|^[A-Z][a-z]{1,4}\.$")
+
+
+def _mark_place_qualifiers(segments: list[Segment], spans: list[Span]) -> None:
+    """"Washington, D.C.", "St. Petersburg, Fla.": an abbreviation written after a place and a
+    comma says which place is meant; it is part of how that place is written, not another place
+    of the article. (A full name after the comma, "Paris, France", is a place of its own.)"""
+    by_segment: dict[int, list[Span]] = {}
+    for span in spans:
+        if not span.caps:
+            by_segment.setdefault(span.seg_no, []).append(span)
+    for seg_no, found in by_segment.items():
+        text = segments[seg_no].text
+        found.sort(key=lambda s: s.start)
+        for head, qualifier in zip(found, found[1:]):
+            if head.label not in ("GPE", "LOC") or head.qualifies is not None:
+                continue
+            if text[head.end:qualifier.start].strip() != ",":
+                continue
+            written = qualifier.text + ("." if text[qualifier.end:qualifier.end + 1] == "." else "")
+            if _ABBREVIATION.match(written) and not geo.is_known_place(qualifier.text):
+                qualifier.qualifies = head
+                qualifier.label = head.label
+
+
 # --- clustering ----------------------------------------------------------------------------------
 
 def _name_key(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -238,12 +290,16 @@ def _cluster(spans: list[Span]) -> dict[tuple[str, ...], _Cluster]:
         by_first_name.setdefault(key[0], []).append(key)
 
     clusters: dict[tuple[str, ...], _Cluster] = {}
+    key_of: dict[int, tuple[str, ...]] = {}
     for span in spans:
         key = _name_key(span.words)
-        if len(key) == 1 and _may_be_person_part(span):
+        if span.qualifies is not None and id(span.qualifies) in key_of:
+            key = key_of[id(span.qualifies)]
+        elif len(key) == 1 and _may_be_person_part(span):
             target = _person_for(span, key[0], by_surname, by_first_name, full_people)
             if target is not None:
                 key = target
+        key_of[id(span)] = key
         clusters.setdefault(key, _Cluster(key)).spans.append(span)
     _merge_acronyms(clusters)
     return clusters
@@ -389,7 +445,9 @@ def _distinct_texts(spans: list[Span]) -> list[str]:
 def _best_name(cluster: _Cluster) -> str:
     """The fullest proper form: most words, normally cased, most frequent, earliest."""
     counts = Counter(s.text for s in cluster.spans)
-    labelled = [s for s in cluster.spans if s.label == cluster.label] or cluster.spans
+    # A qualifier ("D.C.") is never the name of the place it qualifies.
+    own = [s for s in cluster.spans if s.qualifies is None] or cluster.spans
+    labelled = [s for s in own if s.label == cluster.label] or own
 
     def rank(s: Span):
         return (s.caps or s.text.isupper() and len(s.words) > 1, -len(s.words), -counts[s.text], s.order)

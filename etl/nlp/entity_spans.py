@@ -37,6 +37,8 @@ class Span:
     caps: bool = False  # found in an all-capitals segment, where the model's labels are unreliable
     words: tuple[str, ...] = field(default_factory=tuple)
     after_place_preposition: bool = False  # "in Washington": read as the place, not a surname
+    # For a qualifier written after a place ("D.C." in "Washington, D.C."): that place's span.
+    qualifies: "Span | None" = field(default=None, repr=False, compare=False)
 
     @property
     def order(self) -> tuple[int, int]:
