@@ -119,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     except pipeline.AccountingError as exc:
         print(f"news-etl: inputs not accounted for, nothing published: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except Exception as exc:  # anything else is exit 4, never Python's 1 (which means "validation failed")
+        logging.getLogger("news-etl").error("run failed", exc_info=True)
+        print(f"news-etl: run failed, partition {args.date} not published by this run: "
+              f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     print(summary.render(args.warehouse))
     return EXIT_OK
 
