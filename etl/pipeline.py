@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,6 +103,11 @@ def process_batch(staging: str, batch_no: int, files: list[str], ingest_date: st
                                          per_file=per_file):
         hits += chunk.cache_hits
         skipped += chunk.skipped
+        for r in chunk.rejects:
+            if r.raw_bytes is None and r.source_uri in per_file:  # ingest refused the whole file
+                r.raw_bytes, note = _file_bytes_for_quarantine(r.source_uri, r.reason)
+                if note:
+                    r.detail = f"{r.detail} ({note})"
         rejects.extend(chunk.rejects)
         for art in chunk.results:
             dup_of = seen.get(art.article_id) or seen.get(art.content_sha256)
@@ -127,6 +133,25 @@ def process_batch(staging: str, batch_no: int, files: list[str], ingest_date: st
                "seconds": {"read+nlp": round(t_nlp - t0, 3), "write": round(time.monotonic() - t_nlp, 3)}}
     log.info("batch %s: %s", batch_no, summary)
     return summary
+
+
+def _file_bytes_for_quarantine(path: str, reason: str) -> tuple[bytes | None, str | None]:
+    """The raw bytes of a whole file that ingest refused (unsupported kind, broken gzip, ...), so
+    the quarantine holds them; not for files over the size limit, nor for links (never followed)."""
+    if reason in ("unsafe_link", "link_not_followed", "not_a_file", "missing", "empty", "no_records"):
+        return None, None
+    if "://" in path:
+        return None, None  # object-store inputs: the source stays where it is
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size == 0:
+            return None, None
+        if st.st_size > config.max_input_bytes():
+            return None, "raw bytes not kept: larger than the input size limit"
+        with open(path, "rb") as fh:
+            return fh.read(config.max_input_bytes() + 1), None
+    except OSError as exc:
+        return None, f"raw bytes not kept: {exc.strerror}"
 
 
 def _article_or_reject(doc, build_article) -> ArticleResult | Reject:

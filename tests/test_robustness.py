@@ -66,7 +66,7 @@ def build_corpus(root: Path, outside: Path) -> dict[str, dict]:
     put("blank.txt", b"   \n\n \t \n", {"reject": "empty"})
     put("binary.txt", bytes(range(256)) * 40, {"reject": "binary", "quarantined": True})
     put("nul_bytes.html", html_page("<p>Some\x00text\x00with NULs</p>").encode(), {"reject": "binary", "quarantined": True})
-    put("random.dat", os.urandom(3000), {"reject": "unsupported_kind"})
+    put("random.dat", os.urandom(3000), {"reject": "unsupported_kind", "quarantined": True})
     put("pickle.pkl", b"\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00\x8c\x02os\x94\x8c\x06system\x94\x93\x94.",
         {"reject": "unsupported_kind"})
     # Invalid UTF-8 inside otherwise English text: decoded by detection, or rejected; never lost.
@@ -78,8 +78,8 @@ def build_corpus(root: Path, outside: Path) -> dict[str, dict]:
         charset="windows-1252")
     put("cp1252.html", cp.encode("cp1252"), {"published": 1, "body_contains": "na\u00efve caf\u00e9 \u2014 long"})
     full = gzip.compress(article(4).encode() * 20)
-    put("truncated.txt.gz", full[: len(full) // 2], {"reject": "truncated"})
-    put("not_gzip.txt.gz", b"this is not gzip data at all", {"reject": "decode_error"})
+    put("truncated.txt.gz", full[: len(full) // 2], {"reject": "truncated", "quarantined": True})
+    put("not_gzip.txt.gz", b"this is not gzip data at all", {"reject": "decode_error", "quarantined": True})
     put("oversized.txt", (article(5) + "x" * MAX_BYTES).encode(), {"reject": "too_large"})
     put("bomb.txt.gz", gzip.compress(b"a" * (MAX_BYTES * 4)), {"reject": "too_large"})
     put("no_article.html", b"<html><head><title>Site</title><script>var a = 1;</script></head>"
@@ -204,8 +204,11 @@ def test_each_case(poisoned_run, case):
 
 def test_quarantine_keeps_the_raw_bytes(poisoned_run):
     by_name = {_file_of(r["source_uri"], poisoned_run["landing"]): r for r in poisoned_run["rejects"]}
-    raw = (poisoned_run["landing"] / "binary.txt").read_bytes()
-    assert (poisoned_run["wh"].root / by_name["binary.txt"]["quarantine_path"]).read_bytes() == raw
+    for name in ("binary.txt", "random.dat", "truncated.txt.gz"):  # decoded, refused kind, broken gzip
+        raw = (poisoned_run["landing"] / name).read_bytes()
+        assert (poisoned_run["wh"].root / by_name[name]["quarantine_path"]).read_bytes() == raw
+    # too large to keep: the row says so instead
+    assert by_name["oversized.txt"]["quarantine_path"] is None
     bad_line = [r for r in poisoned_run["rejects"] if r["reason"] == "bad_json"]
     assert bad_line and all((poisoned_run["wh"].root / r["quarantine_path"]).read_bytes().strip() for r in bad_line)
     # quarantine file names are hashes, never taken from the input
