@@ -48,6 +48,12 @@ AIRFLOW_PORT ?= 8080
 airflow: $(AIRFLOW_HOME)/.migrated
 	@$(BIN)/python -m etl.airflow_local serve --home $(AIRFLOW_HOME) --port $(AIRFLOW_PORT)
 
+## bench: throughput and memory vs bare spaCy (N articles, default 2000; INPUT=dir of pages; PROCESSES=n)
+.PHONY: bench
+N ?= 2000
+bench: $(VENV)/.installed
+	$(BIN)/python scripts/bench.py --n $(N) $(if $(INPUT),--input $(INPUT)) $(if $(PROCESSES),--processes $(PROCESSES))
+
 clean:
 	rm -rf $(AIRFLOW_HOME) $(NEWS_ETL_WAREHOUSE)
 

@@ -37,9 +37,11 @@ class Chunk:
     cache_hits: int = 0
 
 
-def process_documents(docs: list[SourceDocument], cache_root: str | None) -> tuple[list, int]:
+def process_documents(docs: list[SourceDocument], cache_root: str | None,
+                      lookup: bool = True) -> tuple[list, int]:
     """Documents -> ArticleResult | Reject each (same order), NLP done, plus the cache hit count.
-    Runs in a worker (or inline with one process). Never raises for one bad document."""
+    Runs in a worker (or inline with one process). Never raises for one bad document. With
+    lookup=False the cache is only written (the caller has already looked these up)."""
     from etl.cache import ArticleCache
 
     cache = ArticleCache(cache_root) if cache_root else None
@@ -47,7 +49,7 @@ def process_documents(docs: list[SourceDocument], cache_root: str | None) -> tup
     fresh: list[tuple[SourceDocument, ArticleResult]] = []
     hits = 0
     for doc in docs:
-        cached = cache.get(doc) if cache else None
+        cached = cache.get(doc) if cache and lookup else None
         if cached is not None:
             out.append(cached)
             hits += 1
@@ -102,7 +104,7 @@ def _annotate_isolated(results: list[ArticleResult]) -> None:
 
 
 def _in_worker(docs: list[SourceDocument], cache_root: str | None) -> tuple[list, int]:
-    items, hits = process_documents(docs, cache_root)
+    items, hits = process_documents(docs, cache_root, lookup=False)
     for item in items:  # the parent still holds the input; do not ship it back
         if isinstance(item, ArticleResult):
             item.source = None
@@ -166,29 +168,37 @@ def processed_chunks(files: Iterable[str], on_file: Callable[[], None] | None = 
                      cache_root: str | None = None,
                      per_file: dict[str, dict[str, int]] | None = None) -> Iterator[Chunk]:
     """Chunks of processed documents, in input order, with at most ~2 tasks per worker in flight.
-    `per_file` (if given) receives each file's count of records read and skipped."""
+    `per_file` (if given) receives each file's count of records read and skipped.
+
+    The cache is consulted here, before anything is sent to a worker: a rerun over unchanged
+    inputs starts no workers and loads no model."""
+    from etl.cache import ArticleCache
+
     processes = processes or config.nlp_processes()
     per_task = per_task or config.articles_per_task()
-    tasks = _tasks(files, per_task, on_file, per_file if per_file is not None else {})
-    if processes <= 1:
-        for docs, rejects, skipped in tasks:
-            items, hits = process_documents(docs, cache_root)
-            yield _chunk(items, rejects, skipped, hits)
-        return
-    pool = _pool(processes)
+    cache = ArticleCache(cache_root) if cache_root else None
     pending: collections.deque = collections.deque()
-    for docs, rejects, skipped in tasks:
-        pending.append((pool.apply_async(_in_worker, (docs, cache_root)), docs, rejects, skipped))
-        while len(pending) >= 2 * processes:
+    for docs, rejects, skipped in _tasks(files, per_task, on_file, per_file if per_file is not None else {}):
+        found = [cache.get(d) if cache else None for d in docs]
+        misses = [d for d, hit in zip(docs, found) if hit is None]
+        if not misses or processes <= 1:
+            computed = process_documents(misses, cache_root, lookup=False)[0] if misses else []
+            pending.append((None, found, computed, rejects, skipped))
+        else:
+            work = _pool(processes).apply_async(_in_worker, (misses, cache_root))
+            pending.append((work, found, misses, rejects, skipped))
+        while pending and (pending[0][0] is None or len(pending) >= 2 * max(processes, 1)):
             yield _collect(pending.popleft())
     while pending:
         yield _collect(pending.popleft())
 
 
 def _collect(entry) -> Chunk:
-    async_result, docs, rejects, skipped = entry
-    items, hits = async_result.get()
-    return _chunk(_restore(items, docs), rejects, skipped, hits)
+    work, found, misses_or_items, rejects, skipped = entry
+    items = _restore(work.get()[0], misses_or_items) if work is not None else misses_or_items
+    computed = iter(items)
+    merged = [hit if hit is not None else next(computed) for hit in found]
+    return _chunk(merged, rejects, skipped, sum(hit is not None for hit in found))
 
 
 def _chunk(items: list, rejects: list[Reject], skipped: int, hits: int) -> Chunk:
