@@ -7,7 +7,29 @@
     publish   swap the staged partition into the warehouse, manifest last     (one call)
 
 Every step takes and returns small JSON-able values (paths, counts), so the DAG can pass them
-through XCom; the data itself stays in the warehouse's staging area."""
+through XCom; the data itself stays in the warehouse's staging area.
+
+Guarantees (each proved by tests/test_robustness*, test_crash, test_concurrency, test_backfill):
+  * Nothing lost: every record read (a page file, a JSON Lines line, a WARC response) ends up as
+    an article or a reject; a file that yields nothing gets a `no_records` reject. Each batch, then
+    finalize, then audit (recounting the staged Parquet files) check inputs == articles + rejects
+    and that every planned file was read; a failed check stops the run (AccountingError) and
+    audit's figures are in the manifest under "accounting".
+  * Quarantine: a reject keeps its raw bytes under rejects/ingest_date=<d>/_quarantine/<hash>.bin
+    (not for inputs over the size limit, links, or empty files); the rest of the batch goes on.
+  * Duplicates: within one partition an article seen twice (same normalised URL or explicit id,
+    or the same body text) is stored once, first copy in input order; each other copy is a
+    `duplicate` reject, across batches too. Partitions are independent loads: an article that
+    reappears on a later date is a new row of the later partition, with the same article_id.
+  * Limits: NEWS_ETL_MAX_INPUT_BYTES (too_large), NEWS_ETL_MAX_HTML_DEPTH (too_deep),
+    NEWS_ETL_MAX_RECORDS_PER_FILE (too_many_records).
+  * Crashes and reruns: staging is per run; batch folders appear whole or not at all; publish is
+    journalled (etl.warehouse) and finished or undone by the next run; a rerun replaces the
+    partition with identical rows.
+  * Concurrency: a CLI run holds the partition's run lock for its whole duration (a second run
+    fails with exit 3, or waits NEWS_ETL_LOCK_WAIT_SECONDS); DAG runs of one partition (scheduled
+    and backfill) build in separate staging folders and publish one at a time under the publish
+    lock, so the partition is always one run's whole output (the last to publish)."""
 from __future__ import annotations
 
 import contextlib
