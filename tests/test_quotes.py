@@ -215,3 +215,18 @@ def test_words_reported_inside_another_speakers_clause_go_to_the_outer_speaker(q
     qs = quotes_of("City Attorney Brad Holm said the advertisement “unmistakably and wrongfully” suggests "
                    "that the police support the campaign.")
     assert [(q.quote, q.speaker) for q in qs] == [("unmistakably and wrongfully", "Brad Holm")]
+
+
+def test_speaker_before_an_aside_between_commas(quotes_of):
+    qs = quotes_of("“We have had better conventions than this one,” Texas delegate Bill Eastland, "
+                   "wearing a cowboy hat, said on Thursday.")
+    assert qs[0].speaker == "Bill Eastland"
+    assert qs[0].speaker_mention == "Texas delegate Bill Eastland"
+
+
+def test_dateline_is_not_the_speaker(quotes_of):
+    qs = quotes_of("LONDON (Reuters) - Donald Trump said he was unlikely to get along with David Cameron because "
+                   "the British prime minister called him “divisive, stupid and wrong” last year.")
+    assert [(q.quote, q.speaker) for q in qs] == [("divisive, stupid and wrong", "Donald Trump")]
+    qs = quotes_of("LONDON (Reuters) - Donald Trump said the plan was “a total disaster” for everyone.")
+    assert qs[0].speaker_mention == "Donald Trump"

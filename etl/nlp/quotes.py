@@ -90,6 +90,16 @@ class _Article:
     def in_quote(self, char: int) -> bool:
         return any(a <= char < b for a, b in self.quoted)
 
+    def quote_end_after(self, char: int) -> int:
+        """Where the quote holding `char` ends (`char` itself when it is outside quotes)."""
+        return next((b for a, b in self.quoted if a <= char < b), char)
+
+    def outside(self, token, para: _Para) -> bool:
+        """Some of the token lies outside quotes: a name run into a closing mark ("paranoia,”Clinton"
+        is one token when the writer left out the space) still counts as outside."""
+        start = self.char(token, para)
+        return not self.in_quote(start) or not self.in_quote(start + len(token.text) - 1)
+
     def char(self, token, para: _Para) -> int:
         return para.offset + token.idx
 
@@ -432,11 +442,14 @@ def _subject_of(art: _Article, para: _Para, verb):
     """The subject of a reporting verb, climbing to the verb it hangs off when it has none."""
     head = verb
     for _ in range(5):
-        for c in head.children:
-            if c.dep_ in _SUBJECT_DEPS and not art.in_quote(art.char(c, para)):
-                if c.lower_ in ("who", "that") and head.dep_ == "relcl":
-                    return head.head
-                return c
+        # the subject nearest the verb: a dateline ("LONDON (Reuters) - Donald Trump said") is
+        # often parsed as a second subject further away
+        subjects = sorted((c for c in head.children if c.dep_ in _SUBJECT_DEPS and art.outside(c, para)),
+                          key=lambda c: abs(c.i - head.i))
+        for c in subjects[:1]:
+            if c.lower_ in ("who", "that") and head.dep_ == "relcl":
+                return head.head
+            return c
         if head.dep_ == "relcl":
             return head.head
         if head.dep_ in _CLIMB_DEPS and head.head.i != head.i:
@@ -469,6 +482,7 @@ def _adjacent_subject(art: _Article, para: _Para, verb):
     k = verb.i - 1
     while k >= 0 and (doc[k].lower_ in _SKIP_BEFORE_VERB or doc[k].tag_ in ("RB", "MD")):
         k -= 1
+    k = _skip_aside(doc, k, verb.sent.start)
     if k >= 0 and doc[k].pos_ in ("PROPN", "NOUN", "PRON") and not art.in_quote(art.char(doc[k], para)) \
             and doc[k].ent_type_ not in _NOT_NAMES:
         return doc[k]
@@ -481,6 +495,28 @@ def _adjacent_subject(art: _Article, para: _Para, verb):
     return last_name
 
 
+_MAX_ASIDE = 30
+
+
+def _skip_aside(doc, k: int, sentence_start: int) -> int:
+    """Step back over a parenthesis or a comma-enclosed aside that ends at token k ("Paul Ryan
+    (R-WI) said", "Bill Eastland, wearing a cowboy hat, said"), to the word before it."""
+    if k < 0:
+        return k
+    if doc[k].text == ")":
+        j = k - 1
+        while j >= max(sentence_start, k - _MAX_ASIDE) and doc[j].text != "(":
+            j -= 1
+        return j - 1 if j >= sentence_start and doc[j].text == "(" else k
+    if doc[k].text == ",":
+        j = k - 1
+        while j >= max(sentence_start, k - _MAX_ASIDE) and doc[j].text not in (",", ".", ";", ":"):
+            j -= 1
+        if j > sentence_start and doc[j].text == "," and doc[j - 1].pos_ in ("PROPN", "NOUN"):
+            return j - 1
+    return k
+
+
 def _phrase_bounds(art: _Article, para: _Para, head) -> tuple[int, int]:
     """Token range of the noun phrase headed by `head`: its left modifiers and the head itself."""
     start = head.i
@@ -491,7 +527,8 @@ def _phrase_bounds(art: _Article, para: _Para, head) -> tuple[int, int]:
     while start < head.i and (doc[start].is_punct or art.in_quote(art.char(doc[start], para))):
         start += 1
     for k in range(head.i - 1, start - 1, -1):
-        if doc[k].text in (",", "(", "—", "–") or art.in_quote(art.char(doc[k], para)):
+        spaced_dash = doc[k].text == "-" and k > 0 and bool(doc[k - 1].whitespace_)
+        if doc[k].text in (",", "(", ")", "—", "–") or spaced_dash or art.in_quote(art.char(doc[k], para)):
             start = k + 1
             break
     end = head.i + 1
@@ -508,8 +545,9 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
     start, end = _phrase_bounds(art, para, subject)
     doc = subject.doc
     phrase = doc[start:end]
-    att.speaker_mention = phrase.text
     c_start, c_end = art.char(phrase[0], para), art.char(phrase[-1], para) + len(phrase[-1].text)
+    c_start = min(art.quote_end_after(c_start), c_end)
+    att.speaker_mention = art.body[c_start:c_end].strip() or None
     entity = _entity_in(art, c_start, c_end)
     if entity is None:
         for appos in (c for c in subject.children if c.dep_ == "appos"):
