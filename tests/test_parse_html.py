@@ -164,3 +164,21 @@ def test_relative_image_url_without_any_base_is_dropped_not_kept_relative():
     assert cap.image_url is None
     (cap,) = read_html_page(html.replace("<body>", "<head><base href='https://e.org/x/'></head><body>")).captions
     assert cap.image_url == "https://e.org/img/a.jpg"
+
+
+def test_metadata_headline_wins_over_rewritten_h1():
+    # The visible <h1> is a live-page rewrite; the JSON-LD headline (escaped twice by the CMS) is
+    # the article's stated headline and beats the OpenGraph title too.
+    p = page("headline_rewrite.html")
+    assert p.title == "Ferry service resumes after storm – islanders' relief"
+
+
+def test_truncated_metadata_headline_is_completed_and_not_repeated_in_body():
+    p = page("headline_truncated.html")
+    assert p.title == "Library to open late on Sundays from March after readers sign a petition"
+    assert p.body.startswith("The central library")
+
+
+def test_without_metadata_title_element_beats_logo_h1():
+    p = page("headline_no_metadata.html")
+    assert p.title == "Orchard harvest starts early"

@@ -12,7 +12,8 @@ from etl.parse.html_body import drop_leading_title, extract_body
 from etl.parse.html_captions import extract_captions
 from etl.parse.html_dom import NestingTooDeep, absolute_url, parse_html
 from etl.parse.html_meta import (article_ld, declared_language, extract_authors, extract_canonical,
-                                 extract_published, extract_site_name, extract_subtitle, extract_title)
+                                 extract_published, extract_site_name, extract_subtitle, extract_title,
+                                 headline_variants)
 from etl.parse.language import detect_language
 from etl.records import ParsedPage
 
@@ -46,7 +47,7 @@ def _read(html: str, url: str | None) -> ParsedPage:
     ld = article_ld(tree)
     site_name = extract_site_name(tree, ld, traf.get("sitename"))
     title = extract_title(tree, ld, site_name) or traf.get("title")
-    body = drop_leading_title(body, title)
+    body = drop_leading_title(body, title, *headline_variants(tree, ld))
     host = urlsplit(url).hostname if url else traf.get("hostname")
     language = declared_language(tree) or detect_language(body)
     return ParsedPage(

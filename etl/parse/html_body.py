@@ -25,12 +25,15 @@ def paragraphs(text: str) -> str:
     return "\n\n".join(ln for ln in lines if ln)
 
 
-def drop_leading_title(body: str, title: str | None) -> str:
-    """The body without a first paragraph that repeats the headline (the title is its own field)."""
-    if not title or not body:
+def drop_leading_title(body: str, title: str | None, *variants: str | None) -> str:
+    """The body without a first paragraph that repeats the headline (the title is its own field).
+    Pages often print a differently worded headline than the one their metadata states, so any of
+    the page's headline `variants` (its <h1>s, OpenGraph title...) counts as a repeat too."""
+    if not body:
         return body
     first, _, rest = body.partition("\n\n")
-    key = lambda t: re.findall(r"\w+", t.lower())  # noqa: E731
-    if rest and key(first) == key(title):
+    key = lambda t: re.findall(r"\w+", (t or "").lower())  # noqa: E731
+    first_key = key(first)
+    if rest and first_key and any(first_key == key(t) for t in (title, *variants) if t):
         return rest
     return body

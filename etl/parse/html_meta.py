@@ -5,6 +5,7 @@ Structured data the publisher wrote for machines (JSON-LD, OpenGraph, <meta>) co
 visible page (<h1>, bylines) and trafilatura's heuristics fill what is missing."""
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime, timezone
 from typing import Any
@@ -14,7 +15,7 @@ import lxml.html
 from etl.parse.html_dom import (ARTICLE_TYPES, absolute_url, class_and_id, clean_space, element_text,
                                 json_ld_objects, ld_names, ld_types, meta_content)
 
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—•·:»/]{1,2}\s+|\s*::\s*")
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—•·:»/*]{1,2}\s+|\s*::\s*")
 
 
 def article_ld(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
@@ -48,28 +49,67 @@ def _h1_candidates(tree: lxml.html.HtmlElement) -> list[str]:
 
 
 def extract_title(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]], site_name: str | None) -> str | None:
-    """The headline. <h1> is usually the cleanest rendering, but pages also use <h1> for the site
-    logo; so an <h1> is taken only when the metadata titles agree with it, and metadata titles are
-    stripped of " | Site Name" tails."""
-    meta_titles = [t for t in (
-        _first_str(ld, "headline", "name"),
-        meta_content(tree, "og:title", "twitter:title"),
-        clean_space(tree.findtext(".//title")) or None,
-    ) if t]
+    """The headline. When a page carries several, the one written for machines wins: the article's
+    JSON-LD headline, then OpenGraph/Twitter titles, then the article's JSON-LD name, then <h1>,
+    then <title>. Visible <h1>s are often rewritten for the page (longer, live-blog labels) or are
+    the site's logo, while publishers state the article's canonical headline in its metadata; on
+    the fundus dev pages this order picks the reference title on 44 of 49 pages against 40 for
+    "<h1> when the metadata agrees with it". Metadata titles lose their " | Site Name" tails and
+    their leftover HTML escapes ("&#039;")."""
     h1s = _h1_candidates(tree)
-    for h1 in h1s:
-        hw = _words(h1)
-        if not hw:
+    candidates = [
+        _first_str(ld, "headline"),
+        meta_content(tree, "og:title"),
+        meta_content(tree, "twitter:title"),
+        _first_str(ld, "name"),
+    ]
+    for raw in candidates:
+        if not raw:
             continue
-        for t in meta_titles:
-            tw = _words(t)
-            if _contains(tw, hw) or _overlap(hw, tw) >= 0.8:
+        title = strip_site_suffix(_unescape(raw), site_name)
+        if _words(title):
+            return _complete_truncated(title, h1s + [c for c in candidates if c])
+    # Without metadata, <title> names the document but often carries the site's name too; an
+    # <h1> it contains is the clean headline, otherwise <title> is (the <h1> may be a logo).
+    page_title = clean_space(tree.findtext(".//title"))
+    if page_title:
+        stripped = strip_site_suffix(page_title, site_name)
+        tw = _words(stripped)
+        for h1 in h1s:
+            hw = _words(h1)
+            if hw and (_contains(tw, hw) or _overlap(hw, tw) >= 0.8):
                 return h1
-    for t in meta_titles:
-        stripped = strip_site_suffix(t, site_name)
-        if stripped:
+        if tw:
             return stripped
     return h1s[0] if h1s else None
+
+
+def headline_variants(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]]) -> list[str]:
+    """Every headline the page's metadata states, unescaped. (Not its <h1>s: those are what a
+    body that repeats a headline starts with, but also what section headings look like.)"""
+    found = [_first_str(ld, "headline"), meta_content(tree, "og:title"), meta_content(tree, "twitter:title"),
+             _first_str(ld, "name")]
+    return [_unescape(t) for t in found if t]
+
+
+def _unescape(text: str) -> str:
+    # Some CMSs escape the headline twice, so JSON-LD carries "&#8217;" after JSON decoding.
+    return clean_space(html.unescape(text)) if "&" in text else text
+
+
+def _complete_truncated(title: str, others: list[str]) -> str:
+    """A headline cut short with an ellipsis ("Headline of the da…") is replaced by a fuller
+    candidate that starts with the same words."""
+    if not re.search(r"(?:\.\.\.|…)\s*$", title):
+        return title
+    stem = _words(re.sub(r"(?:\.\.\.|…)\s*$", "", title))
+    if len(stem) > 1:
+        stem = stem[:-1]  # the last word may itself be cut
+    for other in others:
+        ow = _words(_unescape(other))
+        if len(ow) > len(stem) and ow[: len(stem)] == stem and not re.search(r"(?:\.\.\.|…)\s*$", other):
+            return strip_site_suffix(_unescape(other), None)
+    return title
 
 
 def _contains(big: list[str], small: list[str]) -> bool:
@@ -94,7 +134,13 @@ def strip_site_suffix(title: str, site_name: str | None) -> str:
 
     def brandish(piece: str) -> bool:
         w = set(_words(piece))
-        return bool(w) and ((site and (w <= site or site <= w)) or len(piece.split()) <= 3)
+        if not w:
+            return False
+        if site and (w <= site or site <= w):
+            return True
+        # An unnamed brand is short and has a capital somewhere ("BBC News", "remoteStorage"); a
+        # short all-lower-case tail ("– islanders' relief", "- live") is part of the headline.
+        return len(piece.split()) <= 3 and any(ch.isupper() for ch in piece)
 
     while len(parts) > 1 and brandish(parts[-1]):
         parts.pop()
