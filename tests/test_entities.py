@@ -340,3 +340,59 @@ def test_full_place_name_after_a_comma_stays_its_own_place():
 def test_abbreviation_after_a_person_is_not_a_place_qualifier():
     _, entities = extract_entities([seg("Smith, D.C. officials said.", [("Smith", "PERSON"), ("D.C.", "GPE")])])
     assert {e.name: e.label for e in entities} == {"Smith": "PERSON", "D.C.": "GPE"}
+
+
+def test_unknown_name_tagged_as_place_becomes_a_person_by_an_initial_or_an_age():
+    _, entities = extract_entities([
+        seg("Fleming c Chandana b Vaas 3", [("Chandana", "GPE")]),
+        seg("U. Chandana not out 14", [("Chandana", "GPE")]),
+    ])
+    assert [(e.name, e.label, e.mention_count) for e in entities] == [("Chandana", "PERSON", 2)]
+    _, entities = extract_entities([seg("Duran , 45 , takes on Cruz .", [("Duran", "GPE")])])
+    assert [(e.name, e.label) for e in entities] == [("Duran", "PERSON")]
+
+
+def _parsed_seg(words, heads, deps, lemmas, ents):
+    """A segment whose doc carries a hand-written dependency parse."""
+    from spacy.tokens import Doc, Span
+
+    doc = Doc(_blank().vocab, words=words, heads=heads, deps=deps, lemmas=lemmas)
+    doc.ents = [Span(doc, i, j, label=label) for i, j, label in ents]
+    return Segment("body", 0, 0, doc.text, doc)
+
+
+def test_unknown_name_tagged_as_place_becomes_a_person_as_subject_of_a_speech_verb():
+    told = _parsed_seg(["Duran", "told", "Reuters", "."], [1, 1, 1, 1], ["nsubj", "ROOT", "dobj", "punct"],
+                       ["Duran", "tell", "Reuters", "."], [(0, 1, "GPE")])
+    _, entities = extract_entities([told])
+    assert [(e.name, e.label) for e in entities] == [("Duran", "PERSON")]
+    stood = _parsed_seg(["Duran", "stood", "still", "."], [1, 1, 1, 1], ["nsubj", "ROOT", "advmod", "punct"],
+                        ["Duran", "stand", "still", "."], [(0, 1, "GPE")])
+    _, entities = extract_entities([stood])
+    assert [(e.name, e.label) for e in entities] == [("Duran", "GPE")]
+
+
+def test_mixed_evidence_or_a_known_place_keeps_the_models_label():
+    _, entities = extract_entities([
+        seg("U. Chandana arrived .", [("Chandana", "GPE")]),
+        seg("Crowds gathered in Chandana .", [("Chandana", "GPE")]),
+    ])
+    assert [(e.name, e.label) for e in entities] == [("Chandana", "GPE")]
+    _, entities = extract_entities([seg("Kyiv , 45 , was calm .", [("Kyiv", "GPE")])])
+    assert [(e.name, e.label) for e in entities] == [("Kyiv", "GPE")]
+
+
+def test_unknown_name_tagged_as_person_becomes_a_place_when_only_used_as_one():
+    segs = [
+        seg("Longyear is a town in mourning .", [("Longyear", "PERSON")]),
+        seg("The plane crashed just east of Longyear .", [("Longyear", "LOC")]),
+        seg("Miners were waiting in Longyear .", [("Longyear", "PERSON")]),
+    ]
+    _, entities = extract_entities(segs)
+    assert [(e.name, e.label, e.mention_count) for e in entities] == [("Longyear", "LOC", 3)]
+    # One locative use is not enough to overrule the model.
+    _, entities = extract_entities([segs[0], segs[2]])
+    assert [(e.name, e.label) for e in entities] == [("Longyear", "PERSON")]
+    # Nor is it against a title.
+    _, entities = extract_entities([seg("Mayor Longyear spoke .", [("Longyear", "PERSON")])] + segs[1:])
+    assert [e.label for e in entities] == ["PERSON"]

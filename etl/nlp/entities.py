@@ -71,7 +71,7 @@ def extract_entities(segments: list[Segment]) -> tuple[list[Mention], list[Entit
     _split_headline_spans(segments, clusters)
     clusters = [c for c in clusters.values() if c.spans]
     for cluster in clusters:
-        cluster.label = _resolve_label(cluster)
+        cluster.label = _relabel_by_context(cluster, segments, _resolve_label(cluster))
         cluster.name = _best_name(cluster)
     _second_pass(segments, clusters)
     return _records(segments, clusters)
@@ -433,6 +433,71 @@ def _resolve_label(cluster: _Cluster) -> str:
         if all(len(s.words) == 1 for s in cased) and any(is_demonym(t) for t in texts):
             return "NORP"
     return label
+
+
+# Verbs whose subject is a person (or, by metonymy, an institution or a well-known place; those
+# are excluded before these count).
+_SPEECH_VERBS = frozenset("""
+say tell add insist explain admit deny claim complain recall warn ask reply argue acknowledge
+stress note vow promise confess
+""".split())
+# Prepositions after which a name is read as somewhere, not someone ("to" and "from" also take people).
+_LOCATIVE_PREPOSITIONS = frozenset({"in", "near", "into", "outside", "inside", "across", "throughout"})
+# "east of X", "the town of X": words whose "of" is followed by a place.
+_PLACE_OF_WORDS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                             "outskirts", "suburbs", "town", "city", "village", "province", "region", "district",
+                             "port", "county", "island", "capital"})
+_INITIAL = re.compile(r"^[A-Z]\.$")
+
+
+def _relabel_by_context(cluster: _Cluster, segments: list[Segment], label: str) -> str:
+    """A one-word name that is not a known place, labelled a place by the model, is a person when
+    the article uses it as one ("U. Chandana", "Duran, 45,", "Duran told Reuters") and never as a
+    place; a one-word name labelled a person is a place when the article only uses it as one
+    ("in Longyear", "east of Longyear") and never as a person."""
+    cased = [s for s in cluster.spans if not s.caps]
+    if not cased or any(len(s.words) != 1 for s in cased):
+        return label
+    if label not in _PLACE_LABELS and label != "PERSON":
+        return label
+    if any(geo.lookup(t, alternates=False) is not None for t in _distinct_texts(cased)):
+        return label  # known places keep the gazetteer's reading (see _resolve_label)
+    person = place = 0
+    for span in cased:
+        as_person, as_place = _context_cues(segments[span.seg_no], span)
+        person += as_person
+        place += as_place
+    if label in _PLACE_LABELS and person and not place:
+        return "PERSON"
+    if label == "PERSON" and place >= 2 and not person and not any(s.title for s in cased):
+        return _vote([s for s in cased if s.label in _PLACE_LABELS - {"FAC"}]) or "GPE"
+    return label
+
+
+def _context_cues(seg: Segment, span: Span) -> tuple[bool, bool]:
+    """(used as a person here, used as a place here) for one mention, from its neighbours."""
+    doc = seg.doc
+    window = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if window is None or len(window) == 0:
+        return False, False
+    i, j = window.start, window.end
+    before = doc[i - 1] if i > 0 else None
+    possessive = seg.text[span.end:span.end + 2] in ("'s", "’s")
+    as_person = bool(before is not None and _INITIAL.match(before.text))
+    # "Duran, 45, takes on ...": an age in commas after a name.
+    if j + 2 < len(doc) and doc[j].text == "," and doc[j + 2].text == "," and doc[j + 1].text.isdigit() \
+            and 15 <= int(doc[j + 1].text) <= 110:
+        as_person = True
+    head = window.root
+    if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in _SPEECH_VERBS:
+        as_person = True
+    as_place = False
+    if before is not None and not possessive:
+        if before.lower_ in _LOCATIVE_PREPOSITIONS:
+            as_place = True
+        elif before.lower_ == "of" and i >= 2 and doc[i - 2].lower_ in _PLACE_OF_WORDS:
+            as_place = True
+    return as_person, as_place
 
 
 def _distinct_texts(spans: list[Span]) -> list[str]:
