@@ -211,10 +211,11 @@ def test_unspaced_script_paragraphs_count_as_prose():
     assert page.body.split("\n\n") == paras
 
 
-def test_markup_lines_are_not_body_but_tag_names_in_prose_are():
-    text = ("Lead paragraph of the story, which explains what happened in the town on Monday.\n\n"
+def test_markup_lines_on_a_page_are_not_body_but_tag_names_in_prose_are():
+    menu = "\n".join(f"* Section {i}" for i in range(10))
+    text = (menu + "\n\nLead paragraph of the story, which explains what happened in the town on Monday.\n\n"
             '<div style="position:absolute;"><img width=1 height=1 alt="" src="http://t.example/b?P=1"></div>\n\n'
-            "The element <img> was discussed at length by the committee in its final report.\n")
+            "The element <img> was discussed at length by the committee in its final report.\n\n" + menu)
     page = read_text_page(text)
     assert "<div" not in page.body
     assert "The element <img> was discussed" in page.body
@@ -315,3 +316,14 @@ def test_menu_of_capitalised_links_is_still_furniture():
                                                 "Science Desk", "Travel Guides", "Opinion Pages", "Weather Maps"))
     text = menu + "\n\n" + "\n\n".join(ARTICLE_PART) + "\n\n" + menu
     assert read_text_page(text).body.split("\n\n") == ARTICLE_PART
+
+
+def test_clean_article_keeps_embedded_markup_lines():
+    """A corpus document with inline <tweet> elements is still a clean article: every line is kept."""
+    tweets = [f'<tweet id="67213850608127590{i}" author="@someone">Scanner report number {i} from the scene</tweet>.'
+              for i in range(4)]
+    paras = ["Police said the suspect left the building twenty minutes before the shooting began."] + tweets + [
+        "Officials will give an update on Friday morning."]
+    page = read_text_page("Suspect named after shooting\n\n" + "\n\n".join(paras) + "\n")
+    assert page.title == "Suspect named after shooting"
+    assert page.body.split("\n\n") == paras

@@ -73,9 +73,10 @@ def _read(text: str) -> ParsedPage:
 
 
 def _is_clean_article(lines: list[Line]) -> bool:
-    """An article file without page furniture (a feed's text, a corpus document): nothing to strip."""
+    """An article file without page furniture (a feed's text, a corpus document): nothing to strip.
+    Embedded markup (a corpus's <tweet ...> elements) is not page furniture."""
     furniture = sum(1 for line in lines if line.words and (
-        line.kind == "furniture" or line.bullet and line.words < 6 and not re.match(r"\d", line.raw)))
+        line.kind == "furniture" and not is_markup(line.raw) or line.bullet and line.words < 6 and not re.match(r"\d", line.raw)))
     return furniture <= max(2, len(lines) // 20)
 
 
@@ -92,7 +93,7 @@ def _read_clean(lines: list[Line], text: str) -> ParsedPage:
     authors = next((names for names in (parse_byline(line.text) for line in head) if names), [])
     published = _published(lines, 0, min(len(lines) - 1, 3), min(len(lines) - 1, 6), text)
     return ParsedPage(title=title, authors=authors, published_at=published,
-                      body="\n\n".join(line.raw for line in rest if line.words and not is_markup(line.raw)))
+                      body="\n\n".join(line.raw for line in rest if line.words))
 
 
 def _mark_repeated_captions(lines: list[Line]) -> None:
