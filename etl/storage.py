@@ -21,8 +21,9 @@ see the extra files during a publish and until that recovery.
 Locks: the local flock (same host) is always taken. Across machines the publish lock is an
 object `_locks/ingest_date=<d>.lock` created with a conditional PUT (If-None-Match: *), removed
 with a conditional DELETE (If-Match: its ETag); a lock older than NEWS_ETL_S3_LOCK_TTL_SECONDS
-(default 3600) is taken to be left by a dead process and broken. The run lock of a CLI run stays
-local: two hosts may build the same partition at once, but their publishes take turns.
+(default 3600), or one whose holder process on this same host is gone, is taken to be left by
+a dead process and broken. The run lock of a CLI run stays local: two hosts may build the same
+partition at once, but their publishes take turns.
 
 Endpoint and credentials: the standard AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 AWS_SESSION_TOKEN, AWS_DEFAULT_REGION, AWS_PROFILE, AWS_ENDPOINT_URL) as botocore reads them;
@@ -334,16 +335,19 @@ class ObjectWarehouse(Warehouse):
             except FileNotFoundError:
                 continue  # released between our PUT and the look
             age = (datetime.now(timezone.utc) - info["LastModified"]).total_seconds()
-            if age > lock_ttl_seconds():
-                log.warning("breaking the lock %s left %.0f s ago", key, age)
+            try:
+                owner = json.loads(self.fs.cat_file(key))
+            except (FileNotFoundError, ValueError):
+                owner = {}
+            if age > lock_ttl_seconds() or _dead_here(owner):
+                log.warning("breaking the lock %s left %.0f s ago by %s", key, age, owner or "an unknown holder")
                 with contextlib.suppress(FileNotFoundError, OSError):
                     # only that stale lock: a new holder's object has another ETag
                     self.fs.call_s3("delete_object", Bucket=bucket, Key=obj, IfMatch=info["ETag"])
                 continue
             if time.monotonic() >= deadline:
-                with contextlib.suppress(Exception):
-                    who = json.loads(self.fs.cat_file(key))
-                    holder = f"{who.get('holder')} on {who.get('host')}, pid {who.get('pid')}, since {who.get('since')}"
+                holder = (f"{owner.get('holder')} on {owner.get('host')}, pid {owner.get('pid')}, "
+                          f"since {owner.get('since')}")
                 raise PartitionLocked(f"partition {ingest_date} of {self.url} is being published by another run "
                                       f"({holder}); waited {wait_seconds:g} s; try again when it has finished")
             time.sleep(0.5)
@@ -431,6 +435,20 @@ class ObjectWarehouse(Warehouse):
                 self.fs.rm(run, recursive=True)
                 removed.append(name)
         return removed
+
+
+def _dead_here(owner: dict) -> bool:
+    """The lock's holder ran on this host and its process is gone (killed mid-publish): no need
+    to wait for the TTL. Holders on other hosts cannot be checked; they expire."""
+    if owner.get("host") != socket.gethostname() or not isinstance(owner.get("pid"), int):
+        return False
+    try:
+        os.kill(owner["pid"], 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def _put_tree(fs, local: Path, key_prefix: str) -> None:

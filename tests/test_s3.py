@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -263,6 +264,13 @@ def test_publish_lock_is_shared_across_hosts_and_stale_locks_are_broken(s3, tmp_
     with pytest.raises(PartitionLocked, match="dead run"):
         with host_b.lock(DAY, wait_seconds=0):
             pass
+    # ... or at once when its holder was a process of this host that is gone
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    s3.fs.pipe_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock", json.dumps(
+        {"holder": "killed run", "host": socket.gethostname(), "pid": int(dead.stdout)}).encode())
+    with host_b.lock(DAY, wait_seconds=0, holder="run D"):
+        pass
+    s3.fs.pipe_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock", b'{"holder": "dead run"}')
     monkeypatch.setenv("NEWS_ETL_S3_LOCK_TTL_SECONDS", "1")
     time.sleep(1.5)
     with caplog.at_level(logging.WARNING, logger="etl.storage"), host_b.lock(DAY, wait_seconds=5, holder="run C"):
@@ -328,7 +336,9 @@ def test_cli_runs_end_to_end_on_s3_and_survives_a_kill_during_publish(s3, tmp_pa
     assert proc.returncode == -9, proc.stderr[-2000:]
     assert wh.read_partition(DAY)[0]["run_id"] == "first"
     assert len([k for k in _published_keys(s3, "articles") if k.endswith(".parquet")]) == 2
-    s3.fs.rm(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock")  # what the TTL would do
+    # the killed run's lock object is still there; its holder is a dead process of this host
+    left = json.loads(s3.fs.cat_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock"))
+    assert "killed" in left["holder"] and isinstance(left["pid"], int)
 
     # the next run cleans up and publishes
     assert cli.main(args + ["--run-id", "third"]) == 0
