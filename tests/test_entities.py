@@ -396,3 +396,32 @@ def test_unknown_name_tagged_as_person_becomes_a_place_when_only_used_as_one():
     # Nor is it against a title.
     _, entities = extract_entities([seg("Mayor Longyear spoke .", [("Longyear", "PERSON")])] + segs[1:])
     assert [e.label for e in entities] == ["PERSON"]
+
+
+def test_validation_accepts_extracted_entities_and_rejects_a_mention_of_a_missing_entity(tmp_path):
+    import dataclasses
+
+    from etl import tables, validate
+    from etl.records import ArticleResult, ParsedPage, SourceDocument
+
+    body = "Vladimir Putin met officials in Washington, D.C. on Monday. Putin said talks went well."
+    segs = split_field("body", 0, body)
+    assert len(segs) == 1
+    mentions, entities = extract_entities([seg(body, [("Vladimir Putin", "PERSON"), ("Washington", "GPE"),
+                                                      ("D.C.", "GPE"), ("Putin", "PERSON")])])
+    result = ArticleResult(SourceDocument("file:///a.txt", "text", body), ParsedPage(title="Talks", body=body),
+                           article_id="a1", content_sha256="0" * 64, mentions=mentions, entities=entities)
+
+    def report(res, name):
+        rows = tables.article_rows([res])
+        # Through the registry's Arrow schema, as the pipeline stages them: typed even when empty.
+        frames = {t: tables.to_arrow(t, tables.frame(t, rows.get(t, []))).to_pandas()
+                  for t in ("articles", "entity_mentions", "entities", "quotes", "image_captions", "rejects")}
+        return validate.validate_frames(frames, "2026-01-01", tmp_path / name, name, build_docs=False)
+
+    good = report(result, "good")
+    assert good.success, good.summary()
+    orphan = dataclasses.replace(mentions[0], entity_key="PERSON:Nobody")
+    bad = report(dataclasses.replace(result, mentions=mentions + [orphan]), "bad")
+    assert not bad.success
+    assert any("check_entity_exists" in str(f.get("column")) for f in bad.failures), bad.summary()
