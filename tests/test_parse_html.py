@@ -182,3 +182,16 @@ def test_truncated_metadata_headline_is_completed_and_not_repeated_in_body():
 def test_without_metadata_title_element_beats_logo_h1():
     p = page("headline_no_metadata.html")
     assert p.title == "Orchard harvest starts early"
+
+
+def test_description_next_to_a_photo_is_a_caption_but_promos_and_bios_are_not():
+    p = page("carousel_description.html")
+    assert [c.caption for c in p.captions] == [
+        "Children ride the carousel at the town fair on Saturday.",
+        "A baker hands out samples at the fair's busiest stall.",
+        "The show field before the gates opened.",  # printed once per screen size, kept once
+    ]
+    assert p.captions[0].credit == "Ann Lens/Example Wire"
+    assert p.captions[0].image_url == "https://cdn.example.org/fair-1.jpg"
+    assert "Children ride" not in p.body and "baker hands" not in p.body
+    assert "twenty thousand people" in p.body

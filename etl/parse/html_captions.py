@@ -17,7 +17,8 @@ from etl.parse.html_dom import (absolute_url, class_and_id, clean_space, element
                                 ld_names, ld_types, meta_content)
 from etl.records import Caption
 
-_CAPTION_CLASS = re.compile(r"caption|figcaption|image[-_]?desc|photo[-_]?desc|img[-_]?desc", re.I)
+_CAPTION_CLASS = re.compile(r"caption|figcaption|desc(?:ription)?(?![a-z])", re.I)
+_STRONG_CAPTION_CLASS = re.compile(r"caption", re.I)
 _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|distributor|attribution|courtesy|image[-_]?source"
                            r"|photo[-_]?source|agency", re.I)
 # Ancestors with these class/id words hold page furniture (teasers for other stories, ads, menus).
@@ -50,6 +51,7 @@ class _Found:
     image_url: str | None
     order: int
     credit_parts: list[str] = field(default_factory=list)
+    in_page: bool = True  # read from a visible element (False: from JSON-LD)
 
 
 def extract_captions(tree: lxml.html.HtmlElement, base_url: str | None) -> tuple[list[Caption], list[lxml.etree._Element]]:
@@ -89,10 +91,37 @@ def _caption_containers(tree: lxml.html.HtmlElement):
         elif (el.tag == "figcaption" or _CAPTION_CLASS.search(el.get("class") or "")) and not _has_ancestor(el, "figure"):
             if _has_caption_ancestor(el):
                 continue
-            holder = _image_holder(el)
-            # A "caption" class with no image nearby is usually a form label or a widget.
-            if any(True for _ in holder.iter("img", "picture", "amp-img")):
+            # "caption" names its purpose; "description" is also used for promos and author
+            # bios, so only a small block around a photo counts for it.
+            strong = el.tag == "figcaption" or bool(_STRONG_CAPTION_CLASS.search(el.get("class") or ""))
+            if not strong:
+                text = element_text(el)
+                # An article body, a summary block, or a teaser's excerpt cut with an ellipsis.
+                if len(text.split()) > 80 or len(el.findall(".//p")) > 1 or re.search(r"(?:…|\.\.\.)\s*$", text):
+                    continue
+            holder = _image_holder(el, compact=not strong)
+            # A "caption" class with no photo nearby is usually a form label or a widget; next to
+            # a logo or an avatar it is a promo or an author's bio.
+            if _has_photo(holder):
                 yield holder
+
+
+_NOT_A_PHOTO = re.compile(r"logo|avatar|gravatar|icon|sprite|emoji|badge|profile|author", re.I)
+
+
+def _has_photo(el: lxml.etree._Element) -> bool:
+    """Does `el` hold an image that is not a logo, icon or avatar?"""
+    for img in el.iter("img", "picture", "amp-img"):
+        if img.tag == "picture":
+            inner = next(img.iter("img"), None)
+            if inner is None:
+                return True
+            img = inner
+        hints = " ".join(img.get(a) or "" for a in ("class", "alt", "src", "data-src"))
+        hints += " " + (img.getparent().get("class") or "" if img.getparent() is not None else "")
+        if not _NOT_A_PHOTO.search(hints) and not (img.get("src") or "").lower().endswith(".svg"):
+            return True
+    return False
 
 
 def _has_ancestor(el: lxml.etree._Element, tag: str) -> bool:
@@ -106,17 +135,21 @@ def _has_caption_ancestor(el: lxml.etree._Element) -> bool:
     return False
 
 
-def _image_holder(caption_el: lxml.etree._Element) -> lxml.etree._Element:
+def _image_holder(caption_el: lxml.etree._Element, compact: bool) -> lxml.etree._Element:
     """The smallest ancestor (up to three levels) that also holds an image; else the caption itself."""
     if any(True for _ in caption_el.iter("img", "picture", "amp-img")):
         return caption_el
     node = caption_el
-    for _ in range(3):
+    for _ in range(4):
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html", "article", "main"):
             break
         node = parent
-        if any(True for _ in node.iter("img", "picture", "amp-img")):
+        # A holder that also holds much other text is a section of the page (an article with
+        # its lead photo, an author box), not one picture with its caption.
+        if compact and len(element_text(node)) > len(element_text(caption_el)) + 200:
+            break
+        if _has_photo(node):
             return node
     return caption_el
 
@@ -153,13 +186,22 @@ def _read_container(container, base_url, order, caption_elements) -> _Found | No
     else:
         # Some pages print the credit both in its own element and inside the caption text.
         text, _ = split_trailing_credit(text)
-    text = _strip_caption_furniture(text)
+    text = _collapse_repeat(_strip_caption_furniture(text))
     if not text or not re.search(r"\w", text):
         return None
     caption_elements.append(caption_el)
     caption_elements.extend(c for c in credit_els if c not in caption_elements)
     credit = " / ".join(dict.fromkeys(credit_parts)) or None
     return _Found(text, credit, _image_url(container, base_url), order.get(caption_el, 0), credit_parts)
+
+
+def _collapse_repeat(text: str) -> str:
+    """"A B A B" -> "A B": responsive pages print the caption once per screen size in one block."""
+    words = text.split()
+    half = len(words) // 2
+    if half >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return text
 
 
 def _mostly_link_text(el, text: str) -> bool:
@@ -307,7 +349,8 @@ def _from_json_ld(tree, base_url: str | None, found: list[_Found]) -> list[_Foun
             continue
         if caption and re.search(r"\w", caption):
             lead = og_image is not None and _url_key(url) == og_image
-            extra.append(_Found(caption, " / ".join(credit_parts) or None, url, -1 if lead else 10**9, credit_parts))
+            extra.append(_Found(caption, " / ".join(credit_parts) or None, url, -1 if lead else 10**9, credit_parts,
+                                in_page=False))
     return extra
 
 
@@ -346,12 +389,15 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
+KEEP = False
+
+
 def _dedupe(found: list[_Found]) -> list[Caption]:
     out: list[Caption] = []
-    kept: list[tuple[set[str], Caption]] = []
+    kept: list[tuple[set[str], Caption, bool]] = []
     for f in found:
         words = _words(f.caption)
-        dup = next((c for w, c in kept if _jaccard(words, w) >= 0.8), None)
+        dup = next((c for w, c, in_page in kept if _jaccard(words, w) >= 0.8 and not (in_page and f.in_page and KEEP)), None)
         if dup is not None:
             if not dup.credit and f.credit:
                 dup.credit = f.credit
@@ -362,7 +408,7 @@ def _dedupe(found: list[_Found]) -> list[Caption]:
         photographer, agency = _split(f.credit_parts)
         cap = Caption(caption=f.caption, credit=f.credit, photographer=photographer, agency=agency,
                       image_url=f.image_url)
-        kept.append((words, cap))
+        kept.append((words, cap, f.in_page))
         out.append(cap)
     return out
 
