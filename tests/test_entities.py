@@ -425,3 +425,22 @@ def test_validation_accepts_extracted_entities_and_rejects_a_mention_of_a_missin
     bad = report(dataclasses.replace(result, mentions=mentions + [orphan]), "bad")
     assert not bad.success
     assert any("check_entity_exists" in str(f.get("column")) for f in bad.failures), bad.summary()
+
+
+def test_known_name_inside_a_discarded_capitals_span_is_found():
+    mentions, entities = extract_entities([
+        seg("SOCCER - WALES WIN WORLD CUP QUALIFIER", [("WORLD CUP QUALIFIER", "ORG")], field="title"),
+        seg("Wales beat San Marino in a World Cup qualifier.", [("Wales", "GPE"), ("San Marino", "GPE"),
+                                                             ("World Cup", "EVENT")]),
+    ])
+    cup = by_name(entities)["World Cup"]
+    assert [(m.field, m.text) for m in mentions_of(mentions, cup)] == [("title", "WORLD CUP"), ("body", "World Cup")]
+
+
+def test_number_and_date_spans_in_capitals_still_block_the_second_pass():
+    title = "WINTER 1996 : WINTER RESIGNS"
+    mentions, _ = extract_entities([
+        seg(title, [("WINTER 1996", "DATE")], field="title"),
+        seg("Peter Winter left the board.", [("Peter Winter", "PERSON")]),
+    ])
+    assert [(m.char_start, m.text) for m in mentions if m.field == "title"] == [(title.rindex("WINTER"), "WINTER")]

@@ -548,7 +548,10 @@ def _second_pass(segments: list[Segment], clusters: list[_Cluster]) -> None:
         caps = is_caps_text(seg.text)
         blocked = set()
         for ent in doc.ents:  # anything the model labelled, names or numbers, is left alone
-            blocked.update(range(ent.start, ent.end))
+            # except a name span in capitals, whose boundaries are as unreliable as its label
+            # ("WORLD CUP QUALIFIER"): known names inside it may still be found.
+            if not (caps and ent.label_ in KEEP_LABELS):
+                blocked.update(range(ent.start, ent.end))
         occupied = taken.get(seg_no, [])
         n = 0
         while n < len(doc):
