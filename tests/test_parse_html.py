@@ -195,3 +195,14 @@ def test_description_next_to_a_photo_is_a_caption_but_promos_and_bios_are_not():
     assert p.captions[0].image_url == "https://cdn.example.org/fair-1.jpg"
     assert "Children ride" not in p.body and "baker hands" not in p.body
     assert "twenty thousand people" in p.body
+
+
+def test_a_picture_shown_twice_gives_two_captions_but_nested_figures_one():
+    figure = ('<figure><img src="https://cdn.example.org/dam.jpg"><figcaption>Water pours over the dam '
+              'after a week of heavy rain.</figcaption></figure>')
+    text = "<p>" + "The reservoir rose by two metres in a week and the spillway opened for the first time in years. " * 3 + "</p>"
+    twice = read_html_page(f"<html><body><h1>Dam opens</h1>{figure}{text}"
+                           f"<div class='lightbox'>{figure}</div></body></html>")
+    assert [c.caption for c in twice.captions] == ["Water pours over the dam after a week of heavy rain."] * 2
+    nested = read_html_page(f"<html><body><h1>Dam opens</h1><figure class='outer'>{figure}</figure>{text}</body></html>")
+    assert len(nested.captions) == 1

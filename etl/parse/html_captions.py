@@ -51,7 +51,7 @@ class _Found:
     image_url: str | None
     order: int
     credit_parts: list[str] = field(default_factory=list)
-    in_page: bool = True  # read from a visible element (False: from JSON-LD)
+    element: lxml.etree._Element | None = None  # the caption element in the page; None for JSON-LD
 
 
 def extract_captions(tree: lxml.html.HtmlElement, base_url: str | None) -> tuple[list[Caption], list[lxml.etree._Element]]:
@@ -192,7 +192,8 @@ def _read_container(container, base_url, order, caption_elements) -> _Found | No
     caption_elements.append(caption_el)
     caption_elements.extend(c for c in credit_els if c not in caption_elements)
     credit = " / ".join(dict.fromkeys(credit_parts)) or None
-    return _Found(text, credit, _image_url(container, base_url), order.get(caption_el, 0), credit_parts)
+    return _Found(text, credit, _image_url(container, base_url), order.get(caption_el, 0), credit_parts,
+                  caption_el)
 
 
 def _collapse_repeat(text: str) -> str:
@@ -349,8 +350,7 @@ def _from_json_ld(tree, base_url: str | None, found: list[_Found]) -> list[_Foun
             continue
         if caption and re.search(r"\w", caption):
             lead = og_image is not None and _url_key(url) == og_image
-            extra.append(_Found(caption, " / ".join(credit_parts) or None, url, -1 if lead else 10**9, credit_parts,
-                                in_page=False))
+            extra.append(_Found(caption, " / ".join(credit_parts) or None, url, -1 if lead else 10**9, credit_parts))
     return extra
 
 
@@ -389,15 +389,16 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-KEEP = False
-
-
 def _dedupe(found: list[_Found]) -> list[Caption]:
+    """One caption per picture the page shows. JSON-LD copies and the same element reached twice
+    (nested figures) merge into one; separate elements with the same text stay separate, since a
+    page that shows a picture twice (a gallery and its full-screen view, a repeated figure) has
+    two images on it."""
     out: list[Caption] = []
-    kept: list[tuple[set[str], Caption, bool]] = []
+    kept: list[tuple[set[str], Caption, _Found]] = []
     for f in found:
         words = _words(f.caption)
-        dup = next((c for w, c, in_page in kept if _jaccard(words, w) >= 0.8 and not (in_page and f.in_page and KEEP)), None)
+        dup = next((c for w, c, g in kept if _jaccard(words, w) >= 0.8 and not _separate_elements(f, g)), None)
         if dup is not None:
             if not dup.credit and f.credit:
                 dup.credit = f.credit
@@ -408,9 +409,15 @@ def _dedupe(found: list[_Found]) -> list[Caption]:
         photographer, agency = _split(f.credit_parts)
         cap = Caption(caption=f.caption, credit=f.credit, photographer=photographer, agency=agency,
                       image_url=f.image_url)
-        kept.append((words, cap, f.in_page))
+        kept.append((words, cap, f))
         out.append(cap)
     return out
+
+
+def _separate_elements(a: _Found, b: _Found) -> bool:
+    if a.element is None or b.element is None or a.element is b.element:
+        return False
+    return not (_is_inside(a.element, b.element) or _is_inside(b.element, a.element))
 
 
 def _split(parts: list[str]) -> tuple[str | None, str | None]:
