@@ -4,7 +4,9 @@ Steps, all within one article:
 1. Harvest: the model's spans of name-like labels, cleaned (determiners, possessives, quotes,
    titles/roles stripped; the title kept for the entity), junk dropped. In ALL-CAPS segments
    (headlines) the model's labels are unreliable, so those spans are only kept when they name
-   something also found in normally cased text or a well-known place.
+   something also found in normally cased text or a well-known place. A lone PERSON word whose
+   lower-cased next word completes a name seen elsewhere ("Oval office") is dropped; an
+   abbreviation after "Place," ("Washington, D.C.") is marked as qualifying that place.
 2. Cluster: mentions with the same normalised name; a single-word mention joins the person whose
    surname or first name it is; an acronym joins its expansion ("NATO" ->
    "North Atlantic Treaty Organization").
@@ -14,6 +16,8 @@ Steps, all within one article:
 3. Label: one label per entity, voted by its mentions (full-name mentions decide when present),
    then corrected by the gazetteer (a well-known place tagged PERSON/ORG becomes GPE/LOC, unless
    there is evidence of a person: a full name or a personal honorific) and by demonyms (NORP).
+   A one-word name that is no known place is relabelled by how the article uses it, when the
+   evidence is one-sided (an initial, an age, a speech verb -> PERSON; "in X", "east of X" -> place).
 4. Second pass: later untagged occurrences of a resolved name (or a person's surname) in the
    article become mentions too, as an EntityRuler would add them.
 5. Places are looked up in the gazetteer for coordinates and identifiers.
