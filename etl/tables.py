@@ -110,8 +110,9 @@ def reject_rows(rejects: Iterable[Reject], quarantine_paths: dict[int, str] | No
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
     """A DataFrame with exactly the registry's columns for `table`, in order."""
-    cols = schema.TABLES[table].column_names
-    return pd.DataFrame.from_records(rows, columns=cols) if rows else pd.DataFrame({c: [] for c in cols})
+    if not rows:  # typed from the registry, so string checks work on an empty table too
+        return schema.TABLES[table].arrow_schema().empty_table().to_pandas()
+    return pd.DataFrame.from_records(rows, columns=schema.TABLES[table].column_names)
 
 
 def to_arrow(table: str, df: pd.DataFrame) -> pa.Table:
