@@ -243,6 +243,22 @@ def _unique_keys(df: pd.DataFrame, cfg) -> list:
     return [hash(tuple(row)) for row in sub.itertuples(index=False, name=None)]
 
 
+def _count_cross_chunk(keys: list[int], seen: dict[int, int]) -> int:
+    """Rows that break uniqueness only across chunks, counted as GX counts a whole table (every
+    row of a repeated key). GX has already counted keys repeated within this chunk; `seen` holds
+    how often each key occurred in the earlier chunks and is updated."""
+    in_chunk: dict[int, int] = {}
+    for k in keys:
+        in_chunk[k] = in_chunk.get(k, 0) + 1
+    extra = 0
+    for k, n in in_chunk.items():
+        before = seen.get(k, 0)
+        if before:
+            extra += (n if n == 1 else 0) + (1 if before == 1 else 0)
+        seen[k] = before + n
+    return extra
+
+
 def _validate(chunks: Callable[[str], Iterator[pd.DataFrame]], row_counts: dict[str, int], ctx,
               ingest_date: str, report_dir: Path, run_name: str, build_docs: bool) -> ValidationReport:
     import logging as _logging
@@ -276,7 +292,7 @@ def _validate(chunks: Callable[[str], Iterator[pd.DataFrame]], row_counts: dict[
         batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("partition")
         vd = context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch, suite=suite))
         outcomes: dict[str, _Outcome] = {}
-        seen_keys: dict[str, set] = {}
+        seen_keys: dict[str, dict] = {}
         chunk_results = []
         for df in chunks(table):
             df = module.prepare(df, ctx)
@@ -301,10 +317,8 @@ def _validate(chunks: Callable[[str], Iterator[pd.DataFrame]], row_counts: dict[
                 if r.exception_info and r.exception_info.get("raised_exception"):
                     out.error = str(r.exception_info.get("exception_message"))[:300]
                 if cfg.type in _UNIQUE_TYPES and len(df):
-                    keys = _unique_keys(df, cfg)
-                    earlier = seen_keys.setdefault(key, set())
-                    out.cross_chunk_duplicates += sum(1 for k in keys if k in earlier)
-                    earlier.update(keys)
+                    out.cross_chunk_duplicates += _count_cross_chunk(_unique_keys(df, cfg),
+                                                                     seen_keys.setdefault(key, {}))
             del df
         evaluated += len(outcomes)
         results_json[table] = chunk_results[0] if len(chunk_results) == 1 else {"chunks": chunk_results}
