@@ -225,6 +225,12 @@ def _warm_up() -> None:
 
 
 def _worker_init() -> None:
+    import signal
+
+    # Forked workers inherit the parent's signal handlers (Airflow's task runner installs its
+    # own): restore the defaults so that terminating the pool simply ends the workers.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # One BLAS thread per worker: the workers already use every core, and oversubscribed
     # OpenBLAS threads spin against each other.
     try:
@@ -251,8 +257,12 @@ def _pool(processes: int):
 
 @atexit.register
 def shutdown() -> None:
-    """Stop the workers (also called at interpreter exit)."""
+    """Stop the workers (also called at interpreter exit); never waits on a stuck worker."""
     for pool in _POOL.values():
+        workers = list(getattr(pool, "_pool", []))
         pool.terminate()
-        pool.join()
+        for w in workers:
+            w.join(timeout=5)
+            if w.is_alive():
+                w.kill()
     _POOL.clear()
