@@ -3,6 +3,7 @@ articles. One real run (ingest -> NLP -> GX -> publish) over the whole corpus; t
 checked: the run completed, the case is a reject with a reason code (raw bytes quarantined) or,
 for valid-but-odd encodings and file names, a correctly published article; nothing is lost."""
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -13,6 +14,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+import etl
 from etl import pipeline
 from etl.warehouse import Warehouse
 
@@ -162,6 +164,12 @@ def test_run_completes_and_every_input_is_accounted_for(poisoned_run):
     assert m["accounting"]["passed"] is True
     assert m["accounting"]["duplicates"] == sum(r["reason"] == "duplicate" for r in poisoned_run["rejects"]) >= 1
     assert m["row_counts"]["articles"] == len(poisoned_run["articles"])
+    assert m["pipeline_version"] == etl.__version__ and m["validation"]["passed"]
+    for table, files in m["tables"].items():  # checksums of exactly what was published
+        part = poisoned_run["wh"].partition_dir(table, DAY)
+        assert files["part-00000.parquet"]["sha256"] == hashlib.sha256((part / "part-00000.parquet").read_bytes()).hexdigest()
+        assert files["part-00000.parquet"]["rows"] == m["row_counts"][table]
+    assert any(k.startswith("_quarantine/") for k in m["tables"]["rejects"])
     # every file of the corpus shows up, and nothing else does
     assert set(_outcomes(poisoned_run)) == set(poisoned_run["cases"])
 
