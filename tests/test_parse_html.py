@@ -206,3 +206,14 @@ def test_a_picture_shown_twice_gives_two_captions_but_nested_figures_one():
     assert [c.caption for c in twice.captions] == ["Water pours over the dam after a week of heavy rain."] * 2
     nested = read_html_page(f"<html><body><h1>Dam opens</h1><figure class='outer'>{figure}</figure>{text}</body></html>")
     assert len(nested.captions) == 1
+
+
+def test_picture_block_without_caption_markup():
+    p = page("unmarked_caption.html")
+    assert [(c.caption, c.credit) for c in p.captions] == [
+        ("Swimmers set off from the harbour wall at dawn", "Getty Images"),
+        ("The winner crosses the finishing line on the beach.", "Ann Lens"),
+    ]  # the teaser card and the share button are not captions
+    assert p.captions[0].image_url == "https://cdn.example.org/swim.jpg"
+    assert "Swimmers set off" not in p.body and "Ann Lens" not in p.body
+    assert "Four hundred swimmers" in p.body

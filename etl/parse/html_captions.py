@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 
-from etl.parse.credits import split_credit
-from etl.parse.html_dom import (absolute_url, class_and_id, clean_space, element_text, json_ld_objects,
+from etl.parse.credits import is_credit, split_credit
+from etl.parse.html_dom import (INVISIBLE_TAGS, absolute_url, class_and_id, clean_space, element_text, json_ld_objects,
                                 ld_names, ld_types, meta_content)
 from etl.records import Caption
 
@@ -88,6 +88,8 @@ def _caption_containers(tree: lxml.html.HtmlElement):
             yield el
         elif "imageobject" in (el.get("itemtype") or "").lower():
             yield el
+        elif _unmarked_parts(el) is not None:
+            yield el
         elif (el.tag == "figcaption" or _CAPTION_CLASS.search(el.get("class") or "")) and not _has_ancestor(el, "figure"):
             if _has_caption_ancestor(el):
                 continue
@@ -104,6 +106,46 @@ def _caption_containers(tree: lxml.html.HtmlElement):
             # a logo or an avatar it is a promo or an author's bio.
             if _has_photo(holder):
                 yield holder
+
+
+_TEXT_BLOCK_TAGS = {"div", "p", "span", "small", "em", "i"}
+
+
+def _unmarked_parts(block) -> list | None:
+    """[caption element, optional credit element] of a picture block without caption markup:
+    exactly an image, then one short text, then optionally a credit, and nothing else
+    ("<div><picture/><div>Fans cheer</div><div>Getty Images</div></div>")."""
+    if block.tag in ("figure", "body", "html", "a") or not isinstance(block.tag, str):
+        return None
+    children = [c for c in block if isinstance(c.tag, str) and c.tag not in INVISIBLE_TAGS]
+    if not 2 <= len(children) <= 3:
+        return None
+    image, *texts = children
+    if element_text(image) or not (image.tag in ("img", "picture") or _has_photo(image)):
+        return None
+    if any(t.tag not in _TEXT_BLOCK_TAGS or next(t.iter("img", "picture"), None) is not None for t in texts):
+        return None
+    caption_text = element_text(texts[0])
+    if not 2 <= len(caption_text.split()) <= 60 or _mostly_link_text(texts[0], caption_text):
+        return None
+    if _CREDIT_LABEL.match(caption_text) or is_credit(caption_text.strip("()[] ")):
+        return None  # a credit alone says nothing about the picture
+    # Teaser cards (image + headline + excerpt, usually one big link), share buttons and
+    # newsletter boxes have the same shape; their text has headings, links or buttons.
+    if any(d.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "a", "button", "ul", "input", "time")
+           for t in texts for d in t.iter() if isinstance(d.tag, str)):
+        return None
+    if any(a.tag in ("a", "button") for a in block.iterancestors()) or block.find(".//a") is not None:
+        return None
+    if len(texts) == 2:
+        credit_text = element_text(texts[1])
+        if not (_CREDIT_LABEL.match(credit_text) or is_credit(credit_text) or
+                (_AGENCY_HINT.search(credit_text) and len(credit_text.split()) <= 6)):
+            return None
+    if _has_ancestor(block, "figure") or any(
+            _CAPTION_CLASS.search(d.get("class") or "") for d in block.iter() if isinstance(d.tag, str)):
+        return None  # marked-up captions are read as such
+    return texts
 
 
 _NOT_A_PHOTO = re.compile(r"logo|avatar|gravatar|icon|sprite|emoji|badge|profile|author", re.I)
@@ -170,6 +212,9 @@ def _in_furniture(el: lxml.etree._Element, headline_ancestors: set) -> bool:
 def _read_container(container, base_url, order, caption_elements) -> _Found | None:
     caption_el = _find_caption_element(container)
     credit_els = _find_credit_elements(container, caption_el)
+    unmarked = _unmarked_parts(container) if caption_el is None else None
+    if unmarked is not None:
+        caption_el, credit_els = unmarked[0], unmarked[1:]
     if caption_el is None:
         return None
     text = element_text(caption_el, skip=set(credit_els))
