@@ -18,6 +18,7 @@ from etl.parse.credits import is_credit, split_caption_credit, split_credit
     ("Picture: PA", (None, "PA")),
     ("Photo by Sarah Lazare", ("Sarah Lazare", None)),
     ("Jean Levac / Postmedia News", ("Jean Levac", "Postmedia News")),
+    ("Sam Pix/Agence Example", ("Sam Pix", "Agence Example")),  # an agency without agency words
     ("", (None, None)),
     (None, (None, None)),
     ("  ()  ", (None, None)),

@@ -115,6 +115,10 @@ def split_credit(credit: str | None) -> tuple[str | None, str | None]:
         return None, parts[0]
     people = [p for p in parts if looks_like_person(p)]
     agencies = [p for p in parts if not looks_like_person(p)]
+    if len(people) > 1 and not agencies:
+        # "Sam Pix/Agence Example": an agency named in ordinary words reads like a person; the
+        # photographer conventionally comes first, and the rest must not be lost.
+        agencies = people[1:]
     photographer = people[0] if people else None
     if photographer is None and agencies and not looks_like_agency(agencies[0]) and len(agencies) > 1:
         # neither part is clearly a person: conventionally the photographer comes first
