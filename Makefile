@@ -59,7 +59,8 @@ clean:
 
 ## backfill: partitions FROM..TO (YYYY-MM-DD, inclusive) through the Airflow scheduler (starts and stops
 ## api-server, scheduler and dag-processor on a free port); REPROCESS=completed|failed reruns existing runs
+## (no prerequisites: the script migrates the Airflow DB itself, and a usage error touches nothing)
 .PHONY: backfill
-backfill: $(AIRFLOW_HOME)/.migrated
+backfill:
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD [REPROCESS=completed]" >&2; exit 2; }
 	$(BIN)/python -m etl.backfill --from $(FROM) --to $(TO) $(if $(REPROCESS),--reprocess-behavior $(REPROCESS))
