@@ -63,7 +63,7 @@ def titles(wh: Path) -> set[str]:
 def test_second_cli_run_fails_fast_and_names_the_holder(tmp_path):
     a, b = corpus(tmp_path / "a", "a", 2), corpus(tmp_path / "b", "b", 2)
     wh = tmp_path / "wh"
-    first = cli(a, wh, "run-a", NEWS_ETL_PAUSE_AT="run:locked=8")
+    first = cli(a, wh, "run-a", NEWS_ETL_PAUSE_AT="run:locked=15")  # room for a slow start of the second
     wait_for_holder(wh, "run run-a")
     second = cli(b, wh, "run-b")
     out_b, err_b = second.communicate(timeout=120)
