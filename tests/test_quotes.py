@@ -230,3 +230,31 @@ def test_dateline_is_not_the_speaker(quotes_of):
     assert [(q.quote, q.speaker) for q in qs] == [("divisive, stupid and wrong", "Donald Trump")]
     qs = quotes_of("LONDON (Reuters) - Donald Trump said the plan was “a total disaster” for everyone.")
     assert qs[0].speaker_mention == "Donald Trump"
+
+
+def test_back_particle_makes_a_reporting_cue(quotes_of):
+    qs = quotes_of("Senator Mark Olson defended the bill. “That is simply false,” Olson shot back.")
+    assert [(q.quote, q.speaker) for q in qs] == [("That is simply false,", "Mark Olson")]
+
+
+def test_fired_without_back_is_not_a_cue(quotes_of):
+    qs = quotes_of("“Stop,” the guard fired at Tom Wells.")
+    assert all(q.speaker != "Tom Wells" for q in qs)
+
+
+def test_possessor_of_a_noun_of_saying_is_the_speaker(quotes_of):
+    qs = quotes_of("Madeleine Albright stirred a row with her remark that “there is a special place in hell "
+                   "for women who do not help each other.”")
+    assert len(qs) == 1
+    assert qs[0].speaker == "Madeleine Albright" and qs[0].cue == "remark"
+
+
+def test_participle_on_a_person_names_the_speaker(quotes_of):
+    qs = quotes_of("The ad uses footage of Hillary Clinton asking, “Why aren’t I fifty points ahead?”")
+    assert len(qs) == 1 and qs[0].speaker == "Hillary Clinton"
+
+
+def test_passive_asked_speaker_is_the_agent_not_the_addressee(quotes_of):
+    qs = quotes_of("Marco Rubio was asked by moderator Gerard Baker whether the plan would risk “adding "
+                   "another expensive entitlement program.”")
+    assert len(qs) == 1 and qs[0].speaker == "Gerard Baker"

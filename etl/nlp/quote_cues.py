@@ -14,7 +14,9 @@ _SPEECH_BASES = (
     "retort confirm estimate opine agree disagree object protest plead beg demand exclaim interject "
     "mock tout ridicule dismiss brag rail fume sneer thunder cry scream read quote cite label dub term "
     "hail decry deride denounce condemn lambaste blame mention point go echo ponder email text highlight confess "
-    "interrupt anticipate retweet snap sigh gush rave pose wonder inform assure advise"
+    "interrupt anticipate retweet snap sigh gush rave pose wonder inform assure advise "
+    "bark riff react chide relate reference sing rant snipe jab gripe grumble marvel hint lecture tease vent "
+    "share attack lash"
 ).split()
 
 _IRREGULAR = {
@@ -24,6 +26,8 @@ _IRREGULAR = {
     "admit": ("admitted", "admitting"), "quip": ("quipped", "quipping"), "plead": ("pled", "pleaded"),
     "beg": ("begged", "begging"), "brag": ("bragged", "bragging"), "regret": ("regretted",),
     "label": ("labelled", "labelling"), "rail": ("railed",), "sneer": ("sneered",),
+    "snipe": ("sniped", "sniping"), "jab": ("jabbed", "jabbing"), "sing": ("sang", "sung"),
+    "riff": ("riffed", "riffing"), "vent": ("vented",),
 }
 
 
@@ -47,20 +51,30 @@ SPEECH_FORMS: frozenset[str] = frozenset(f for b in _SPEECH_BASES for f in _form
 # quote is their complement (never from a neighbouring-window match).
 WEAK_FORMS: frozenset[str] = frozenset(
     f for b in ("go", "point", "continue", "offer", "read", "call", "label", "dub", "term", "describe",
-                "quote", "cite", "thank", "praise", "blame", "mention", "agree", "answer", "post")
+                "quote", "cite", "thank", "praise", "blame", "mention", "agree", "answer", "post", "share",
+                "attack", "lash", "react", "relate", "sing", "reference", "vent")
     for f in _forms(b))
+
+
+# Verbs that report words only with "back" after them: "shot back", "fired back", "hit back".
+_BACK_FORMS: frozenset[str] = frozenset(
+    f for b in ("shoot", "fire", "hit", "push", "strike", "punch", "swing") for f in _forms(b)
+) | {"shot", "struck", "swung", "hitting"}
 
 
 def is_speech_verb(token) -> bool:
     """True for a verb token whose form is a reporting verb."""
     if token.tag_[:2] != "VB" and token.pos_ not in ("VERB", "AUX"):
         return False
+    if token.lower_ in _BACK_FORMS:
+        return token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "back"
     return token.lower_ in SPEECH_FORMS
 
 
 def cue_text(token) -> str:
     """The reporting phrase as written: the verb plus a particle ("pointed out")."""
-    prt = [c for c in token.children if c.dep_ == "prt" and c.i == token.i + 1]
+    prt = [c for c in token.children if c.dep_ in ("prt", "advmod") and c.i == token.i + 1
+           and c.lower_ in ("back", "out", "up", "in", "off", "on")]
     if prt:
         return token.doc[token.i:prt[-1].i + 1].text
     return token.text

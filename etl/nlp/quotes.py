@@ -43,7 +43,7 @@ _MAX_TITLE_WORDS = 6
 _AFTER_WINDOW = 15  # tokens after a quote within which its "… said X" must start
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _CLIMB_DEPS = ("advcl", "conj", "xcomp", "pcomp", "prep", "acl", "dep")
-_PERSONAL = {"he": "m", "him": "m", "she": "f", "her": "f"}
+_PERSONAL = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 _PRONOUNS = {"he", "she", "him", "her", "i", "we", "they", "it", "you", "who", "that", "this", "which"}
 _SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "and", "or", "for", "to", "at", "by", "with", "from", "is"}
 _WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -183,6 +183,12 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
         for _ in range(10):
             if art.in_quote(art.char(head, para)):
                 break
+            if first is None and head.lower_ in _SPEECH_NOUNS and head.pos_ in ("NOUN", "PROPN"):
+                # "her remark that “…”", "Romney’s “47 percent” comment": a noun of saying names
+                # its speaker as its possessor
+                owner = next((c for c in head.children if c.dep_ == "poss" and art.outside(c, para)), None)
+                if owner is not None:
+                    return _Attribution(head.text, owner, art.char(head, para), "governor")
             if is_speech_verb(head):
                 if child.dep_ in _SUBJECT_DEPS or child.dep_ == "csubj":
                     break
@@ -202,6 +208,17 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
             return first
     return None
 
+
+_SPEECH_NOUNS = frozenset((
+    "remark remarks comment comments statement statements claim claims assertion assertions words word "
+    "promise promises pledge pledges vow vows quip quips tweet tweets message messages warning warnings "
+    "declaration answer answers reply response question questions insistence argument arguments admission "
+    "boast boasts prediction predictions suggestion suggestions charge charges accusation accusations "
+    "observation observations joke jokes slogan slogans line lines catchphrase mantra refrain description "
+    "characterization assessment complaint complaints criticism criticisms retort rebuke plea "
+    "advice quote quotes phrase phrases post posts explanation explanations denial description "
+    "announcement confession testimony insult insults"
+).split())
 
 _PERSONAL_SUBJECTS = {"he", "she", "i", "we", "they", "you"}
 
@@ -440,6 +457,12 @@ def _inherited(att: _Attribution) -> _Attribution:
 
 def _subject_of(art: _Article, para: _Para, verb):
     """The subject of a reporting verb, climbing to the verb it hangs off when it has none."""
+    before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    if verb.tag_ == "VBG" and before is not None and before.dep_ == "pobj" and before.head.lower_ == "of" \
+            and _is_person_token(art, para, before):
+        # "footage of Hillary Clinton asking …", "a video of Trump saying …": a participle right
+        # after a person shown in a recording reports that person's words, however the parser hung it
+        return before
     head = verb
     for _ in range(5):
         # the subject nearest the verb: a dateline ("LONDON (Reuters) - Donald Trump said") is
@@ -449,11 +472,19 @@ def _subject_of(art: _Article, para: _Para, verb):
         for c in subjects[:1]:
             if c.lower_ in ("who", "that") and head.dep_ == "relcl":
                 return head.head
+            if c.dep_ == "nsubjpass" and head.lower_ in _ADDRESSED_FORMS:
+                # "Rubio was asked by the moderator whether …": the words are the asker's, and
+                # the passive subject is only the one addressed
+                return _agent_of(head)
             return c
         if head.dep_ == "relcl":
             return head.head
         if head.dep_ in _CLIMB_DEPS and head.head.i != head.i:
             via_noun = head.dep_ == "acl"
+            if via_noun and _is_person_token(art, para, head.head):
+                # "footage of Hillary Clinton asking …", "a man shouting …": the participle
+                # describes the person who speaks, not the clause around them
+                return head.head
             head = head.head
             # "Clinton released a statement saying …": from the noun the participle describes,
             # on to the verb whose object it is
@@ -467,6 +498,29 @@ def _subject_of(art: _Article, para: _Para, verb):
             continue
         break
     return _adjacent_subject(art, para, verb)
+
+
+_ADDRESSED_FORMS = {"asked", "told", "questioned", "pressed", "interviewed", "informed", "assured", "advised",
+                    "urged", "warned", "reminded", "thanked", "begged", "accused", "criticized", "criticised"}
+
+
+def _agent_of(verb):
+    """The object of a passive verb's "by" phrase, or None."""
+    for c in verb.children:
+        if c.dep_ == "agent":
+            objects = [o for o in c.children if o.dep_ == "pobj"]
+            if objects:
+                return objects[0]
+    return None
+
+
+def _is_person_token(art: _Article, para: _Para, token) -> bool:
+    """A token that names or stands for a person: inside a PERSON mention, or a personal noun
+    phrase spaCy labels PERSON."""
+    if token.ent_type_ == "PERSON":
+        return True
+    c = art.char(token, para)
+    return any(m.label == "PERSON" for m in art.mentions_in(c, c + len(token.text)))
 
 
 _SKIP_BEFORE_VERB = {"also", "has", "have", "had", "later", "then", "again", "further", "once", "previously",
