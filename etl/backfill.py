@@ -192,12 +192,21 @@ def run_backfill(svc: AirflowServices, first: date, last: date, reprocess: str |
     if reprocess:
         args += ["--reprocess-behavior", reprocess]
     svc.log(f"partitions {first}..{last} = logical dates {start.isoformat()} .. {end.isoformat()}")
-    created = svc.airflow(*args, check=False)
+    deadline = time.monotonic() + timeout
+    while True:
+        created = svc.airflow(*args, check=False)
+        output = created.stderr + created.stdout
+        # Airflow allows one active backfill per DAG, and marks a backfill complete only on a
+        # scheduler loop after its last run ends: wait for an earlier one rather than fail.
+        if created.returncode != 0 and "AlreadyRunningBackfill" in output and time.monotonic() < deadline:
+            svc.log("another backfill of news_etl is still active; waiting for it to complete")
+            time.sleep(5)
+            continue
+        break
     if created.returncode != 0:
-        if "NoBackfillRunsToCreate" not in created.stderr + created.stdout:
+        if "NoBackfillRunsToCreate" not in output:
             raise RuntimeError(f"airflow backfill create failed:\n{created.stderr[-3000:]}")
         svc.log("no runs to create: every partition already has a run (use --reprocess-behavior)")
-    deadline = time.monotonic() + timeout
     results: dict[str, dict] = {}
     while True:
         results = {}
