@@ -258,3 +258,13 @@ def test_passive_asked_speaker_is_the_agent_not_the_addressee(quotes_of):
     qs = quotes_of("Marco Rubio was asked by moderator Gerard Baker whether the plan would risk “adding "
                    "another expensive entitlement program.”")
     assert len(qs) == 1 and qs[0].speaker == "Gerard Baker"
+
+
+def test_long_quote_without_cue_takes_the_subject_of_its_clause(quotes_of):
+    qs = quotes_of("In the depths of the recession, Paul Ryan worried that the safety net was becoming "
+                   "“a hammock that lulls able-bodied people to lives of dependency.”")
+    assert len(qs) == 1 and qs[0].speaker == "Paul Ryan"
+
+
+def test_clause_subject_never_turns_a_short_phrase_into_a_quote(quotes_of):
+    assert quotes_of("Paul Ryan visited the “big house” on Monday.") == []

@@ -128,6 +128,8 @@ def extract_quotes(body: str, body_segments: list[Segment], mentions: list[Menti
             q.char_end, q.quote = span.end, body[q.char_start:span.end]
         elif _is_quotation(art, span, att):
             q = Quote(body[span.start:span.end], span.start, span.end)
+            if att is None:
+                att = _clause_source(art, span)
             if att is not None:
                 q.cue = att.cue
                 q.speaker, q.speaker_mention, q.speaker_entity_key = (att.speaker, att.speaker_mention,
@@ -153,6 +155,40 @@ def _own_attribution(art: _Article, span: QuoteSpan) -> _Attribution | None:
             _resolve_speaker(art, para, att)
             return att
     return _colon_paragraph(art, span) or _previous_sentence(art, para, span)
+
+
+def _clause_source(art: _Article, span: QuoteSpan) -> _Attribution | None:
+    """For a quote kept on its own length but with no reporting cue, the subject of the clause
+    that embeds it ("Paul Ryan worried that the safety net was becoming “…”", "Article 33
+    affirms: “…”"): the words are that subject's. It never makes a stretch a quote; it only
+    names a source for one already kept."""
+    para = art.para_of(span.open_mark)
+    if para is None or not para.tokens:
+        return None
+    inside = [t for t in para.tokens if span.open_mark <= art.char(t, para) < span.outer_end]
+    inside_ids = {t.i for t in inside}
+    for tok in inside:
+        if tok.head.i in inside_ids or tok.head.i == tok.i:
+            continue
+        child, head = tok, tok.head
+        found = None
+        for _ in range(8):
+            if art.in_quote(art.char(head, para)) or child.dep_ in _SUBJECT_DEPS:
+                break
+            if head.pos_ in ("VERB", "AUX"):
+                subject = next((c for c in head.children if c.dep_ in _SUBJECT_DEPS and art.outside(c, para)), None)
+                if subject is not None and subject.lower_ not in ("it", "this", "that", "there", "what"):
+                    # the outermost clause holds the source ("Paul Ryan worried that the net was
+                    # becoming “…”"), inner ones the topic of the words
+                    found = (subject, head)
+            if head.head.i == head.i:
+                break
+            child, head = head, head.head
+        if found is not None:
+            att = _Attribution(None, found[0], art.char(found[1], para), "clause")
+            _resolve_speaker(art, para, att)
+            return att
+    return None
 
 
 def _previous_sentence(art: _Article, para: _Para, span: QuoteSpan) -> _Attribution | None:
