@@ -83,17 +83,23 @@ class Place:
         return True
 
 
+_SEPARATORS = re.compile(r"[\s\-‐–]+")
+_DROP = str.maketrans("", "", ".'’")
+
+
+@functools.lru_cache(maxsize=65536)
 def place_key(name: str) -> str:
     """Lookup key: accents, dots, apostrophes and a leading "the" removed; case-folded."""
-    text = unicodedata.normalize("NFKD", name or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace(".", "").replace("'", "").replace("’", "")
-    text = re.sub(r"[\s\-‐–]+", " ", text).strip().casefold()
-    return re.sub(r"^the ", "", text)
+    text = name or ""
+    if not text.isascii():  # most names are ASCII: skip the Unicode decomposition for them
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _SEPARATORS.sub(" ", text.translate(_DROP)).strip().casefold()
+    return text[4:] if text.startswith("the ") else text
 
 
 def _latin(name: str) -> bool:
-    return all(ord(ch) < 0x250 for ch in name)
+    return not name or max(name) < "\u0250"  # every character in the Latin blocks
 
 
 @functools.lru_cache(maxsize=1)
