@@ -22,8 +22,12 @@ def _landing_with_distinct_copies(landing_day):
     for p in seeds:
         shutil.copy(p, landing_day / p.name)
     first = seeds[0]
-    variant = first.read_text(encoding="utf-8") + (
-        "\n\nA later update said officials would meet again next week in Geneva to continue the talks.\n")
+    # The extra sentence goes into the longest line (a body paragraph): text added below the page's
+    # footer would rightly be dropped as furniture, leaving a duplicate.
+    lines = first.read_text(encoding="utf-8").split("\n")
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+    lines[longest] += " A later update said officials would meet again next week in Geneva to continue the talks."
+    variant = "\n".join(lines)
     (landing_day / f"variant_{first.name}").write_text(variant, encoding="utf-8")
     return len(seeds) + 1
 
