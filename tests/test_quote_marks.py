@@ -66,17 +66,18 @@ def test_extract_quotes_never_raises_without_parse(body):
 
 def test_single_marks_nested_in_doubled_apostrophes_are_not_quotes_of_their_own():
     body = "''We are told all the time, 'Kosovo is a special case,''' Mr. Putin said."
-    assert [body[s.start:s.end] for s in find_quote_spans(body)] == []
+    assert [body[s.start:s.end] for s in find_quote_spans(body)] == [
+        "We are told all the time, 'Kosovo is a special case,'"]
 
 
 def test_doubled_apostrophes_do_not_pair_with_single_marks():
     body = "He kept shouting ''Get 'em out of here'' and ''Be nice.'' to the crowd."
-    assert find_quote_spans(body) == []
+    assert [body[s.start:s.end] for s in find_quote_spans(body)] == ["Get 'em out of here", "Be nice."]
 
 
-def test_doubled_apostrophe_quotes_reported_when_switched_on(monkeypatch):
+def test_doubled_apostrophe_quotes_not_reported_when_switched_off(monkeypatch):
     from etl.nlp import quote_marks
-    monkeypatch.setattr(quote_marks, "DOUBLED_APOSTROPHES_ARE_QUOTES", True)
+    monkeypatch.setattr(quote_marks, "DOUBLED_APOSTROPHES_ARE_QUOTES", False)
     body = "''We are told all the time, 'Kosovo is a special case,''' Mr. Putin said. ''It is all lies.''"
-    assert [body[s.start:s.end] for s in quote_marks.find_quote_spans(body)] == [
-        "We are told all the time, 'Kosovo is a special case,'", "It is all lies."]
+    assert quote_marks.find_quote_spans(body) == []
+
