@@ -40,6 +40,7 @@ def fingerprint(models_key: tuple[tuple[str, str], ...] | None = None) -> str:
     models = dict(models_key) if models_key is not None else config.spacy_models()
     h = hashlib.sha256()
     h.update(f"format={FORMAT};version={__version__};spacy={_dist_version('spacy')}".encode())
+    h.update(f";entity_resolution={config.entity_resolution()}".encode())
     for lang, model in sorted(models.items()):
         h.update(f";{lang}={model}@{_model_version(model)}".encode())
     for path in _result_sources():

@@ -32,6 +32,12 @@ def spacy_models() -> dict[str, str]:
     return models
 
 
+def entity_resolution() -> bool:
+    """NEWS_ETL_ENTITY_RESOLUTION=off publishes the model's raw entities (the baseline used to
+    measure what resolution adds); on by default."""
+    return os.environ.get("NEWS_ETL_ENTITY_RESOLUTION", "on").lower() not in ("0", "false", "no", "off")
+
+
 def use_gpu() -> bool:
     return os.environ.get("NEWS_ETL_GPU", "auto").lower() not in ("0", "false", "no", "off")
 

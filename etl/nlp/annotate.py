@@ -65,7 +65,12 @@ def _extract(r: ArticleResult, segs: list[Segment]) -> None:
     from etl.nlp.quotes import extract_quotes
 
     try:
-        r.mentions, r.entities = extract_entities(segs)
+        if config.entity_resolution():
+            r.mentions, r.entities = extract_entities(segs)
+        else:
+            from etl.nlp.entities_raw import raw_entities
+
+            r.mentions, r.entities = raw_entities(segs)
         body_segs = [s for s in segs if s.field == "body"]
         r.quotes = extract_quotes(r.page.body, body_segs, r.mentions, r.entities)
     except Exception as exc:  # one article's NLP bug must not lose the batch
