@@ -38,6 +38,11 @@ def entity_resolution() -> bool:
     return os.environ.get("NEWS_ETL_ENTITY_RESOLUTION", "on").lower() not in ("0", "false", "no", "off")
 
 
+def doubled_apostrophe_quotes() -> bool:
+    """Report quotes marked with doubled apostrophes (''like this''); off by default."""
+    return os.environ.get("NEWS_ETL_DOUBLED_APOSTROPHE_QUOTES", "off").lower() in ("1", "true", "yes", "on")
+
+
 def use_gpu() -> bool:
     return os.environ.get("NEWS_ETL_GPU", "auto").lower() not in ("0", "false", "no", "off")
 

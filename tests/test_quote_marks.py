@@ -64,20 +64,32 @@ def test_extract_quotes_never_raises_without_parse(body):
         assert body[q.char_start:q.char_end] == q.quote
 
 
-def test_single_marks_nested_in_doubled_apostrophes_are_not_quotes_of_their_own():
+def test_single_marks_nested_in_doubled_apostrophes_are_not_quotes_of_their_own(monkeypatch):
+    from etl.nlp import quote_marks
     body = "''We are told all the time, 'Kosovo is a special case,''' Mr. Putin said."
+    monkeypatch.setattr(quote_marks, "DOUBLED_APOSTROPHES_ARE_QUOTES", False)
+    assert find_quote_spans(body) == []
+    monkeypatch.setattr(quote_marks, "DOUBLED_APOSTROPHES_ARE_QUOTES", True)
     assert [body[s.start:s.end] for s in find_quote_spans(body)] == [
         "We are told all the time, 'Kosovo is a special case,'"]
 
 
-def test_doubled_apostrophes_do_not_pair_with_single_marks():
+def test_doubled_apostrophes_do_not_pair_with_single_marks(monkeypatch):
+    from etl.nlp import quote_marks
     body = "He kept shouting ''Get 'em out of here'' and ''Be nice.'' to the crowd."
+    monkeypatch.setattr(quote_marks, "DOUBLED_APOSTROPHES_ARE_QUOTES", False)
+    assert find_quote_spans(body) == []
+    monkeypatch.setattr(quote_marks, "DOUBLED_APOSTROPHES_ARE_QUOTES", True)
     assert [body[s.start:s.end] for s in find_quote_spans(body)] == ["Get 'em out of here", "Be nice."]
 
 
-def test_doubled_apostrophe_quotes_not_reported_when_switched_off(monkeypatch):
-    from etl.nlp import quote_marks
-    monkeypatch.setattr(quote_marks, "DOUBLED_APOSTROPHES_ARE_QUOTES", False)
-    body = "''We are told all the time, 'Kosovo is a special case,''' Mr. Putin said. ''It is all lies.''"
-    assert quote_marks.find_quote_spans(body) == []
+def test_doubled_apostrophe_setting_comes_from_the_environment(monkeypatch):
+    from etl import config
+    monkeypatch.delenv("NEWS_ETL_DOUBLED_APOSTROPHE_QUOTES", raising=False)
+    assert config.doubled_apostrophe_quotes() is False
+    monkeypatch.setenv("NEWS_ETL_DOUBLED_APOSTROPHE_QUOTES", "on")
+    assert config.doubled_apostrophe_quotes() is True
+    monkeypatch.setenv("NEWS_ETL_DOUBLED_APOSTROPHE_QUOTES", "off")
+    assert config.doubled_apostrophe_quotes() is False
+
 
