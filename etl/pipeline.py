@@ -51,7 +51,7 @@ from etl import __version__, config, schema, tables
 from etl.ids import stable_id
 from etl.records import ArticleResult, Reject
 from etl.faults import checkpoint
-from etl.warehouse import PART_NAME, Warehouse, write_parquet
+from etl.warehouse import PART_NAME, Warehouse
 
 log = logging.getLogger(__name__)
 

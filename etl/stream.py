@@ -19,7 +19,6 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from etl import config
 from etl.records import ArticleResult, Reject, SkippedRecord, SourceDocument

@@ -4,7 +4,7 @@ scheduler + api-server + dag-processor, then a `--reprocess-behavior completed` 
 leave identical tables."""
 import json
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 

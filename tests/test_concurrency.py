@@ -11,10 +11,9 @@ import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
-import pytest
 
 from conftest import ROOT
-from etl import pipeline, schema
+from etl import pipeline
 from etl.warehouse import Warehouse
 
 DAY = "2025-12-05"
