@@ -73,37 +73,38 @@ def process(batch: dict) -> dict:
     return summary
 
 
-def finalize(context, batches: list[dict]) -> dict:
+def _staged(context):
+    """(ingest date, warehouse, run id, local staging folder, S3 staging mirror or None)."""
     day, warehouse, run_id = _partition(context)
     staging = pipeline.Warehouse(warehouse).staging_dir(day, run_id)
-    mirror = storage.staging_mirror(warehouse, day, run_id)
+    return day, warehouse, run_id, str(staging), storage.staging_mirror(warehouse, day, run_id)
+
+
+def finalize(context, batches: list[dict]) -> dict:
+    day, _, _, staging, mirror = _staged(context)
     if mirror:
         mirror.pull("plan.json", "batches", complete_if="_DONE")
-    result = pipeline.finalize(str(staging), day, expected_batches=len(batches))
+    result = pipeline.finalize(staging, day, expected_batches=len(batches))
     if mirror:
         mirror.push("final", "finalized.json", replace=False)
     return result
 
 
 def validate(context) -> dict:
-    day, warehouse, run_id = _partition(context)
-    staging = pipeline.Warehouse(warehouse).staging_dir(day, run_id)
-    mirror = storage.staging_mirror(warehouse, day, run_id)
+    day, warehouse, run_id, staging, mirror = _staged(context)
     if mirror:
         mirror.pull("final", "finalized.json")
-    result = pipeline.audit(str(staging), day, warehouse, run_id)
+    result = pipeline.audit(staging, day, warehouse, run_id)
     if mirror:
         mirror.push("audit.json")
     return result
 
 
 def publish(context) -> dict:
-    day, warehouse, run_id = _partition(context)
-    staging = pipeline.Warehouse(warehouse).staging_dir(day, run_id)
-    mirror = storage.staging_mirror(warehouse, day, run_id)
+    day, warehouse, run_id, staging, mirror = _staged(context)
     if mirror:
         mirror.pull("final", "finalized.json", "audit.json")
-    manifest = pipeline.publish(str(staging), day, warehouse, run_id)
+    manifest = pipeline.publish(staging, day, warehouse, run_id)
     if mirror:
         mirror.drop()
     return manifest

@@ -59,8 +59,10 @@ ARTICLE_TABLES = ("articles", "entity_mentions", "entities", "quotes", "image_ca
 
 
 class ValidationFailed(RuntimeError):
-    def __init__(self, report):
-        super().__init__(report.summary())
+    """The partition did not pass validation; `report` is the ValidationReport when there is one."""
+
+    def __init__(self, report=None, message: str | None = None):
+        super().__init__(message or report.summary())
         self.report = report
 
 
@@ -464,7 +466,7 @@ def publish(staging: str, ingest_date: str, warehouse: str, run_id: str,
             shutil.rmtree(staging_p, ignore_errors=True)
             return current
         if not audit_file.exists() or not json.loads(audit_file.read_text())["success"]:
-            raise ValidationFailed(_FailedAudit("the staged partition has not passed validation; nothing published"))
+            raise ValidationFailed(message="the staged partition has not passed validation; nothing published")
         finalized = json.loads((staging_p / "finalized.json").read_text())
         audit_result = json.loads(audit_file.read_text())
         manifest = wh.publish(staging_p / "final", ingest_date, {
@@ -481,15 +483,6 @@ def publish(staging: str, ingest_date: str, warehouse: str, run_id: str,
     with contextlib.suppress(OSError):
         staging_p.parent.rmdir()  # the partition's staging folder, when no other run uses it
     return manifest
-
-
-class _FailedAudit:
-    def __init__(self, text):
-        self.text = text
-        self.failures = []
-
-    def summary(self):
-        return self.text
 
 
 # --- the whole run ----------------------------------------------------------------------------
