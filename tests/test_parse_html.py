@@ -217,3 +217,32 @@ def test_picture_block_without_caption_markup():
     assert p.captions[0].image_url == "https://cdn.example.org/swim.jpg"
     assert "Swimmers set off" not in p.body and "Ann Lens" not in p.body
     assert "Four hundred swimmers" in p.body
+
+
+def _headline_page(ld_headline: str, og: str | None, ld_name: str | None, h1: str) -> str:
+    import json
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": ld_headline}
+    if ld_name:
+        ld["name"] = ld_name
+    og_tag = f'<meta property="og:title" content="{og}">' if og else ""
+    return (f'<html><head>{og_tag}<script type="application/ld+json">{json.dumps(ld)}</script></head>'
+            f"<body><article><h1>{h1}</h1><p>" + "The council met on Tuesday evening to vote on the plan. " * 4
+            + "</p></article></body></html>")
+
+
+def test_json_ld_headline_overruled_when_social_title_name_and_h1_all_agree():
+    full = "Town council approves new cycle lanes along the river after long debate"
+    p = read_html_page(_headline_page("Council OKs cycle lanes", og=full, ld_name=full, h1=full))
+    assert p.title == full
+
+
+def test_json_ld_headline_kept_when_fewer_than_three_sources_dissent():
+    stated = "Town council approves cycle lanes"
+    teaser = "You won't believe what the council just did"
+    # og:title and <h1> agree, but no JSON-LD name backs them: the stated headline stands.
+    assert read_html_page(_headline_page(stated, og=teaser, ld_name=None, h1=teaser)).title == stated
+    # All three witnesses present, but the name sides with the headline.
+    assert read_html_page(_headline_page(stated, og=teaser, ld_name=stated, h1=teaser)).title == stated
+    # The three witnesses dissent but not on the same alternative.
+    assert read_html_page(_headline_page(stated, og=teaser, ld_name="Cycle lanes for the river",
+                                         h1=teaser)).title == stated
