@@ -246,3 +246,59 @@ def test_json_ld_headline_kept_when_fewer_than_three_sources_dissent():
     # The three witnesses dissent but not on the same alternative.
     assert read_html_page(_headline_page(stated, og=teaser, ld_name="Cycle lanes for the river",
                                          h1=teaser)).title == stated
+
+
+_STORY = "<p>" + "The festival drew crowds to the old harbour for three days of music and food. " * 4 + "</p>"
+
+
+def _ld_image_page(image: dict) -> str:
+    import json
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Harbour festival", "image": image}
+    return (f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script></head>'
+            f"<body><article><h1>Harbour festival</h1>{_STORY}</article></body></html>")
+
+
+def test_json_ld_image_caption_is_read_but_its_description_is_not():
+    with_caption = _ld_image_page({"@type": "ImageObject", "url": "https://cdn.example.org/a.jpg",
+                                   "caption": "Dancers on the quay at sunset."})
+    assert [c.caption for c in read_html_page(with_caption).captions] == ["Dancers on the quay at sunset."]
+    alt_text_only = _ld_image_page({"@type": "ImageObject", "url": "https://cdn.example.org/a.jpg",
+                                    "description": "Blue logo with white text"})
+    assert read_html_page(alt_text_only).captions == []
+
+
+def test_json_ld_caption_that_is_only_a_credit_or_the_file_name_is_no_caption():
+    credit_only = _ld_image_page({"@type": "ImageObject", "url": "https://cdn.example.org/a.jpg",
+                                  "caption": "Image credit: Example Wire"})
+    assert read_html_page(credit_only).captions == []
+    file_name = _ld_image_page({"@type": "ImageObject", "url": "https://cdn.example.org/up/Jane-Roe-2.jpg",
+                                "caption": "Jane Roe"})
+    assert read_html_page(file_name).captions == []
+    # A real caption that shares a word with the file name stays.
+    real = _ld_image_page({"@type": "ImageObject", "url": "https://cdn.example.org/up/Jane-Roe-2.jpg",
+                           "caption": "Jane Roe sings on the main stage."})
+    assert [c.caption for c in read_html_page(real).captions] == ["Jane Roe sings on the main stage."]
+
+
+def test_figure_showing_only_a_drawn_logo_has_no_caption():
+    logo = ('<figure><figcaption>Powered by</figcaption><svg width="90" height="18" role="img">'
+            '<path d="M0 0h9v9H0z"></path></svg></figure>')
+    photo = ('<figure><img src="https://cdn.example.org/quay.jpg"><figcaption>Boats moored along the quay.'
+             '</figcaption></figure>')
+    p = read_html_page(f"<html><body><article><h1>Harbour festival</h1>{logo}{photo}{_STORY}</article></body></html>")
+    assert [c.caption for c in p.captions] == ["Boats moored along the quay."]
+
+
+def test_teaser_card_with_a_heading_in_its_caption_block_is_not_a_caption():
+    teaser = ('<div class="card"><img src="https://cdn.example.org/t.jpg"><div class="caption">'
+              '<h4 class="title">Why the tide came in early</h4><p>An expert explains the flooding.</p></div></div>')
+    p = read_html_page(f"<html><body><article><h1>Harbour festival</h1>{_STORY}{teaser}</article></body></html>")
+    assert p.captions == []
+
+
+def test_more_link_at_the_end_of_a_caption_is_dropped_and_the_credit_found():
+    fig = ('<figure><img src="https://cdn.example.org/quay.jpg"><figcaption>Boats moored along the quay. '
+           '(AP Photo/Jane Roe) <a href="/gallery/1">more &gt;</a></figcaption></figure>')
+    (cap,) = read_html_page(f"<html><body><article><h1>Harbour festival</h1>{fig}{_STORY}</article></body></html>").captions
+    assert cap.caption == "Boats moored along the quay."
+    assert cap.credit == "AP Photo/Jane Roe"

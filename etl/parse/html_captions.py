@@ -215,9 +215,10 @@ def _read_container(container, base_url, order, caption_elements) -> _Found | No
     unmarked = _unmarked_parts(container) if caption_el is None else None
     if unmarked is not None:
         caption_el, credit_els = unmarked[0], unmarked[1:]
-    if caption_el is None:
+    if caption_el is None or _not_a_picture_caption(container, caption_el):
         return None
-    text = element_text(caption_el, skip=set(credit_els))
+    # Widget words ("more") go first: they would hide a credit at the end of the text.
+    text = _strip_caption_furniture(element_text(caption_el, skip=set(credit_els)))
     if _mostly_link_text(caption_el, text):
         return None  # a teaser: the "caption" is the headline of another story
     if _CREDIT_LABEL.match(text) and not credit_els:
@@ -239,6 +240,20 @@ def _read_container(container, base_url, order, caption_elements) -> _Found | No
     credit = " / ".join(dict.fromkeys(credit_parts)) or None
     return _Found(text, credit, _image_url(container, base_url), order.get(caption_el, 0), credit_parts,
                   caption_el)
+
+
+_RASTER_TAGS = ("img", "picture", "amp-img", "source", "noscript")
+
+
+def _not_a_picture_caption(container, caption_el) -> bool:
+    """Caption-shaped text that does not describe a photo: a teaser card whose "caption"
+    holds the headline (<h4>) of another story, or the label of a figure that shows only a
+    drawn logo ("Powered by <svg>")."""
+    if any(isinstance(d.tag, str) and d.tag in ("h1", "h2", "h3", "h4", "h5", "h6") for d in caption_el.iter()):
+        return True
+    return (container.find(".//svg") is not None
+            and not any(True for _ in container.iter(*_RASTER_TAGS))
+            and container.tag == "figure")
 
 
 def _collapse_repeat(text: str) -> str:
@@ -332,7 +347,8 @@ def split_trailing_credit(text: str) -> tuple[str, str | None]:
 def _strip_caption_furniture(text: str) -> str:
     # Widgets inside captions: "Expand", "Open gallery", counters like "1 / 12".
     text = re.sub(r"^\s*\d+\s*(?:/|of)\s*\d+\s+", "", text)
-    text = re.sub(r"\s*\b(?:expand|enlarge|close|open gallery|view gallery)\s*$", "", text, flags=re.I)
+    text = re.sub(r"\s*\b(?:expand|enlarge|close|open gallery|view gallery|(?:show |read )?(?:more|less))\s*[>›»→]*\s*$", "",
+                  text, flags=re.I)
     # Separators that stood between the caption and a credit element that was taken out.
     return clean_space(text).rstrip(" /|–—-·•").strip()
 
@@ -375,13 +391,20 @@ def _from_json_ld(tree, base_url: str | None, found: list[_Found]) -> list[_Foun
     for obj in objects:
         if "ImageObject" not in ld_types(obj) or id(obj) in portraits:
             continue
-        caption = obj.get("caption") or obj.get("description")
+        # Only `caption`: an ImageObject's `description` is mostly the image's alt text.
+        caption = obj.get("caption")
         caption = clean_space(caption if isinstance(caption, str) else " ".join(ld_names(caption)))
         credit_parts = (ld_names(obj.get("creditText")) or ld_names(obj.get("copyrightHolder"))
                         or ld_names(obj.get("author")))
         credit_parts = [c for c in (_strip_credit_label(p) for p in credit_parts) if c]
         raw_url = obj.get("url") or obj.get("contentUrl")
         url = absolute_url(raw_url if isinstance(raw_url, str) else None, base_url)
+        if caption and _CREDIT_LABEL.match(caption):
+            # "Image credit: Agency" in the caption field is a credit, not a caption.
+            credit_parts = credit_parts or [c for c in [_strip_credit_label(caption)] if c]
+            caption = ""
+        if caption and _names_the_file(caption, url):
+            caption = ""  # CMSs default an image's caption to its file name
         caption, trailing = split_trailing_credit(caption) if caption else (caption, None)
         if trailing and not credit_parts:
             credit_parts = [trailing]
@@ -397,6 +420,13 @@ def _from_json_ld(tree, base_url: str | None, found: list[_Found]) -> list[_Foun
             lead = og_image is not None and _url_key(url) == og_image
             extra.append(_Found(caption, " / ".join(credit_parts) or None, url, -1 if lead else 10**9, credit_parts))
     return extra
+
+
+def _names_the_file(caption: str, url: str | None) -> bool:
+    """Is the caption only the image's file name in words ("Jane-Doe.jpg" -> "Jane Doe")?"""
+    name = (_url_key(url) or "").rsplit(".", 1)[0]
+    file_words = re.findall(r"[^\W\d_]+", name.lower())
+    return bool(file_words) and re.findall(r"[^\W\d_]+", caption.lower()) == file_words
 
 
 def _logo_and_portrait_ids(objects: list[dict]) -> set[int]:
