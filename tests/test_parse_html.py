@@ -302,3 +302,37 @@ def test_more_link_at_the_end_of_a_caption_is_dropped_and_the_credit_found():
     (cap,) = read_html_page(f"<html><body><article><h1>Harbour festival</h1>{fig}{_STORY}</article></body></html>").captions
     assert cap.caption == "Boats moored along the quay."
     assert cap.credit == "AP Photo/Jane Roe"
+
+
+def test_photo_in_an_article_component_named_like_furniture_is_still_read():
+    # The story's own wrappers carry "comments-enabled" and "article-widget-image"; a real
+    # sidebar widget next to the story is still furniture.
+    photo = ('<div class="article-widget article-widget-image"><div class="image-container">'
+             '<img src="https://cdn.example.org/quay.jpg"><div class="image-text">'
+             '<span class="description">Boats moored along the quay.</span><br>'
+             '<span class="author"><span class="label">Image:</span> <span class="name">Jane Roe</span></span>'
+             '</div></div></div>')
+    sidebar = ('<div class="widget"><div class="image-container"><img src="https://cdn.example.org/ad.jpg">'
+               '<span class="description">Subscribe today for one pound.</span></div></div>')
+    long_paragraph = "<p>" + "The harbour festival drew record crowds this year, organisers said on Sunday. " * 4 + "</p>"
+    html = (f'<html><body><h1>Harbour festival</h1><div class="story comments-enabled">{photo}{long_paragraph}'
+            f'</div><aside>{sidebar}</aside></body></html>')
+    (cap,) = read_html_page(html).captions
+    assert cap.caption == "Boats moored along the quay."
+    assert cap.credit == "Jane Roe"
+
+
+def test_author_far_from_the_caption_is_not_the_photo_credit():
+    html = ('<html><body><h1>Harbour festival</h1><figure><img src="https://cdn.example.org/quay.jpg">'
+            '<figcaption>Boats moored along the quay.</figcaption><div><span class="author">By Sam Writer</span>'
+            f'</div></figure>{_STORY}</body></html>')
+    (cap,) = read_html_page(html).captions
+    assert cap.credit is None
+
+
+def test_caption_text_that_is_a_credit_label_is_no_caption_even_beside_a_credit():
+    fig = ('<figure><img src="https://cdn.example.org/quay.jpg"><figcaption><span class="caption-text">'
+           'Image credit: Example Wire</span> <span class="credit">(Image credit: Jane Roe)</span>'
+           '</figcaption></figure>')
+    p = read_html_page(f"<html><body><article><h1>Harbour festival</h1>{fig}{_STORY}</article></body></html>")
+    assert p.captions == []

@@ -21,6 +21,7 @@ _CAPTION_CLASS = re.compile(r"caption|figcaption|desc(?:ription)?(?![a-z])", re.
 _STRONG_CAPTION_CLASS = re.compile(r"caption", re.I)
 _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|distributor|attribution|courtesy|image[-_]?source"
                            r"|photo[-_]?source|agency", re.I)
+_AUTHOR_CLASS = re.compile(r"(?<![a-z])author(?![a-z])", re.I)
 # Ancestors with these class/id words hold page furniture (teasers for other stories, ads, menus).
 _FURNITURE_WORDS = {"related", "recommended", "recommendations", "recommendation", "promo", "promos",
                     "newsletter", "sidebar", "footer", "nav", "navigation", "menu", "comments", "comment",
@@ -64,6 +65,8 @@ def extract_captions(tree: lxml.html.HtmlElement, base_url: str | None) -> tuple
     # Layout wrappers around the whole article carry names like "sidebar-layout" or "menu-closed";
     # furniture never contains the headline, so ancestors of an <h1> are not judged.
     headline_ancestors = {a for h in tree.iter("h1") for a in h.iterancestors()}
+    # Likewise the wrappers of the story's text ("comments-enabled" on the article itself).
+    headline_ancestors |= _story_text_ancestors(tree)
     for container in _caption_containers(tree):
         if container in seen_containers or _in_furniture(container, headline_ancestors):
             continue
@@ -196,6 +199,19 @@ def _image_holder(caption_el: lxml.etree._Element, compact: bool) -> lxml.etree.
     return caption_el
 
 
+def _story_text_ancestors(tree: lxml.html.HtmlElement) -> set:
+    """Ancestors of the page's longest paragraph, which is the story's own text."""
+    longest, size = None, 0
+    for p in tree.iter("p"):
+        n = len(element_text(p))
+        if n > size:
+            longest, size = p, n
+    return set(longest.iterancestors()) if longest is not None and size >= 200 else set()
+
+
+_ARTICLE_PART = re.compile(r"(?:article|story|entry)-", re.I)
+
+
 def _in_furniture(el: lxml.etree._Element, headline_ancestors: set) -> bool:
     for a in el.iterancestors():
         if not isinstance(a.tag, str) or a.tag in ("html", "body") or a in headline_ancestors:
@@ -203,7 +219,8 @@ def _in_furniture(el: lxml.etree._Element, headline_ancestors: set) -> bool:
         if a.tag in ("nav", "footer"):
             return True
         words = set(_WORD_SPLIT.split(class_and_id(a)))
-        words |= {w for part in list(words) for w in part.split("-")}
+        # "article-widget-image" names a part of the article itself, not a widget beside it.
+        words |= {w for part in list(words) if not _ARTICLE_PART.match(part) for w in part.split("-")}
         if words & _FURNITURE_WORDS:
             return True
     return False
@@ -221,8 +238,8 @@ def _read_container(container, base_url, order, caption_elements) -> _Found | No
     text = _strip_caption_furniture(element_text(caption_el, skip=set(credit_els)))
     if _mostly_link_text(caption_el, text):
         return None  # a teaser: the "caption" is the headline of another story
-    if _CREDIT_LABEL.match(text) and not credit_els:
-        credit_els, text = [caption_el], ""  # the figure carries only a credit
+    if _CREDIT_LABEL.match(text):
+        return None  # the "caption" is a credit ("Image credit: Agency"): nothing describes the picture
     credit_parts = [clean_space(element_text(c)) for c in credit_els]
     credit_parts = [c for c in (_strip_credit_label(p) for p in credit_parts) if c]
     if not credit_parts:
@@ -308,8 +325,11 @@ def _find_credit_elements(container, caption_el):
             continue
         cls = el.get("class") or ""
         prop = el.get("itemprop") or ""
+        # An "author" right beside the caption text is the photo's; further away it is the story's.
+        beside_caption = caption_el is not None and el.getparent() is caption_el.getparent()
         is_credit = (bool(_CREDIT_CLASS.search(cls)) or prop in ("creditText", "copyrightHolder", "author")
-                     or (el.tag in ("cite", "small") and caption_el is not None and _is_inside(el, caption_el)))
+                     or (el.tag in ("cite", "small") and caption_el is not None and _is_inside(el, caption_el))
+                     or (beside_caption and bool(_AUTHOR_CLASS.search(cls))))
         if caption_el is not None and _is_inside(caption_el, el):
             continue
         if is_credit and not any(_is_inside(el, o) for o in out):
