@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from etl.parse.text import parse_byline, read_text_page
+from etl.parse.text_lines import is_doubled
 
 FIXTURES = Path(__file__).parent / "fixtures" / "text"
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -327,3 +328,86 @@ def test_clean_article_keeps_embedded_markup_lines():
     page = read_text_page("Suspect named after shooting\n\n" + "\n\n".join(paras) + "\n")
     assert page.title == "Suspect named after shooting"
     assert page.body.split("\n\n") == paras
+
+
+# --- the site addressing its reader, slot labels, doubled teaser headlines ----------------------------
+
+def test_reader_service_prose_after_the_article_is_dropped():
+    service = ["Got a story? Get in touch with our news team by emailing us at desk@example-news.com.",
+               "Follow Example News on Twitter and Facebook for the latest news updates.",
+               "Get daily local news delivered to your inbox so you never miss the day's top stories.",
+               "Add Example News as a preferred source on Google to see more of our stories.",
+               "If you buy something using links in our stories, we may earn a commission."]
+    text = _menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART + service) + "\n\n" + _menu(12)
+    assert read_text_page(text).body.split("\n\n") == ARTICLE_PART
+
+
+def test_sentences_about_newsletters_or_email_inside_the_article_stay():
+    reported = ["The council said residents who signed up for its newsletter last year were told about the "
+                "closures by email only two days before the work started, which angered many of them.",
+                "Members can join the working group; please email the committee at group@example.org for "
+                "more information about the next meeting and its agenda."]
+    text = _menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART[:2] + reported + ARTICLE_PART[2:]) + "\n\n" + _menu(12)
+    assert read_text_page(text).body.split("\n\n") == ARTICLE_PART[:2] + reported + ARTICLE_PART[2:]
+
+
+def test_a_short_contact_line_with_an_address_is_dropped():
+    text = (_menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART) + "\n\nContact the author:\n\n"
+            "Jane Roe jane.roe@example-news.com @janeroe\n\n" + _menu(12))
+    body = read_text_page(text).body
+    assert "jane.roe@" not in body
+    assert body.startswith(ARTICLE_PART[0]) and ARTICLE_PART[-1] in body
+
+
+def test_slot_labels_printed_between_paragraphs_are_dropped_but_a_single_subheading_is_kept():
+    paras = ARTICLE_PART + LATER_PART
+    lines = []
+    for i, para in enumerate(paras):
+        lines += ["Article content", para]
+        if i == 3:
+            lines.append("Why the floors were given up")
+    text = _menu(12) + "\n\n" + "\n\n".join(lines) + "\n\n" + _menu(12)
+    body = read_text_page(text).body.split("\n\n")
+    assert "Article content" not in body
+    assert body == paras[:4] + ["Why the floors were given up"] + paras[4:]
+
+
+def test_code_lines_repeated_in_a_listing_are_not_slot_labels():
+    listing = ["fetch(url, {", 'method: "POST",', "});", "fetch(other, {", 'method: "POST",', "});",
+               "fetch(third, {", 'method: "POST",', "});"]
+    text = "\n\n".join(ARTICLE_PART[:2] + listing + ARTICLE_PART[2:])
+    assert 'method: "POST",' in read_text_page(text).body
+
+
+def test_teaser_headlines_printed_twice_in_one_line_are_dropped():
+    teasers = ["More from the Magazine",
+               "The Primary Debate Was a Tedious Mess The Primary Debate Was a Tedious Mess",
+               "Two rivals clearly despise each other, but neither emerged as the obvious number two in the race.",
+               "Jane Roe",
+               "Can a European Digital Law Inspire Regulation Here? Can a European Digital Law Inspire Regulation Here?",
+               "The effect of these large digital laws is going to be felt well beyond the borders of Europe, she said.",
+               "John Doe"]
+    text = _menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART + teasers) + "\n\n" + _menu(12)
+    body = read_text_page(text).body
+    assert "Tedious Mess" not in body and "Inspire Regulation" not in body
+    assert body.startswith(ARTICLE_PART[0]) and ARTICLE_PART[-1] in body
+
+
+def test_numbered_most_read_items_between_two_parts_of_the_article_are_dropped():
+    box = ("Advertisement\n\nThis advertisement has not loaded yet, but your article continues below.\n\nTrending\n\n"
+           "1. The department gave up office space in January and now it cannot accommodate staff\n\nPublic Service\n\n"
+           "2. Subscriber only. Army looking at turning sports fields into parking lots for the campus\n\n"
+           "Defence Watch\n\nAdvertisement")
+    text = (_menu(15) + "\n\n" + "\n\n".join(ARTICLE_PART) + "\n\n" + box + "\n\n"
+            + "\n\n".join(LATER_PART) + "\n\n" + _menu(15))
+    assert read_text_page(text).body.split("\n\n") == ARTICLE_PART + LATER_PART
+
+
+@pytest.mark.parametrize("line, doubled", [
+    ("Mike Johnson's Art of the Deal Mike Johnson's Art of the Deal", True),
+    ("Art of the Deal", False),
+    ("Talks went on and on and on and on", False),  # repetition inside a sentence, not a whole line twice
+    ("", False),
+])
+def test_is_doubled(line, doubled):
+    assert is_doubled(line) is doubled

@@ -24,7 +24,8 @@ _TITLE_WINDOW = 80
 _TEASER_RUN = 2  # headline-and-summary pairs in a row
 _GAP_LINES = 25  # how far an interruption (ads, paywall box, link list) may run inside an article
 _REPEAT_WEIGHT = -0.5
-_DROPPED_KINDS = ("furniture", "credit", "caption", "meta_date", "byline")
+_DROPPED_KINDS = ("furniture", "credit", "caption", "meta_date", "byline", "label")
+_LABEL_REPEATS = 3  # a short heading printed this often on one page is a widget's label
 _MIN_CONTINUATION = 8.0  # content weight of a further stretch of prose, about three paragraphs
 _CONTINUATION_SHARE = 0.1
 _ROLE_WORDS = re.compile(
@@ -47,6 +48,7 @@ def _read(text: str) -> ParsedPage:
     for line in lines:
         classify(line)
     _mark_repeated_captions(lines)
+    _mark_repeated_labels(lines)
 
     if _is_clean_article(lines):
         return _read_clean(lines, text)
@@ -113,6 +115,19 @@ def _mark_repeated_captions(lines: list[Line]) -> None:
                 break
 
 
+def _mark_repeated_labels(lines: list[Line]) -> None:
+    """A few words printed again and again down the page ("Article content", "View 6 images", "Key event")
+    label the page's slots; an article's own subheadings are each written once."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        # (code listings repeat short lines too; their brackets and operators set them apart)
+        if 1 <= line.words <= 4 and not line.ends_sentence and not re.search(r"[{}()\[\];=<>:\"]", line.text):
+            counts[line.text.lower()] = counts.get(line.text.lower(), 0) + 1
+    for line in lines:
+        if line.kind in ("short", "other") and counts.get(line.text.lower(), 0) >= _LABEL_REPEATS:
+            line.kind = "label"
+
+
 def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
     """(start, end, gaps): the article's stretch of lines, and the lines inside it that interrupt it."""
     weights = [content_weight(line) for line in lines]
@@ -143,14 +158,15 @@ def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
         if more < max(2 * _MIN_CONTINUATION, best * _CONTINUATION_SHARE) or s2 - end - 1 > _GAP_LINES \
                 or not _reads_as_article(lines[s2:e2 + 1]):
             break
-        gaps.update(k for k in range(end + 1, s2) if weights[k] < 0)
+        # list items between the two stretches are the interruption's (a numbered "most read" box)
+        gaps.update(k for k in range(end + 1, s2) if weights[k] < 0 or lines[k].bullet)
         end, best = e2, best + more
     while start > 0:
         more, s2, e2 = _best_span(weights, max(0, start - _GAP_LINES - 60), start)
         if more < max(_MIN_CONTINUATION, best * _CONTINUATION_SHARE) or start - e2 - 1 > _GAP_LINES \
                 or not _reads_as_article(lines[s2:e2 + 1]):
             break
-        gaps.update(k for k in range(e2 + 1, start) if weights[k] < 0)
+        gaps.update(k for k in range(e2 + 1, start) if weights[k] < 0 or lines[k].bullet)
         start, best = s2, best + more
     # widen over neutral lines (headings, datelines, tables) until furniture or a list is met
     while start > 0 and _neutral(lines[start - 1]):
@@ -258,7 +274,7 @@ def _headline(lines: list[Line], body_start: int) -> tuple[int | None, int | Non
 
 
 def _headline_like(line: Line) -> bool:
-    if line.bullet or line.kind in ("furniture", "caption", "credit", "meta_date", "byline"):
+    if line.bullet or line.kind in _DROPPED_KINDS:
         return False
     if line.words < 3 or line.words > 45 or line.text.endswith(":"):
         return False
@@ -334,7 +350,9 @@ def _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, capti
         line = lines[i]
         if i in caption_lines or i in (title_idx, subtitle_idx):
             continue
-        if line.kind in ("furniture", "credit", "caption", "meta_date", "byline"):
+        if line.kind == "label":
+            continue
+        if line.kind in _DROPPED_KINDS:
             # a recirculation heading ("More Trending", "Related") heads a list of links
             in_link_list = line.kind == "furniture"
             continue

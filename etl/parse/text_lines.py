@@ -29,7 +29,7 @@ _FURNITURE_START = re.compile(
     r"(?:most|more) (?:read|popular|viewed|shared|commented)|trending|advertisement|advert\b|sponsored|"
     r"promoted|cookies?\b|accept|we use cookies|privacy|terms (?:of|&|and)|contact(?: us)?$|about us|"
     r"copyright|all rights reserved|menu$|search\b|home$|click here|watch(?: now| live|:)|listen(?: now|:| to)|"
-    r"download (?:the|our)|get the (?:app|latest)|view (?:image|gallery|comments|all)|enable javascript|"
+    r"download (?:the|our)|get the (?:app|latest)|view (?:\d+ )?(?:images?|photos?|gallery|comments|all)|enable javascript|"
     r"to view this video|toggle|close\b|next\b|previous\b|prev\b|load more|show (?:more|less)|see (?:more|all)|"
     r"up next|reuse this content|explore more|topics?:?$|tags?:|filed under|more on this|don'?t miss|"
     r"our community|report an? (?:error|typo|issue)|editorial standards|(?:story|article) continues|"
@@ -67,6 +67,21 @@ _COOKIE_BANNER = re.compile(
 _COOKIE_NOTE = re.compile(
     r"^(?:\S+\s+){0,5}cookies?\b.*\b(?:website|browser|experience|site)\b|"
     r"\bcookies?\b.*\bcookies?\b.*\b(?:website|browser|site)\b", re.I)
+# The site speaking to its reader (not the article reporting): calls to sign up, follow, get in touch,
+# support the outlet, or the shopping-link disclaimer. Such sentences close many articles in prose form.
+_READER_SERVICE = re.compile(
+    r"\b(?:sign(?:ing)? up|subscrib(?:e|ing)|register)\b.{0,60}\b(?:newsletters?|inbox|email|account)\b|"
+    r"\bnewsletters?\b.{0,60}\b(?:sign(?:ing)? up|subscrib|inbox|free)|"
+    r"\b(?:delivered|straight) (?:to|into) your inbox\b|\bcheck your (?:junk|spam) folder|\bvalid email address|"
+    r"\bpreferred source\b|\b(?:get in touch|email us|emailing us|contact us)\b.{0,80}@|"
+    r"\bfollow (?!him\b|her\b|them\b|me\b)(?:us|[\w.]+(?: \w+)?) on (?:twitter|facebook|instagram|google news|x\b)|"
+    r"\bfor more (?:stories|news|articles|updates) like this\b|"
+    r"\bsupport (?:our|independent|quality) (?:\w+ )?journalism\b|"
+    r"\b(?:we|may) (?:may )?earn (?:a|an affiliate) commission\b|"
+    r"\b(?:read|review) our comment(?:ing)? (?:policy|guidelines)\b|"
+    r"^(?:enjoyed|liked) this (?:story|article)\b|^click (?:here )?to (?:read|view|see|watch|hide|show)\b",
+    re.I)
+_EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\[email(?:&#160;| )protected\]")
 _BREADCRUMB = re.compile(r"\s[›»>|]\s.*\s[›»>|]\s|^home\s*[›»>/]", re.I)
 # An HTML tag with attributes: the page's source code, never the article's words. (A bare tag name such
 # as "<img>" can be written about; a tag with attributes is markup.)
@@ -94,7 +109,7 @@ class Line:
     words: int
     ends_sentence: bool
     stop_ratio: float
-    kind: str = "other"  # furniture | caption | credit | prose | short | meta_date | byline | other
+    kind: str = "other"  # furniture | caption | credit | prose | short | meta_date | byline | label | other
     caption: str | None = None
     credit: str | None = None
 
@@ -148,6 +163,12 @@ def is_furniture_text(text: str, words: int) -> bool:
         return True
     if words <= 50 and _COOKIE_NOTE.search(text):
         return True
+    if words <= 45 and _READER_SERVICE.search(text):
+        return True
+    if words <= 12 and _EMAIL_ADDRESS.search(text):
+        return True  # a contact line: the reporter's or the newsroom's address
+    if is_doubled(text):
+        return True  # a teaser's headline printed twice (link text and title) in one line
     if words <= 10 and _BREADCRUMB.search(text):
         return True
     if words <= 8 and re.search(r"(^|\s)@\w{2,}", text):
@@ -155,6 +176,15 @@ def is_furniture_text(text: str, words: int) -> bool:
     if words <= 6 and re.fullmatch(r"[\W\d_]*(?:https?://|www\.)\S+[\W]*", text):
         return True
     return False
+
+
+def is_doubled(text: str) -> bool:
+    """The same phrase of three or more words twice in a row, filling the whole line."""
+    words = text.split()
+    n = len(words)
+    if n < 6 or n % 2:
+        return False
+    return words[: n // 2] == words[n // 2:]
 
 
 def is_meta_date(text: str) -> bool:
@@ -226,6 +256,6 @@ def content_weight(line: Line) -> float:
         return 0.3 if line.words >= 8 else 0.0
     if line.kind in ("caption", "credit", "meta_date", "byline"):
         return 0.0
-    if line.kind == "short":
+    if line.kind in ("short", "label"):
         return -0.3
     return 0.1 if line.words >= 10 else -0.1
