@@ -268,3 +268,54 @@ def test_long_quote_without_cue_takes_the_subject_of_its_clause(quotes_of):
 
 def test_clause_subject_never_turns_a_short_phrase_into_a_quote(quotes_of):
     assert quotes_of("Paul Ryan visited the “big house” on Monday.") == []
+
+
+def test_relative_pronoun_subject_is_the_mention_and_the_antecedent_the_speaker(quotes_of):
+    qs = quotes_of("The campaign hired John Weaver, who said there are “no secrets in politics.”")
+    assert [(q.speaker_mention, q.speaker) for q in qs] == [("who", "John Weaver")]
+
+
+def test_relative_pronoun_with_unresolved_antecedent_keeps_the_antecedent_words(quotes_of):
+    qs = quotes_of("The groups, who say they are “concerned about the mixed messages,” wrote a letter.")
+    assert len(qs) == 1
+    assert qs[0].speaker_mention == "The groups" and qs[0].speaker is None
+
+
+def test_inverted_common_noun_subject_after_quote(quotes_of):
+    qs = quotes_of("“Too much hate,” said the woman, who did not want to be named.")
+    assert [(q.quote, q.speaker_mention) for q in qs] == [("Too much hate,", "the woman")]
+
+
+def test_inverted_cue_without_any_subject_names_nobody(quotes_of):
+    qs = quotes_of("“We will win this state,” said in a statement released on Monday.")
+    assert len(qs) == 1
+    assert qs[0].speaker_mention is None and qs[0].speaker is None
+
+
+def test_previous_sentence_skips_a_conditional_cue(quotes_of):
+    body = ("John Bolton distanced himself from the movement by saying he would help if asked. "
+            "“I’m going to support him, and support him enthusiastically.”")
+    qs = quotes_of(body)
+    assert [q.speaker for q in qs] == ["John Bolton"]
+
+
+def test_verb_first_lead_in_paragraph_names_the_speaker(quotes_of):
+    body = "Roger Stone spoke on Monday.\n\nStated Stone:\n\n“I think that the stakes are so high.”"
+    qs = quotes_of(body)
+    assert len(qs) == 1
+    assert qs[0].speaker_mention == "Stone" and qs[0].cue == "Stated"
+
+
+def test_verb_first_lead_in_same_sentence(quotes_of):
+    qs = quotes_of("Continued Roger Stone: “So I think it’s a very real problem.”")
+    assert [(q.speaker_mention, q.speaker) for q in qs] == [("Roger Stone", "Roger Stone")]
+
+
+def test_verb_first_lead_in_with_a_nominal_speaker_when_the_cue_has_no_subject(quotes_of):
+    qs = quotes_of("Added the senator, “We will not back down from this fight.”")
+    assert [q.speaker_mention for q in qs] == ["the senator"]
+
+
+def test_heading_with_a_past_participle_is_not_a_verb_first_lead_in(quotes_of):
+    qs = quotes_of("Stated goals: “Lower taxes and fewer rules for small businesses everywhere in the country.”")
+    assert all(q.speaker_mention is None for q in qs)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from etl.nlp.quote_cues import WEAK_FORMS, cue_text, is_speech_verb
+from etl.nlp.quote_cues import SPEECH_FORMS, WEAK_FORMS, cue_text, is_speech_verb
 from etl.nlp.quote_marks import QuoteSpan, find_quote_spans
 from etl.nlp.segments import Segment
 from etl.records import Entity, Mention, Quote
@@ -149,12 +149,18 @@ def _own_attribution(art: _Article, span: QuoteSpan) -> _Attribution | None:
     if para is None or not para.tokens:
         return None
     inside = [t for t in para.tokens if span.open_mark <= art.char(t, para) < span.outer_end]
+    speakerless = None
     for finder in (_governor, _after, _before, _according_to, _dash_credit):
         att = finder(art, para, span, inside)
-        if att is not None:
-            _resolve_speaker(art, para, att)
+        if att is None:
+            continue
+        _resolve_speaker(art, para, att)
+        if att.speaker_mention:
             return att
-    return _colon_paragraph(art, span) or _previous_sentence(art, para, span)
+        # a cue whose subject the parse lost ("Added the senator, “…”" read as a name): another
+        # pattern may still find who spoke; the cue stands if none does
+        speakerless = speakerless or att
+    return speakerless or _colon_paragraph(art, span) or _previous_sentence(art, para, span)
 
 
 def _clause_source(art: _Article, span: QuoteSpan) -> _Attribution | None:
@@ -197,15 +203,22 @@ def _previous_sentence(art: _Article, para: _Para, span: QuoteSpan) -> _Attribut
     lead_in = art.body[span.paragraph_start:span.open_mark].rstrip()
     if not lead_in or lead_in[-1] not in ".!?”\"":
         return None
-    window = _outside_tokens(art, para, span.paragraph_start, span.open_mark)
+    window = [t for t in _outside_tokens(art, para, span.paragraph_start, span.open_mark) if not t.is_space]
     ends = [k for k, t in enumerate(window[:-1]) if t.text in _SENTENCE_END]
     last_sentence = window[ends[-1] + 1:] if ends else window
     for tok in reversed(last_sentence):
-        if is_speech_verb(tok) and tok.lower_ not in WEAK_FORMS:
+        if is_speech_verb(tok) and tok.lower_ not in WEAK_FORMS and not _is_conditional(tok):
             att = _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "previous")
             _resolve_speaker(art, para, att)
-            return att if att.speaker_mention else None
+            if att.speaker_mention:
+                return att
     return None
+
+
+def _is_conditional(verb) -> bool:
+    """A verb in a subordinate condition or time clause ("if asked", "when pressed"): it does not
+    introduce what follows."""
+    return any(c.dep_ == "mark" and c.lower_ in ("if", "when", "unless", "whenever") for c in verb.children)
 
 
 def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
@@ -313,6 +326,9 @@ def _before(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attri
     if not window:
         return None
     lead_in = art.body[_prev_close(art, span):span.open_mark].rstrip()
+    inverted = _verb_first(art, para, window, lead_in)
+    if inverted is not None:
+        return inverted
     if lead_in.endswith(":") and not any(is_speech_verb(t) for t in window):
         # "She addressed the supporters again: “…”": the clause before the colon introduces the quote
         verbs = [t for t in window if t.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJECT_DEPS for c in t.children)]
@@ -333,6 +349,31 @@ def _before(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attri
             return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "before")
         return None
     return None
+
+
+_MAX_INVERTED_WORDS = 8
+_PAST_SPEECH = frozenset(f for f in SPEECH_FORMS if f.endswith("ed")) | {"said", "told", "wrote"}
+
+
+def _verb_first(art: _Article, para: _Para, lead_in_tokens: list, lead_in: str) -> _Attribution | None:
+    """A lead-in that opens with the reporting verb and names the speaker after it, ending in a
+    colon or comma ("Stated Stone:", "Continued Stone: “…”", "Added the senator, “…”"). The tagger
+    often reads the capitalised verb as part of a name, so the verb is recognised by its form."""
+    if not lead_in.endswith((":", ",")) or len(lead_in_tokens) < 3:
+        return None
+    verb, phrase = lead_in_tokens[0], lead_in_tokens[1:-1]
+    if not verb.text[:1].isupper() or verb.lower_ not in _PAST_SPEECH or len(phrase) > _MAX_INVERTED_WORDS:
+        return None
+    if any(t.is_punct or t.pos_ in ("VERB", "AUX", "ADP") for t in phrase):
+        return None
+    names = [t for t in phrase if t.tag_ in ("NNP", "NNPS")]
+    nouns = [t for t in phrase if t.pos_ in ("NOUN", "PRON")]
+    # a common noun only with a determiner ("Added the senator:"), not a heading ("Stated goals:")
+    determined = phrase[0].pos_ == "DET"
+    subject = names[-1] if names else (nouns[-1] if nouns and determined else None)
+    if subject is None:
+        return None
+    return _Attribution(verb.text, subject, art.char(verb, para), "before")
 
 
 _CREDIT_DASHES = "―—–-"
@@ -392,6 +433,12 @@ def _colon_paragraph(art: _Article, span: QuoteSpan) -> _Attribution | None:
     prev_para = art.para_of(span.paragraph_start - 1) or _para_before(art, span.paragraph_start)
     if prev_para is None or not prev_para.segment.text.rstrip().endswith(":"):
         return None
+    last_sentence = [t for t in prev_para.tokens[-1].sent if not t.is_space] if prev_para.tokens else []
+    inverted = _verb_first(art, prev_para, last_sentence, prev_para.segment.text.rstrip())
+    if inverted is not None:
+        inverted.how = "colon"
+        _resolve_speaker(art, prev_para, inverted)
+        return inverted
     for tok in reversed(prev_para.tokens):
         if tok.text in _SENTENCE_END:
             break
@@ -576,13 +623,31 @@ def _adjacent_subject(art: _Article, para: _Para, verb):
     if k >= 0 and doc[k].pos_ in ("PROPN", "NOUN", "PRON") and not art.in_quote(art.char(doc[k], para)) \
             and doc[k].ent_type_ not in _NOT_NAMES:
         return doc[k]
-    k, last_name = verb.i + 1, None
-    while k < len(doc) and doc[k].tag_ in ("DT", "JJ", "NN", "NNP", "NNPS", "HYPH") \
+    k, last_name, last_noun = verb.i + 1, None, None
+    while k < len(doc) and _in_inverted_subject(doc[k]) \
             and doc[k].ent_type_ not in _NOT_NAMES and not art.in_quote(art.char(doc[k], para)):
-        if doc[k].tag_ in ("NNP", "NNPS"):
+        if doc[k].tag_ in ("NNP", "NNPS") or doc[k].text[:1].isupper():
             last_name = doc[k]
+        elif doc[k].tag_ in ("NN", "NNS"):
+            last_noun = doc[k]
         k += 1
-    return last_name
+    if last_name is not None:
+        return last_name
+    # "“…,” said the woman, who …": right after a quote, a plain noun phrase closed by punctuation
+    # is the inverted subject, however the parser attached it
+    after_quote = verb.i > 0 and art.in_quote(art.char(doc[verb.i - 1], para))
+    closed = k >= len(doc) or doc[k].is_punct
+    return last_noun if after_quote and closed else None
+
+
+def _in_inverted_subject(token) -> bool:
+    """A word that can belong to a noun phrase set after its verb ("said retired neurosurgeon Ben
+    Carson"); a capitalised adverb is a name the tagger missed ("said Skelly")."""
+    if token.tag_ in ("DT", "JJ", "NN", "NNS", "NNP", "NNPS", "HYPH"):
+        return token.tag_ != "NNS" or token.dep_ != "npadvmod"
+    if token.tag_ in ("VBN", "VBG") and token.dep_ == "amod":
+        return True
+    return token.tag_ == "RB" and token.text[:1].isupper()
 
 
 _MAX_ASIDE = 30
@@ -637,6 +702,10 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
     phrase = doc[start:end]
     c_start, c_end = art.char(phrase[0], para), art.char(phrase[-1], para) + len(phrase[-1].text)
     c_start = min(art.quote_end_after(c_start), c_end)
+    if c_start <= att.cue_char < c_end and att.cue:
+        # a verb-first lead-in the tagger read as part of the name ("Stated Stone"): the mention
+        # starts after the cue
+        c_start = min(att.cue_char + len(att.cue), c_end)
     att.speaker_mention = art.body[c_start:c_end].strip() or None
     entity = _entity_in(art, c_start, c_end)
     if entity is None:
@@ -652,6 +721,25 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
         entity = _person_with_role(art, subject.lower_, att.cue_char)
     if entity is not None:
         att.speaker, att.speaker_entity_key = entity.name, entity.entity_key
+        relative = _relative_pronoun(art, para, subject, att.cue_char)
+        if relative is not None:
+            # "Weaver, who said …": the words as written name the speaker "who"; the antecedent
+            # is what `speaker` resolves it to
+            att.speaker_mention = relative.text
+
+
+def _relative_pronoun(art: _Article, para: _Para, antecedent, cue_char: int):
+    """The relative pronoun subject ("who", "that") of the relative clause on `antecedent` that
+    holds the cue, or None when the cue is not inside such a clause."""
+    for clause in antecedent.children:
+        if clause.dep_ != "relcl":
+            continue
+        if not art.char(clause.left_edge, para) <= cue_char <= art.char(clause.right_edge, para):
+            continue
+        pronoun = next((c for c in clause.children if c.dep_ in _SUBJECT_DEPS and c.lower_ in ("who", "that")), None)
+        if pronoun is not None and art.outside(pronoun, para):
+            return pronoun
+    return None
 
 
 _LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3, "FAC": 4}
