@@ -411,3 +411,37 @@ def test_numbered_most_read_items_between_two_parts_of_the_article_are_dropped()
 ])
 def test_is_doubled(line, doubled):
     assert is_doubled(line) is doubled
+
+
+# --- credits printed alone between paragraphs; lists under the article's own lead-in ------------------
+
+def test_credits_printed_alone_between_paragraphs_do_not_turn_paragraphs_into_captions():
+    photographers = iter(["Mark Stout", "Ana Ruiz", "Tom Hale", "Lee Park"])
+    lines = []
+    for i, para in enumerate(ARTICLE_PART + LATER_PART):
+        lines.append(para)
+        if i % 2 == 0:
+            lines.append(f"{next(photographers)}/iStock/Getty Images")
+    text = _menu(12) + "\n\n" + "\n\n".join(lines) + "\n\n" + _menu(12)
+    page = read_text_page(text)
+    assert page.body.split("\n\n") == ARTICLE_PART + LATER_PART
+    assert page.captions == []
+
+
+def test_a_caption_line_over_its_credit_is_still_a_caption():
+    caption = "Ferry crews gather at the terminal on Sunday before the vote on the new shift pattern."
+    text = (_menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART[:2] + [caption, "Oskar Lind/Getty Images"]
+                                             + ARTICLE_PART[2:]) + "\n\n" + _menu(12))
+    page = read_text_page(text)
+    assert [c.caption for c in page.captions] == [caption]
+    assert page.body.split("\n\n") == ARTICLE_PART
+
+
+def test_short_list_under_the_articles_lead_in_is_kept_and_a_menu_is_not():
+    ranking = ["1. Finland", "2. Norway", "3. Australia", "4. Canada", "5. Germany", "6. France"]
+    lead_in = "The overall rankings of the countries were as follows:"
+    text = (_menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART[:2] + [lead_in] + ranking + ARTICLE_PART[2:])
+            + "\n\n" + _menu(12))
+    body = read_text_page(text).body.split("\n\n")
+    assert body == ARTICLE_PART[:2] + [lead_in] + [r.split(". ", 1)[1] for r in ranking] + ARTICLE_PART[2:]
+    assert "Section 1" not in body  # the menus around the article (no lead-in) are still dropped

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from etl.parse.credits import split_credit
 from etl.parse.dates import find_dates, years_in
-from etl.parse.text_lines import Line, classify, content_weight, is_markup, split_lines
+from etl.parse.text_lines import Line, classify, content_weight, is_markup, mark_introduced_lists, split_lines
 from etl.records import Caption, ParsedPage
 
 _TITLE_WINDOW = 80
@@ -25,6 +25,8 @@ _TEASER_RUN = 2  # headline-and-summary pairs in a row
 _GAP_LINES = 25  # how far an interruption (ads, paywall box, link list) may run inside an article
 _REPEAT_WEIGHT = -0.5
 _DROPPED_KINDS = ("furniture", "credit", "caption", "meta_date", "byline", "label")
+_STANDALONE_CREDITS = 4
+_STANDALONE_CREDIT_SHARE = 0.3
 _LABEL_REPEATS = 3  # a short heading printed this often on one page is a widget's label
 _MIN_CONTINUATION = 8.0  # content weight of a further stretch of prose, about three paragraphs
 _CONTINUATION_SHARE = 0.1
@@ -49,6 +51,7 @@ def _read(text: str) -> ParsedPage:
         classify(line)
     _mark_repeated_captions(lines)
     _mark_repeated_labels(lines)
+    mark_introduced_lists(lines)
 
     if _is_clean_article(lines):
         return _read_clean(lines, text)
@@ -291,6 +294,7 @@ def _captions(lines: list[Line], lo: int, hi: int) -> tuple[list[Caption], set[i
     captions: list[Caption] = []
     used: set[int] = set()
     seen: dict[str, Caption] = {}
+    credits_stand_alone = _credits_stand_alone(lines, lo, hi)
     for i in range(lo, min(hi, len(lines) - 1) + 1):
         line = lines[i]
         caption_text = credit = None
@@ -299,7 +303,7 @@ def _captions(lines: list[Line], lo: int, hi: int) -> tuple[list[Caption], set[i
             used.add(i)
         elif line.kind == "credit":
             used.add(i)
-            prev = _previous_caption_line(lines, i, lo)
+            prev = None if credits_stand_alone else _previous_caption_line(lines, i, lo)
             if prev is None:
                 continue
             if prev in used and lines[prev].caption in seen:
@@ -324,6 +328,17 @@ def _captions(lines: list[Line], lo: int, hi: int) -> tuple[list[Caption], set[i
         seen[key] = cap
         captions.append(cap)
     return captions, used
+
+
+def _credits_stand_alone(lines: list[Line], lo: int, hi: int) -> bool:
+    """Some pages print only a credit under each image, between the paragraphs. Then the line before a
+    credit is the article's paragraph, not a caption: reading it as one would take a large share of the
+    article's paragraphs away, which a page's captions never are."""
+    hi = min(hi, len(lines) - 1)
+    paragraphs = sum(1 for i in range(lo, hi + 1) if lines[i].kind == "prose" and lines[i].words >= 15)
+    before_credit = sum(1 for i in range(max(lo + 1, 1), hi + 1) if lines[i].kind == "credit"
+                        and lines[i - 1].kind == "prose" and lines[i - 1].words >= 15)
+    return before_credit >= _STANDALONE_CREDITS and before_credit > _STANDALONE_CREDIT_SHARE * paragraphs
 
 
 def _previous_caption_line(lines: list[Line], i: int, lo: int) -> int | None:
@@ -360,7 +375,7 @@ def _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, capti
             in_link_list = False
         elif in_link_list:
             continue
-        if line.bullet and not _prose_list_item(lines, i):
+        if line.bullet and not line.introduced and not _prose_list_item(lines, i):
             continue
         if i < body_start and line.words <= 10 and parse_byline(line.text):
             continue  # "Jane Doe | Agency" above the first paragraph is a byline

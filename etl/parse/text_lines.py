@@ -112,6 +112,7 @@ class Line:
     kind: str = "other"  # furniture | caption | credit | prose | short | meta_date | byline | label | other
     caption: str | None = None
     credit: str | None = None
+    introduced: bool = False  # a list item under the article's own lead-in ("were as follows:")
 
 
 def split_lines(text: str) -> list[Line]:
@@ -232,6 +233,23 @@ def classify(line: Line) -> None:
         line.kind = "other"
 
 
+def mark_introduced_lists(lines: list[Line]) -> None:
+    """Bullets right under a phrase ending in a colon ("The rankings were as follows:", "What you'll need:")
+    are the article's own list, however short its items: menus are not introduced by a sentence."""
+    i = 0
+    while i < len(lines):
+        lead_in = lines[i]
+        if (not lead_in.bullet and lead_in.text.endswith(":") and lead_in.words >= 3
+                and lead_in.kind not in ("furniture", "credit", "caption", "byline", "meta_date")):
+            j = i + 1
+            while j < len(lines) and lines[j].bullet and lines[j].words and lines[j].kind != "furniture":
+                lines[j].introduced = True
+                j += 1
+            i = j
+        else:
+            i += 1
+
+
 def is_prose(line: Line) -> bool:
     if line.words >= 25:
         return True
@@ -249,6 +267,8 @@ def content_weight(line: Line) -> float:
         return w
     if line.kind == "furniture":
         return -2.5 if line.words > 1 or line.bullet else -1.5
+    if line.bullet and line.introduced:
+        return 0.3 if line.words >= 8 else 0.0
     if line.bullet:
         # menus are runs of a few capitalised words; an article's own list items read as phrases
         if line.stop_ratio < 0.15 or line.words < 5:
