@@ -445,3 +445,36 @@ def test_short_list_under_the_articles_lead_in_is_kept_and_a_menu_is_not():
     body = read_text_page(text).body.split("\n\n")
     assert body == ARTICLE_PART[:2] + [lead_in] + [r.split(". ", 1)[1] for r in ranking] + ARTICLE_PART[2:]
     assert "Section 1" not in body  # the menus around the article (no lead-in) are still dropped
+
+
+# --- comment threads: each entry headed by a dated line -----------------------------------------------
+
+COMMENTS = [
+    ("Sallie Goetsch · March 10, 2017 at 12:20 AM",
+     "If there were really no demand for developers I would not be so busy, but there may not be that much "
+     "demand for the kind of work that pays well in this market, and that is what worries me most."),
+    ("Rarst · March 10, 2017 at 1:26 AM",
+     "One nuance of the number might be that many people who call themselves developers here are in fact "
+     "site builders, which is a fine job but a different one from the one the survey asked about."),
+    ("Barry Kooij · March 10, 2017 at 2:56 AM",
+     "I feel like you are completely right on this one, and the market has many self-declared developers "
+     "who actually do not write much code at all, which makes hiring the right person very hard."),
+    ("Ammon · March 11, 2017 at 8:41 PM",
+     "Installation, light customization and small tweaks are not development in the sense the report "
+     "means, and clients should be told so before they sign a contract for a larger project with anyone."),
+]
+
+
+def test_comment_thread_after_the_article_is_not_joined_to_it():
+    thread = ["There are 4 comments"]
+    for header, comment in COMMENTS:
+        thread += [header, comment, "* Reply"]
+    text = _menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART + thread) + "\n\n" + _menu(12)
+    assert read_text_page(text).body.split("\n\n") == ARTICLE_PART
+
+
+def test_citation_fragments_with_dates_are_not_entry_stamps():
+    refs = ["on 2015-04-02.", ". Variety . Retrieved 6 May 2014 .", ". Empire . Retrieved 2018-07-09 ."]
+    text = "\n\n".join(ARTICLE_PART[:2] + refs + ARTICLE_PART[2:])
+    body = read_text_page(text).body
+    assert ARTICLE_PART[0] in body and ARTICLE_PART[-1] in body

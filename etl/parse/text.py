@@ -24,7 +24,9 @@ _TITLE_WINDOW = 80
 _TEASER_RUN = 2  # headline-and-summary pairs in a row
 _GAP_LINES = 25  # how far an interruption (ads, paywall box, link list) may run inside an article
 _REPEAT_WEIGHT = -0.5
-_DROPPED_KINDS = ("furniture", "credit", "caption", "meta_date", "byline", "label")
+_DROPPED_KINDS = ("furniture", "credit", "caption", "meta_date", "byline", "label", "stamp")
+_STAMP_REPEATS = 3  # dated short lines on one page: the headers of comments or of teasers
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\b\.?)", re.I)
 _STANDALONE_CREDITS = 4
 _STANDALONE_CREDIT_SHARE = 0.3
 _LABEL_REPEATS = 3  # a short heading printed this often on one page is a widget's label
@@ -51,6 +53,7 @@ def _read(text: str) -> ParsedPage:
         classify(line)
     _mark_repeated_captions(lines)
     _mark_repeated_labels(lines)
+    _mark_entry_stamps(lines)
     mark_introduced_lists(lines)
 
     if _is_clean_article(lines):
@@ -124,11 +127,24 @@ def _mark_repeated_labels(lines: list[Line]) -> None:
     counts: dict[str, int] = {}
     for line in lines:
         # (code listings repeat short lines too; their brackets and operators set them apart)
-        if 1 <= line.words <= 4 and not line.ends_sentence and not re.search(r"[{}()\[\];=<>:\"]", line.text):
+        if 1 <= line.words <= 3 and not line.ends_sentence and not re.search(r"[{}()\[\];=<>:\"]", line.text):
             counts[line.text.lower()] = counts.get(line.text.lower(), 0) + 1
     for line in lines:
         if line.kind in ("short", "other") and counts.get(line.text.lower(), 0) >= _LABEL_REPEATS:
             line.kind = "label"
+
+
+def _mark_entry_stamps(lines: list[Line]) -> None:
+    """Comments and teaser lists head each entry with a short dated line ("Jane Doe · March 10, 2017 at
+    2:56 AM"); an article is dated once, at the top. When several such lines are on the page they are
+    stamps: never body, and weighing against the stretch of entries they head."""
+    # (a stamp starts with a name or a date; a fragment of a citation starts mid-sentence)
+    dated = [line for line in lines if line.words <= 12 and not line.bullet and not line.ends_sentence
+             and line.kind in ("meta_date", "other", "short") and re.match(r"[^\W_a-z]", line.text)
+             and (line.kind == "meta_date" or _CLOCK.search(line.text) or find_dates(line.text))]
+    if len(dated) >= _STAMP_REPEATS:
+        for line in dated:
+            line.kind = "stamp"
 
 
 def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
@@ -434,7 +450,7 @@ def _published(lines: list[Line], lo: int, body_start: int, end: int, text: str)
     years = years_in(text)
     default_year = max(set(years), key=years.count) if years else None
     header = range(lo, min(body_start + 1, len(lines)))
-    for kinds in (("meta_date", "byline"), None):
+    for kinds in (("meta_date", "stamp", "byline"), None):
         for i in header:
             if kinds is None or lines[i].kind in kinds:
                 found = find_dates(lines[i].text, default_year if kinds is None else None)

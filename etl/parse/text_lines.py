@@ -23,7 +23,7 @@ STOP_WORDS = set(
 _FURNITURE_START = re.compile(
     r"^(?:skip to|jump to|go to|back to (?:top|home)|sign (?:in|up|out)|log ?(?:in|out)|register\b|subscribe|"
     r"subscription|newsletter|follow (?:us|@|on)|share\b|shares?$|tweet|e-?mail\b|print\b|comments?\b|"
-    r"\d+ comments?|leave a (?:reply|comment)|post a comment|join the (?:conversation|discussion)|"
+    r"\d+ comments?|there (?:are|is) (?:\d+|no) (?:comments?|responses|replies)|leave a (?:reply|comment)|post a comment|join the (?:conversation|discussion)|"
     r"read (?:more|next|full|the full|also|this)|more (?:from|on|stories|news|in|like this|about|top stories|trending|videos?)\b|"
     r"related\b|recommended|you (?:may|might) (?:also )?(?:like|be interested|enjoy)|"
     r"(?:most|more) (?:read|popular|viewed|shared|commented)|trending|advertisement|advert\b|sponsored|"
@@ -274,6 +274,8 @@ def content_weight(line: Line) -> float:
         if line.stop_ratio < 0.15 or line.words < 5:
             return -1.2
         return 0.3 if line.words >= 8 else 0.0
+    if line.kind == "stamp":
+        return -1.5
     if line.kind in ("caption", "credit", "meta_date", "byline"):
         return 0.0
     if line.kind in ("short", "label"):
