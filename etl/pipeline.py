@@ -516,6 +516,29 @@ class RunSummary:
         return "\n".join(lines)
 
 
+def _process_batches(planned: dict, ingest_date: str, tick: Callable[[], None] | None) -> list[dict]:
+    """Every batch of the plan, in order. With worker processes, two batches are in flight at
+    once: a batch's last tasks and its write leave workers idle, and the next batch's tasks fill
+    them (measured: without the overlap a 2-process run spent ~15% of its time in those tails).
+    The workers are shared; each batch still writes only its own staging folder."""
+    from etl import stream
+
+    work = [(planned["staging"], b["batch_no"], b["files"], ingest_date) for b in planned["batches"]]
+    if config.nlp_processes() <= 1 or len(work) <= 1:
+        return [process_batch(*args, on_file=tick) for args in work]
+    from concurrent.futures import ThreadPoolExecutor
+
+    stream.start_pool()  # once, before the threads, so that they share it
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="batch") as pool:
+        futures = [pool.submit(process_batch, *args, on_file=tick) for args in work]
+        try:
+            return [f.result() for f in futures]
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+
+
 def run(inputs: list[str], warehouse: str, ingest_date: str, run_id: str,
         progress: Callable[[str, int], Callable[[], None]] | None = None) -> RunSummary:
     """The CLI's whole run: the same steps the DAG runs as separate tasks. Holds the partition's
@@ -526,8 +549,7 @@ def run(inputs: list[str], warehouse: str, ingest_date: str, run_id: str,
         checkpoint("run:locked")
         p = plan(inputs, warehouse, ingest_date, run_id)
         tick = progress("files", p["file_count"]) if progress else None
-        batches = [process_batch(p["staging"], b["batch_no"], b["files"], ingest_date, on_file=tick)
-                   for b in p["batches"]]
+        batches = _process_batches(p, ingest_date, tick)
         finalize(p["staging"], ingest_date, expected_batches=len(p["batches"]))
         try:
             audit_result = audit(p["staging"], ingest_date, warehouse, run_id)

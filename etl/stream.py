@@ -17,6 +17,7 @@ import collections
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -209,6 +210,7 @@ def _chunk(items: list, rejects: list[Reject], skipped: int, hits: int) -> Chunk
 
 # --- the worker pool ------------------------------------------------------------------------
 _POOL: dict = {}
+_POOL_LOCK = threading.Lock()
 
 
 def _warm_up() -> None:
@@ -240,7 +242,19 @@ def _worker_init() -> None:
         pass
 
 
+def start_pool(processes: int | None = None) -> None:
+    """Start the worker pool now (a no-op with one process or when it is running)."""
+    processes = processes or config.nlp_processes()
+    if processes > 1:
+        _pool(processes)
+
+
 def _pool(processes: int):
+    with _POOL_LOCK:  # batches may be processed from two threads at once
+        return _pool_locked(processes)
+
+
+def _pool_locked(processes: int):
     pool = _POOL.get(processes)
     if pool is None:
         for old in _POOL.values():

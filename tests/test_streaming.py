@@ -104,3 +104,50 @@ def test_an_nlp_crash_costs_only_the_failing_article(tmp_path, monkeypatch):
     assert sorted(v for v in status.values() if v) == ["error:RuntimeError"]
     # the failed article is not cached: the next run tries it again
     assert len(list((tmp_path / "cache").rglob("*.json"))) == 3
+
+
+def test_with_workers_two_batches_overlap_and_the_tables_are_the_same(tmp_path, monkeypatch, no_nlp):
+    """With worker processes the CLI keeps the next batch's tasks queued behind the current
+    batch's tail; the published rows must not depend on it."""
+    import threading
+
+    from etl.warehouse import Warehouse
+
+    for i in range(6):
+        _jsonl(tmp_path / f"feed{i}.jsonl", 5)
+        lines = (tmp_path / f"feed{i}.jsonl").read_text().replace('"rec-', f'"f{i}-rec-')
+        (tmp_path / f"feed{i}.jsonl").write_text(lines.replace("Story ", f"Story {i}.").replace("day ", f"day {i}."))
+    (tmp_path / "feed5.jsonl").write_text((tmp_path / "feed0.jsonl").read_text())  # a cross-batch copy
+    monkeypatch.setenv("NEWS_ETL_FILES_PER_BATCH", "2")
+    monkeypatch.setenv("NEWS_ETL_ARTICLES_PER_TASK", "2")
+    monkeypatch.setenv("NEWS_ETL_CACHE", "off")
+    inputs = [str(tmp_path / f"feed{i}.jsonl") for i in range(6)]
+
+    real, active, peak, lock = pipeline.process_batch, [0], [0], threading.Lock()
+
+    def counting(*args, **kwargs):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        try:
+            import time
+            time.sleep(0.2)  # long enough for the other thread to start its batch
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    monkeypatch.setattr(pipeline, "process_batch", counting)
+    rows = {}
+    for processes in ("1", "2"):
+        monkeypatch.setenv("NEWS_ETL_PROCESSES", processes)
+        peak[0] = 0
+        wh = tmp_path / f"wh{processes}"
+        summary = pipeline.run(inputs, str(wh), "2025-12-01", f"run{processes}")
+        assert len(summary.batches) == 3
+        assert peak[0] == (1 if processes == "1" else 2)
+        rows[processes] = {t: Warehouse(wh).read_table(t, "2025-12-01").to_pylist()
+                           for t in ("articles", "rejects")}
+    stream.shutdown()
+    assert rows["1"] == rows["2"]
+    assert len(rows["2"]["articles"]) == 25 and [r["reason"] for r in rows["2"]["rejects"]] == ["duplicate"] * 5
