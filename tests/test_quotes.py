@@ -319,3 +319,21 @@ def test_verb_first_lead_in_with_a_nominal_speaker_when_the_cue_has_no_subject(q
 def test_heading_with_a_past_participle_is_not_a_verb_first_lead_in(quotes_of):
     qs = quotes_of("Stated goals: “Lower taxes and fewer rules for small businesses everywhere in the country.”")
     assert all(q.speaker_mention is None for q in qs)
+
+
+def test_words_carried_by_a_thing_are_its_publishers(quotes_of):
+    qs = quotes_of("Bernie Sanders is releasing a new ad that urges voters to “send a message to Wall Street.”")
+    assert [(q.speaker_mention, q.speaker) for q in qs] == [("Bernie Sanders", "Bernie Sanders")]
+
+
+def test_thing_seen_by_someone_unnamed_keeps_the_thing_as_source(quotes_of):
+    qs = quotes_of("Voters saw a new ad that urges them to “send a message to Wall Street.”")
+    assert [(q.speaker_mention, q.speaker) for q in qs] == [("a new ad", None)]
+
+
+def test_participle_hung_on_the_reported_clause_continues_the_reporter(quotes_of):
+    body = ("Donald Trump told Newsmax that Mitt Romney “had a crazy policy of self-deportation,” "
+            "adding, “He lost all of the Latino vote.”")
+    qs = quotes_of(body)
+    assert [q.speaker for q in qs] == ["Donald Trump", "Donald Trump"]
+    assert qs[1].cue == "adding"

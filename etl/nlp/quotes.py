@@ -547,6 +547,12 @@ def _subject_of(art: _Article, para: _Para, verb):
         # after a person shown in a recording reports that person's words, however the parser hung it
         return before
     head = verb
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj", "xcomp"):
+        # "Trump told Newsmax that Romney “…,” adding, “…”": the parser hangs the participle on
+        # the reported clause, but it continues the reporting one
+        reporting = _reporting_verb_above(verb.head)
+        if reporting is not None:
+            head = reporting
     for _ in range(5):
         # the subject nearest the verb: a dateline ("LONDON (Reuters) - Donald Trump said") is
         # often parsed as a second subject further away
@@ -554,7 +560,7 @@ def _subject_of(art: _Article, para: _Para, verb):
                           key=lambda c: abs(c.i - head.i))
         for c in subjects[:1]:
             if c.lower_ in ("who", "that") and head.dep_ == "relcl":
-                return head.head
+                return _publisher(art, para, head.head) or head.head
             if c.dep_ == "nsubjpass" and head.lower_ in _ADDRESSED_FORMS:
                 # "Rubio was asked by the moderator whether …": the words are the asker's, and
                 # the passive subject is only the one addressed
@@ -581,6 +587,33 @@ def _subject_of(art: _Article, para: _Para, verb):
             continue
         break
     return _adjacent_subject(art, para, verb)
+
+
+def _reporting_verb_above(token, steps: int = 3):
+    """The reporting verb whose reported clause holds `token`, within a few steps up the parse."""
+    for _ in range(steps):
+        if token.dep_ == "ccomp" and is_speech_verb(token.head):
+            return token.head
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    return None
+
+
+def _publisher(art: _Article, para: _Para, thing):
+    """For a thing that carries words ("released a letter that says …", "hoisted a sign that
+    read …"), the person who put it out: the subject of the verb it is the object of, when that
+    subject names someone (a person, a pronoun for one, or a name). None when the thing is itself
+    a person or has no such owner."""
+    if thing.pos_ != "NOUN" or thing.dep_ != "dobj" or _is_person_token(art, para, thing):
+        return None
+    verb = thing.head
+    subject = next((c for c in verb.children if c.dep_ == "nsubj" and art.outside(c, para)), None)
+    if subject is None:
+        return None
+    if subject.lower_ in _PERSONAL_SUBJECTS or subject.pos_ == "PROPN" or _is_person_token(art, para, subject):
+        return subject
+    return None
 
 
 _ADDRESSED_FORMS = {"asked", "told", "questioned", "pressed", "interviewed", "informed", "assured", "advised",
