@@ -478,3 +478,26 @@ def test_citation_fragments_with_dates_are_not_entry_stamps():
     text = "\n\n".join(ARTICLE_PART[:2] + refs + ARTICLE_PART[2:])
     body = read_text_page(text).body
     assert ARTICLE_PART[0] in body and ARTICLE_PART[-1] in body
+
+
+# --- long signed paragraphs are not captions ----------------------------------------------------------
+
+SIGNED = ("The film wanders in every direction at once, but it has the merit of defending a cinema that takes "
+          "risks. Its director has never made anything quite like it. The result is uneven and often very "
+          "funny, and the cast seems to enjoy every minute of it. It opens in forty cinemas on Wednesday. "
+          "(Jeanne Martin)")
+
+
+def test_a_long_paragraph_signed_by_its_writer_is_body_not_a_caption():
+    text = _menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART[:2] + [SIGNED] + ARTICLE_PART[2:]) + "\n\n" + _menu(12)
+    page = read_text_page(text)
+    assert SIGNED in page.body.split("\n\n")
+    assert page.captions == []
+
+
+def test_a_long_caption_with_a_photo_credit_is_still_a_caption():
+    caption = SIGNED.replace("(Jeanne Martin)", "(Photo: Jeanne Martin)")
+    text = _menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART[:2] + [caption] + ARTICLE_PART[2:]) + "\n\n" + _menu(12)
+    page = read_text_page(text)
+    assert [c.credit for c in page.captions] == ["Photo: Jeanne Martin"]
+    assert page.body.split("\n\n") == ARTICLE_PART

@@ -99,6 +99,11 @@ _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.U)
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
+_CAPTION_MAX_WORDS = 40
+_PHOTO_CREDIT_WORDS = re.compile(
+    r"\b(?:photo|photograph|picture|pic|image|foto|credit|getty|reuters|ap|afp|epa|pa|shutterstock|alamy)\b", re.I)
+
+
 @dataclass
 class Line:
     index: int
@@ -215,7 +220,7 @@ def classify(line: Line) -> None:
         line.credit = t
         return
     split = split_caption_credit(t)
-    if split:
+    if split and not _paragraph_with_a_signature(*split):
         line.kind = "caption"
         line.caption, line.credit = split
         return
@@ -248,6 +253,16 @@ def mark_introduced_lists(lines: list[Line]) -> None:
             i = j
         else:
             i += 1
+
+
+def _paragraph_with_a_signature(caption: str, credit: str) -> bool:
+    """A long passage of several sentences ending in "(Name)" or "[Source]" is a paragraph signed by its
+    writer or sourced, not a picture's caption: captions run to a sentence or two. A credit that says it
+    is one ("Photo: ...", a picture agency) makes even a long passage a caption."""
+    if _PHOTO_CREDIT_WORDS.search(credit):
+        return False
+    sentences = len(re.findall(r"[.!?…](?:\s|$)", caption.strip() + " "))
+    return len(_WORD.findall(caption)) > _CAPTION_MAX_WORDS and sentences >= 3
 
 
 def is_prose(line: Line) -> bool:
