@@ -102,6 +102,9 @@ def test_empty_page_is_a_value_error():
     ("Jane Doe | The Daily Example", ["Jane Doe"]),
     ("Jane Doe & Ann Lee; Bob Stone", ["Jane Doe", "Ann Lee", "Bob Stone"]),
     ("https://example.org/author/jane", []),
+    ("By Jane Doe March", ["Jane Doe"]),  # a byline run into its date
+    ("Theresa May", ["Theresa May"]),  # a two-word name ending in a month name is a name
+    ("Username", []),
 ])
 def test_clean_authors(raw, expected):
     assert clean_authors([raw], site_name="The Daily Example") == expected
@@ -336,3 +339,41 @@ def test_caption_text_that_is_a_credit_label_is_no_caption_even_beside_a_credit(
            '</figcaption></figure>')
     p = read_html_page(f"<html><body><article><h1>Harbour festival</h1>{fig}{_STORY}</article></body></html>")
     assert p.captions == []
+
+
+_PARAGRAPH = "<p>" + "Villagers say the blasting at the quarry has cracked the walls of their homes. " * 4 + "</p>"
+
+
+def test_bold_names_opening_the_story_are_its_byline_and_leave_the_body():
+    html = (f"<html><body><article><h1>Quarry blasts crack homes</h1><p><strong>Jane Doe/John Roe</strong></p>"
+            f"{_PARAGRAPH}</article></body></html>")
+    p = read_html_page(html)
+    assert p.authors == ["Jane Doe", "John Roe"]
+    assert "Jane Doe" not in p.body and p.body.startswith("Villagers say")
+
+
+def test_bold_text_that_is_not_only_names_or_not_at_the_top_is_no_byline():
+    kicker = (f"<html><body><article><h1>Quarry blasts crack homes</h1><p><strong>Breaking news from the valley"
+              f"</strong></p>{_PARAGRAPH}</article></body></html>")
+    p = read_html_page(kicker)
+    assert p.authors == [] and "Breaking news from the valley" in p.body
+    earlier = "".join(f"<p>Paragraph {n} of the story tells what the villagers saw on day {n} of the blasting.</p>"
+                      for n in range(1, 6))
+    late = (f"<html><body><article><h1>Quarry blasts crack homes</h1>{earlier}<p><b>Ann Lee</b></p>"
+            f"{_PARAGRAPH}</article></body></html>")
+    assert read_html_page(late).authors == []
+    half_bold = (f"<html><body><article><h1>Quarry blasts crack homes</h1><p><b>Ann</b> Lee</p>"
+                 f"{_PARAGRAPH}</article></body></html>")
+    assert read_html_page(half_bold).authors == []
+
+
+def test_json_ld_author_that_is_the_cms_admin_account_is_skipped():
+    import json
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Quarry blasts crack homes",
+          "author": {"@id": "https://news.example.org/author/admin/", "name": "Example D"}}
+    html = (f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script></head><body><article>'
+            f"<h1>Quarry blasts crack homes</h1><p><strong>JANE DOE</strong></p>{_PARAGRAPH}</article></body></html>")
+    assert read_html_page(html).authors == ["JANE DOE"]
+    ld["author"] = {"@id": "https://news.example.org/author/jane-roe/", "name": "Jane Roe"}
+    html = html.replace(html[html.index("{"):html.index("</script>")], json.dumps(ld))
+    assert read_html_page(html).authors == ["Jane Roe"]

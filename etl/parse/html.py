@@ -8,12 +8,12 @@ from __future__ import annotations
 import copy
 from urllib.parse import urlsplit
 
-from etl.parse.html_body import drop_leading_title, extract_body
+from etl.parse.html_body import drop_leading_title, drop_paragraph, extract_body
 from etl.parse.html_captions import extract_captions
 from etl.parse.html_dom import NestingTooDeep, absolute_url, parse_html
 from etl.parse.html_meta import (article_ld, declared_language, extract_authors, extract_canonical,
                                  extract_published, extract_site_name, extract_subtitle, extract_title,
-                                 headline_variants)
+                                 headline_variants, in_text_byline)
 from etl.parse.language import detect_language
 from etl.records import ParsedPage
 
@@ -49,11 +49,15 @@ def _read(html: str, url: str | None) -> ParsedPage:
     title = extract_title(tree, ld, site_name) or traf.get("title")
     body = drop_leading_title(body, title, *headline_variants(tree, ld))
     host = urlsplit(url).hostname if url else traf.get("hostname")
+    byline = in_text_byline(tree, body)
+    authors = extract_authors(tree, ld, traf.get("author"), site_name, host, byline)
+    if byline and authors:
+        body = drop_paragraph(body, byline)  # the byline is metadata, not story text
     language = declared_language(tree) or detect_language(body)
     return ParsedPage(
         title=title,
         subtitle=extract_subtitle(tree, ld),
-        authors=extract_authors(tree, ld, traf.get("author"), site_name, host),
+        authors=authors,
         published_at=extract_published(tree, ld, traf.get("date")),
         body=body,
         captions=captions,

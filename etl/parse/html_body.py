@@ -37,3 +37,11 @@ def drop_leading_title(body: str, title: str | None, *variants: str | None) -> s
     if rest and first_key and any(first_key == key(t) for t in (title, *variants) if t):
         return rest
     return body
+
+
+def drop_paragraph(body: str, paragraph: str) -> str:
+    """The body without its first paragraph that is exactly `paragraph`."""
+    parts = body.split("\n\n")
+    if paragraph in parts:
+        parts.remove(paragraph)
+    return "\n\n".join(parts)

@@ -186,7 +186,8 @@ _BY_PREFIX = re.compile(r"^\s*(?:(?:written|words|reporting|reported|story|text|
 _ROLE_WORDS = re.compile(
     r"\b(reporter|correspondent|editor|writer|columnist|contributor|contributing|journalist|producer|"
     r"staff|senior|chief|political|deputy|associate|freelance|analyst|host|presenter|anchor|critic|"
-    r"intern|bureau|desk|team|updated|published|posted|opinion|email|follow|twitter|read more)\b", re.I)
+    r"intern|bureau|desk|team|updated|published|posted|opinion|email|follow|twitter|read more|username|"
+    r"log ?in|sign ?in)\b", re.I)
 _SPLIT_NAMES = re.compile(r"\s*(?:,|;|\band\b|&|\+|\|)\s*", re.I)
 _NOT_NAME = re.compile(r"https?://|www\.|@|\d{2,}|[<>{}=]")
 
@@ -220,6 +221,10 @@ def clean_authors(raw: list[str], site_name: str | None = None, host: str | None
     return out
 
 
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+
 def _clean_one(piece: str) -> str | None:
     piece = _BY_PREFIX.sub("", clean_space(piece))
     piece = re.split(r"\s+[-–—]\s+|\s*\(", piece)[0]
@@ -229,6 +234,10 @@ def _clean_one(piece: str) -> str | None:
     if _ROLE_WORDS.search(piece):
         return None
     words = piece.split()
+    # "Jane Doe March" is a byline run into its date ("March 25, 2015" lost its digits).
+    if len(words) >= 3 and words[-1].lower() in _MONTHS:
+        words = words[:-1]
+        piece = " ".join(words)
     if len(words) > 5 or not re.search(r"[^\W\d_]", piece):
         return None
     return piece
@@ -250,16 +259,64 @@ def _byline_texts(tree: lxml.html.HtmlElement) -> list[str]:
     return []
 
 
+_CMS_ACCOUNT = re.compile(r"/(?:author|user|users|profile)s?/(?:admin|administrator|webmaster|root)/?$", re.I)
+
+
+def _people(author: Any) -> Any:
+    """A JSON-LD author value without the site's CMS accounts (an author whose page is
+    /author/admin/ is whoever uploaded the story, not who wrote it)."""
+    if isinstance(author, list):
+        return [a for a in author if _people(a) is not None]
+    if isinstance(author, dict):
+        link = author.get("url") or author.get("@id")
+        if isinstance(link, str) and _CMS_ACCOUNT.search(link.split("#")[0].split("?")[0]):
+            return None
+    return author
+
+
+def in_text_byline(tree: lxml.html.HtmlElement, body: str) -> str | None:
+    """The byline some sites print as the story's first lines: a paragraph set wholly in bold
+    that holds nothing but names ("<p><strong>Jane Doe/John Roe</strong></p>"). Only a
+    paragraph among the body's first four counts, so bold names further down (interview
+    headings, quoted speakers) are never taken for the author."""
+    opening = set(body.split("\n\n")[:4]) if body else set()
+    if not opening:
+        return None
+    for p in tree.iter("p"):
+        text = element_text(p)
+        if not text or text not in opening:
+            continue
+        bold = clean_space(" ".join(element_text(b) for b in p.iter("strong", "b")
+                                    if not any(a.tag in ("strong", "b") for a in b.iterancestors())))
+        if bold == text and _only_names(text):
+            return text
+    return None
+
+
+def _only_names(text: str) -> bool:
+    pieces = [x for x in _SPLIT_NAMES.split(clean_space(text).replace("/", ",")) if x]
+    return bool(pieces) and len(pieces) <= 4 and all(
+        2 <= len(words := piece.split()) <= 4
+        and all(re.fullmatch(r"[^\W\d_][^\W\d_'’.-]*", w) and w[0].isupper() for w in words)
+        for piece in pieces)
+
+
 def extract_authors(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]], fallback: str | None,
-                    site_name: str | None, host: str | None) -> list[str]:
+                    site_name: str | None, host: str | None, byline_in_text: str | None = None) -> list[str]:
+    """Authors from, in order: the article's JSON-LD, author <meta> tags, a byline printed in
+    bold at the top of the story, trafilatura's guess, the page's byline elements."""
     for o in ld:
         if "author" in o:
-            names = clean_authors(ld_names(o.get("author")), site_name, host)
+            names = clean_authors(ld_names(_people(o.get("author"))), site_name, host)
             if names:
                 return names
     meta = meta_content(tree, "author", "article:author", "dc.creator", "sailthru.author", "parsely-author")
     if meta and not meta.lower().startswith("http"):
         names = clean_authors([meta], site_name, host)
+        if names:
+            return names
+    if byline_in_text:
+        names = clean_authors([byline_in_text.replace("/", ",")], site_name, host)
         if names:
             return names
     if fallback:
