@@ -337,3 +337,15 @@ def test_participle_hung_on_the_reported_clause_continues_the_reporter(quotes_of
     qs = quotes_of(body)
     assert [q.speaker for q in qs] == ["Donald Trump", "Donald Trump"]
     assert qs[1].cue == "adding"
+
+
+def test_person_named_right_before_a_colon_is_the_speaker(quotes_of):
+    body = ("The timing doesn’t surprise Republican pollster Daron Shaw: "
+            "“Lesser-known candidates have seen the biggest boost.”")
+    qs = quotes_of(body)
+    assert [q.speaker for q in qs] == ["Daron Shaw"]
+
+
+def test_person_before_a_colon_after_told_is_the_addressee_not_the_speaker(quotes_of):
+    qs = quotes_of("Donald Trump told CNN’s Jake Tapper: “I will win the nomination easily.”")
+    assert [q.speaker for q in qs] == ["Donald Trump"]

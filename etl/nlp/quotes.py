@@ -150,7 +150,7 @@ def _own_attribution(art: _Article, span: QuoteSpan) -> _Attribution | None:
         return None
     inside = [t for t in para.tokens if span.open_mark <= art.char(t, para) < span.outer_end]
     speakerless = None
-    for finder in (_governor, _after, _before, _according_to, _dash_credit):
+    for finder in (_person_colon, _governor, _after, _before, _according_to, _dash_credit):
         att = finder(art, para, span, inside)
         if att is None:
             continue
@@ -349,6 +349,27 @@ def _before(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attri
             return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "before")
         return None
     return None
+
+
+def _person_colon(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
+    """A person's name set right before a colon introduces their words ("Pollsters agree - Carl
+    Bialik: “…”", "… doesn’t surprise pollster Daron Shaw: “…”"), whatever the verb of the clause,
+    unless a reporting verb there says who spoke to whom ("told CNN’s Jake Tapper: “…”")."""
+    start = _prev_close(art, span)
+    lead_in = art.body[start:span.open_mark].rstrip()
+    if not lead_in.endswith(":"):
+        return None
+    colon = start + len(lead_in) - 1
+    window = _outside_tokens(art, para, start, span.open_mark)
+    cut = max((k for k, t in enumerate(window) if t.text in _SENTENCE_END), default=-1)
+    if any(is_speech_verb(t) and t.lower_ not in WEAK_FORMS for t in window[cut + 1:]):
+        return None
+    people = [m for m in art.mentions_in(start, colon) if _is_person(art, m)
+              and not art.body[m.char_end:colon].strip()]
+    if not people:
+        return None
+    head = _token_ending_at(art, para, people[-1].char_end)
+    return _Attribution(None, head, people[-1].char_start, "before") if head is not None else None
 
 
 _MAX_INVERTED_WORDS = 8
