@@ -362,6 +362,9 @@ def _person_colon(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> 
     colon = start + len(lead_in) - 1
     window = _outside_tokens(art, para, start, span.open_mark)
     cut = max((k for k, t in enumerate(window) if t.text in _SENTENCE_END), default=-1)
+    inverted = _verb_first(art, para, window[cut + 1:], lead_in)
+    if inverted is not None:
+        return inverted
     if any(is_speech_verb(t) and t.lower_ not in WEAK_FORMS for t in window[cut + 1:]):
         return None
     people = [m for m in art.mentions_in(start, colon) if _is_person(art, m)
