@@ -501,3 +501,14 @@ def test_a_long_caption_with_a_photo_credit_is_still_a_caption():
     page = read_text_page(text)
     assert [c.credit for c in page.captions] == ["Photo: Jeanne Martin"]
     assert page.body.split("\n\n") == ARTICLE_PART
+
+
+def test_a_long_paragraph_over_a_bare_credit_is_body_not_that_images_caption():
+    long_para = ("In 2024, the consultancy recorded a forty percent rise in demand for homes in the region from "
+                 "buyers of many nationalities. Buyers from the coast were among the most active. The firm says "
+                 "the trend will continue as prices elsewhere rise. It plans to open two more offices next year.")
+    text = (_menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART[:2] + [long_para, "Credits: Supplied Image;"]
+                                             + ARTICLE_PART[2:]) + "\n\n" + _menu(12))
+    page = read_text_page(text)
+    assert page.body.split("\n\n") == ARTICLE_PART[:2] + [long_para] + ARTICLE_PART[2:]
+    assert page.captions == []

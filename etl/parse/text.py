@@ -17,7 +17,8 @@ from datetime import datetime
 
 from etl.parse.credits import split_credit
 from etl.parse.dates import find_dates, years_in
-from etl.parse.text_lines import Line, classify, content_weight, is_markup, mark_introduced_lists, split_lines
+from etl.parse.text_lines import (Line, classify, content_weight, is_markup, mark_introduced_lists, split_lines,
+                                  too_long_for_a_caption)
 from etl.records import Caption, ParsedPage
 
 _TITLE_WINDOW = 80
@@ -364,7 +365,8 @@ def _previous_caption_line(lines: list[Line], i: int, lo: int) -> int | None:
     prev = lines[j]
     if prev.kind == "caption":
         return j
-    if prev.kind in ("prose", "other", "short") and prev.words >= 3 and not prev.bullet:
+    if prev.kind in ("prose", "other", "short") and prev.words >= 3 and not prev.bullet \
+            and not too_long_for_a_caption(prev.text):
         return j
     return None
 

@@ -261,8 +261,13 @@ def _paragraph_with_a_signature(caption: str, credit: str) -> bool:
     is one ("Photo: ...", a picture agency) makes even a long passage a caption."""
     if _PHOTO_CREDIT_WORDS.search(credit):
         return False
-    sentences = len(re.findall(r"[.!?…](?:\s|$)", caption.strip() + " "))
-    return len(_WORD.findall(caption)) > _CAPTION_MAX_WORDS and sentences >= 3
+    return too_long_for_a_caption(caption)
+
+
+def too_long_for_a_caption(text: str) -> bool:
+    """Captions run to a sentence or two; several sentences past forty words are a paragraph."""
+    sentences = len(re.findall(r"[.!?…](?:\s|$)", text.strip() + " "))
+    return len(_WORD.findall(text)) > _CAPTION_MAX_WORDS and sentences >= 3
 
 
 def is_prose(line: Line) -> bool:
