@@ -349,3 +349,10 @@ def test_person_named_right_before_a_colon_is_the_speaker(quotes_of):
 def test_person_before_a_colon_after_told_is_the_addressee_not_the_speaker(quotes_of):
     qs = quotes_of("Donald Trump told CNN’s Jake Tapper: “I will win the nomination easily.”")
     assert [q.speaker for q in qs] == ["Donald Trump"]
+
+
+def test_previous_sentence_takes_its_own_attribution_not_a_later_aside(quotes_of):
+    body = ("“Where were we attacked?” Hillary Clinton said, with a passion that almost suggested the "
+            "question was out of line. “I did spend a lot of time helping them rebuild.”")
+    qs = quotes_of(body)
+    assert [(q.speaker, q.cue) for q in qs] == [("Hillary Clinton", "said"), ("Hillary Clinton", "said")]

@@ -206,7 +206,9 @@ def _previous_sentence(art: _Article, para: _Para, span: QuoteSpan) -> _Attribut
     window = [t for t in _outside_tokens(art, para, span.paragraph_start, span.open_mark) if not t.is_space]
     ends = [k for k, t in enumerate(window[:-1]) if t.text in _SENTENCE_END]
     last_sentence = window[ends[-1] + 1:] if ends else window
-    for tok in reversed(last_sentence):
+    # the first reporting verb is the sentence's own attribution; later ones sit in asides about
+    # it ("“A,” Clinton said, with a passion that suggested …. “B.”")
+    for tok in last_sentence:
         if is_speech_verb(tok) and tok.lower_ not in WEAK_FORMS and not _is_conditional(tok):
             att = _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "previous")
             _resolve_speaker(art, para, att)
