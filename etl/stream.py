@@ -221,6 +221,9 @@ def _warm_up() -> None:
         for name in set(config.spacy_models().values()):
             model.load(name)
         getattr(geo, "_index", lambda: None)()  # the gazetteer, built once instead of per worker
+        from etl.parse import language
+
+        language._identifier()  # ~1 s to unpack the langid model, once instead of per worker
     except Exception as exc:  # a missing model is reported per article by annotate
         log.warning("could not preload the NLP resources: %s", exc)
 

@@ -32,6 +32,7 @@ import re
 import statistics
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
@@ -115,7 +116,7 @@ def _latin(name: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def _index() -> dict[str, tuple[tuple[Place, bool], ...]]:
+def _index() -> Mapping[str, tuple[tuple[Place, bool], ...]]:
     """name key -> ((place, named by an alternate spelling), ...), best first."""
     from etl import config
 
@@ -159,10 +160,26 @@ class _DataOnlyUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"unexpected object {module}.{name} in the gazetteer cache")
 
 
-def _decode_index(data: bytes) -> dict[str, tuple[tuple[Place, bool], ...]]:
+class _StoredIndex(Mapping):
+    """The index as read from disk: entries stay (place number, alternate) pairs until a name is
+    looked up, since an article looks up dozens of the ~120k names, not all of them."""
+
+    def __init__(self, places: list[Place], entries: dict[str, tuple[tuple[int, bool], ...]]):
+        self._places, self._entries = places, entries
+
+    def __getitem__(self, key: str) -> tuple[tuple[Place, bool], ...]:
+        return tuple((self._places[no], alt) for no, alt in self._entries[key])
+
+    def __iter__(self):
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _decode_index(data: bytes) -> Mapping[str, tuple[tuple[Place, bool], ...]]:
     places_raw, entries = _DataOnlyUnpickler(io.BytesIO(data)).load()
-    places = [Place(*fields) for fields in places_raw]
-    return {key: tuple((places[no], alt) for no, alt in found) for key, found in entries.items()}
+    return _StoredIndex([Place(*fields) for fields in places_raw], entries)
 
 
 def _store(path: Path, data: bytes) -> None:
