@@ -145,11 +145,11 @@ def process_batch(staging: str, batch_no: int, files: list[str], ingest_date: st
             nlp_counts[status] = nlp_counts.get(status, 0) + 1
         checkpoint("process:file_read")
         if len(results) + len(rejects) >= config.articles_per_chunk():
-            writer.write(*_storable_results(results), rejects)
+            writer.write_storable(results, rejects)
             results, rejects = [], []
     checkpoint("process:nlp_done")
     t_nlp = time.monotonic()
-    writer.write(*_storable_results(results), rejects)
+    writer.write_storable(results, rejects)
     inputs = sum(c["records"] for c in per_file.values())
     writer.close({"inputs": inputs, "skipped": skipped, "files": per_file})
     summary = {"batch_no": batch_no, "inputs": inputs, "articles": writer.articles,
@@ -200,14 +200,14 @@ def _text_safe(value: str | None) -> str | None:
         return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _storable_results(results: list[ArticleResult]) -> tuple[list[ArticleResult], list[Reject]]:
-    """Articles whose rows fit the table schemas, and rejects for those that do not (e.g. text
-    holding lone surrogates); checked one by one only when the batch as a whole does not fit."""
+def _storable_results(results: list[ArticleResult]) -> tuple[list[ArticleResult], list[Reject], dict]:
+    """Articles whose rows fit the table schemas, rejects for those that do not (e.g. text
+    holding lone surrogates), and the stored articles' tables; checked one by one only when the
+    batch as a whole does not fit."""
     for r in results:
         r.source.source_uri = _text_safe(r.source.source_uri)
     try:
-        _article_tables(results)
-        return results, []
+        return results, [], _article_tables(results)
     except ValueError:
         pass
     ok, bad = [], []
@@ -217,7 +217,7 @@ def _storable_results(results: list[ArticleResult]) -> tuple[list[ArticleResult]
             ok.append(r)
         except ValueError as exc:
             bad.append(Reject(r.source.source_uri, "invalid_text", str(exc)[:500], r.source.raw_bytes))
-    return ok, bad
+    return ok, bad, _article_tables(ok)
 
 
 def _article_tables(results: list[ArticleResult]) -> dict[str, pa.Table]:
@@ -246,9 +246,15 @@ class _BatchWriter:
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.articles = self.rejects = 0
 
-    def write(self, results: list[ArticleResult], unstorable: list[Reject], rejects: list[Reject]) -> None:
+    def write_storable(self, results: list[ArticleResult], rejects: list[Reject]) -> None:
+        """Write `results`, turning any whose rows do not fit the schemas into rejects."""
+        ok, unstorable, built = _storable_results(results)
+        self.write(ok, unstorable, rejects, built)
+
+    def write(self, results: list[ArticleResult], unstorable: list[Reject], rejects: list[Reject],
+              built: dict | None = None) -> None:
         rejects = list(rejects) + list(unstorable)
-        built = _article_tables(results)
+        built = dict(built) if built is not None else _article_tables(results)
         for r in rejects:
             r.source_uri, r.detail = _text_safe(r.source_uri), _text_safe(r.detail)
         quarantine = {}
