@@ -377,3 +377,17 @@ def test_json_ld_author_that_is_the_cms_admin_account_is_skipped():
     ld["author"] = {"@id": "https://news.example.org/author/jane-roe/", "name": "Jane Roe"}
     html = html.replace(html[html.index("{"):html.index("</script>")], json.dumps(ld))
     assert read_html_page(html).authors == ["Jane Roe"]
+
+
+def test_embedded_social_posts_stay_out_of_the_body_but_text_around_them_stays():
+    story = "".join(f"<p>Paragraph {n} tells how the council voted on the harbour plan at its meeting.</p>"
+                    for n in range(1, 5))
+    tweet = ('<blockquote class="twitter-tweet"><p>Great night at the council! pic.twitter.com/abc</p>'
+             '&mdash; Jane Roe (@janeroe) <a href="https://twitter.com/janeroe/status/1">May 1, 2024</a>'
+             '</blockquote>')
+    quote = "<blockquote><p>We will build the new quay next spring, the mayor told the meeting.</p></blockquote>"
+    html = f"<html><body><article><h1>Harbour plan</h1>{story}{tweet}{quote}</article></body></html>"
+    body = read_html_page(html).body
+    assert "Great night at the council" not in body and "@janeroe" not in body
+    assert "We will build the new quay" in body  # an ordinary quotation is story text
+    assert "Paragraph 4 tells" in body

@@ -12,12 +12,33 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dic
     `tree` may be modified."""
     import trafilatura
 
+    _drop_social_embeds(tree)
     doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=True,
                                       include_tables=True)
     if not doc:
         return "", {}
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     return paragraphs(data.get("text") or ""), data
+
+
+# Embedded posts from social networks (the blockquote their embed scripts turn into a widget).
+_SOCIAL_EMBED = re.compile(r"(?<![a-z])(?:twitter-tweet|twitter-video|instagram-media|tiktok-embed|"
+                           r"bluesky-embed|reddit-embed-bq|fb-xfbml-parse-ignore)(?![a-z-])", re.I)
+
+
+def _drop_social_embeds(tree: lxml.html.HtmlElement) -> None:
+    """Remove embedded social-media posts: they quote other people's posts (with handles, dates
+    and pic.twitter.com links) rather than tell the story, and readers see them as widgets."""
+    for el in list(tree.iter("blockquote")):
+        if _SOCIAL_EMBED.search(el.get("class") or "") and el.getparent() is not None:
+            parent, tail = el.getparent(), el.tail
+            prev = el.getprevious()
+            if tail and tail.strip():
+                if prev is not None:
+                    prev.tail = (prev.tail or "") + tail
+                else:
+                    parent.text = (parent.text or "") + tail
+            parent.remove(el)
 
 
 def paragraphs(text: str) -> str:
