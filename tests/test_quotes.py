@@ -356,3 +356,10 @@ def test_previous_sentence_takes_its_own_attribution_not_a_later_aside(quotes_of
             "question was out of line. “I did spend a lot of time helping them rebuild.”")
     qs = quotes_of(body)
     assert [(q.speaker, q.cue) for q in qs] == [("Hillary Clinton", "said"), ("Hillary Clinton", "said")]
+
+
+def test_participle_is_not_moved_to_a_reporting_verb_inside_the_quote(quotes_of):
+    body = ("Weaver didn’t seem particularly impressed with Sanders’ comments Tuesday, telling reporters, "
+            "“A lot of people said the governor should step down.”")
+    qs = quotes_of(body)
+    assert [(q.speaker_mention, q.cue) for q in qs] == [("Weaver", "telling")]

@@ -577,7 +577,7 @@ def _subject_of(art: _Article, para: _Para, verb):
         # "Trump told Newsmax that Romney “…,” adding, “…”": the parser hangs the participle on
         # the reported clause, but it continues the reporting one
         reporting = _reporting_verb_above(verb.head)
-        if reporting is not None:
+        if reporting is not None and not art.in_quote(art.char(reporting, para)):
             head = reporting
     for _ in range(5):
         # the subject nearest the verb: a dateline ("LONDON (Reuters) - Donald Trump said") is
