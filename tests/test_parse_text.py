@@ -512,3 +512,21 @@ def test_a_long_paragraph_over_a_bare_credit_is_body_not_that_images_caption():
     page = read_text_page(text)
     assert page.body.split("\n\n") == ARTICLE_PART[:2] + [long_para] + ARTICLE_PART[2:]
     assert page.captions == []
+
+
+# --- a deep block of furniture splits the article from what lies past it ------------------------------
+
+def test_comments_past_a_long_comment_form_are_not_joined_to_the_article():
+    article = [f"Paragraph {i} of the long report explains, at some length and with figures, how the agency "
+               f"collects what people post and who may see it." for i in range(30)]
+    form = (["Leave a comment", "Privacy policy", "Log in to comment", "Subscribe to new comments"]
+            + [f"Form field number {i}" for i in range(22)])
+    comments = []
+    for name in ["Lars", "Ana", "Tomas", "Ines", "Kofi"]:
+        comments += [f"{name} wrote",
+                     f"{name} thinks one valuable reform would be to require, under a real penalty, that anyone who "
+                     "searches your information must tell you that they did so, what they found, what they did "
+                     "with it, and who else they passed it on to, so that people can challenge decisions."]
+    text = _menu(12) + "\n\n" + "\n\n".join(article + form + comments) + "\n\n" + _menu(12)
+    assert read_text_page(text).body.split("\n\n") == article
+

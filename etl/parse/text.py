@@ -33,6 +33,8 @@ _STANDALONE_CREDIT_SHARE = 0.3
 _LABEL_REPEATS = 3  # a short heading printed this often on one page is a widget's label
 _MIN_CONTINUATION = 8.0  # content weight of a further stretch of prose, about three paragraphs
 _CONTINUATION_SHARE = 0.1
+_REPRINTED_LINES = 2
+_VALLEY = -15.0  # a run of furniture this heavy splits the article from what lies past it
 _ROLE_WORDS = re.compile(
     r"\b(?:staff|senior|chief|political|correspondent|reporter|editor|writer|contributor|columnist|"
     r"journalist|producer|analyst|in\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?$)\b.*$", re.I)
@@ -151,7 +153,7 @@ def _mark_entry_stamps(lines: list[Line]) -> None:
 def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
     """(start, end, gaps): the article's stretch of lines, and the lines inside it that interrupt it."""
     weights = [content_weight(line) for line in lines]
-    _discount_repeats(lines, weights)
+    repeated = _discount_repeats(lines, weights)
     # A lone furniture line inside the article ("Related: ...", "Advertisement") is dropped on its own
     # later; it must not cut the article in two.
     i = 0
@@ -169,6 +171,7 @@ def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
     best, start, end = _best_span(weights, 0, len(weights))
     if best <= 0:
         return 0, len(lines) - 1, set()
+    best, start, end = _split_at_valley(weights, lines, start, end, repeated)
     gaps: set[int] = set()
     # An article broken up by an ad slot, a paywall box or a "most read" list goes on after it: a
     # further stretch of prose close by, weighty in its own right, is the same article. Below the
@@ -176,7 +179,7 @@ def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
     while end < len(lines) - 1:
         more, s2, e2 = _best_span(weights, end + 1, min(len(weights), end + 1 + _GAP_LINES + 60))
         if more < max(2 * _MIN_CONTINUATION, best * _CONTINUATION_SHARE) or s2 - end - 1 > _GAP_LINES \
-                or not _reads_as_article(lines[s2:e2 + 1]):
+                or not _reads_as_article(lines[s2:e2 + 1]) or _widget_reprint(range(s2, e2 + 1), repeated):
             break
         # list items between the two stretches are the interruption's (a numbered "most read" box)
         gaps.update(k for k in range(end + 1, s2) if weights[k] < 0 or lines[k].bullet)
@@ -184,7 +187,7 @@ def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
     while start > 0:
         more, s2, e2 = _best_span(weights, max(0, start - _GAP_LINES - 60), start)
         if more < max(_MIN_CONTINUATION, best * _CONTINUATION_SHARE) or start - e2 - 1 > _GAP_LINES \
-                or not _reads_as_article(lines[s2:e2 + 1]):
+                or not _reads_as_article(lines[s2:e2 + 1]) or _widget_reprint(range(s2, e2 + 1), repeated):
             break
         gaps.update(k for k in range(e2 + 1, start) if weights[k] < 0 or lines[k].bullet)
         start, best = s2, best + more
@@ -223,17 +226,51 @@ def _teaser_headline(line: Line) -> bool:
             and (not line.ends_sentence or line.text.endswith(("?", "？"))))
 
 
-def _discount_repeats(lines: list[Line], weights: list[float]) -> None:
+def _discount_repeats(lines: list[Line], weights: list[float]) -> set[int]:
     """Text printed twice far apart on one page belongs to the page's widgets (teaser lists shown in two
     rails, section labels over every teaser), not to the article, which says each thing once."""
     where: dict[str, list[int]] = {}
     for line in lines:
         if line.words >= 4 and line.kind not in ("caption", "credit"):
             where.setdefault(line.text, []).append(line.index)
+    repeated: set[int] = set()
     for positions in where.values():
         if len(positions) > 1 and positions[-1] - positions[0] > 3:
             for k in positions:
                 weights[k] = min(weights[k], _REPEAT_WEIGHT)
+            repeated.update(positions)
+    return repeated
+
+
+def _split_at_valley(weights: list[float], lines: list[Line], start: int, end: int,
+                     repeated: set[int]) -> tuple[float, int, int]:
+    """The heaviest stretch may run across a deep block of furniture (share bar, tag menu, "most read"
+    heading) into the widgets below it when they are long enough. Keep the heavier side of the deepest
+    such block; the other side rejoins only if it reads as the article going on. (Lines without words,
+    a chart's axis marks or icon bullets, do not deepen a block: charts sit inside articles.)"""
+    depth = [0.0 if line.words == 0 else -w for line, w in zip(lines, weights)]
+    while True:
+        valley, a, b = _best_span(depth, start, end + 1)
+        if -valley > _VALLEY or a <= start or b >= end:
+            return sum(weights[start:end + 1]), start, end
+        left, right = sum(weights[start:a]), sum(weights[b + 1:end + 1])
+        # the side printed elsewhere on the page too is a widget, however heavy
+        left_widget = _widget_reprint(range(start, a), repeated)
+        right_widget = _widget_reprint(range(b + 1, end + 1), repeated)
+        keep_left = left_widget == right_widget and left >= right or right_widget and not left_widget
+        start, end = (start, a - 1) if keep_left else (b + 1, end)
+        start, end = _trim(weights, start, end)
+
+
+def _trim(weights: list[float], start: int, end: int) -> tuple[int, int]:
+    best, s, e = _best_span(weights, start, end + 1)
+    return s, e
+
+
+def _widget_reprint(stretch: range, repeated: set[int]) -> bool:
+    """A stretch that shares several lines with another part of the page is a widget shown twice (a
+    "most read" rail and its copy), not the article going on."""
+    return sum(1 for k in stretch if k in repeated) >= _REPRINTED_LINES
 
 
 def _reads_as_article(stretch: list[Line]) -> bool:
