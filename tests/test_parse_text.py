@@ -530,3 +530,23 @@ def test_comments_past_a_long_comment_form_are_not_joined_to_the_article():
     text = _menu(12) + "\n\n" + "\n\n".join(article + form + comments) + "\n\n" + _menu(12)
     assert read_text_page(text).body.split("\n\n") == article
 
+
+
+def test_list_under_a_lead_in_just_after_an_ad_slot_is_kept():
+    lead_in = "In a wide-ranging interview, the president also said:"
+    items = ["* The country must stay in the union to have influence on the world stage",
+             "* He is confident the trade deal will be passed by the assembly",
+             "* The war needs a political solution in order to end"]
+    text = (_menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART[:2] + ["Advertisement", lead_in] + items
+                                             + ARTICLE_PART[2:]) + "\n\n" + _menu(12))
+    body = read_text_page(text).body.split("\n\n")
+    assert body == ARTICLE_PART[:2] + [lead_in] + [item[2:] for item in items] + ARTICLE_PART[2:]
+
+
+def test_a_labelled_media_caption_is_a_caption_not_body():
+    text = (_menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART[:2] + ["Media caption The minister told reporters the "
+                                                                  "talks had stalled"] + ARTICLE_PART[2:])
+            + "\n\n" + _menu(12))
+    page = read_text_page(text)
+    assert page.body.split("\n\n") == ARTICLE_PART
+    assert [c.caption for c in page.captions] == ["The minister told reporters the talks had stalled"]

@@ -426,7 +426,9 @@ def _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, capti
             # a recirculation heading ("More Trending", "Related") heads a list of links
             in_link_list = line.kind == "furniture"
             continue
-        if line.kind == "prose":
+        # the article's own lead-in to its list ("He also said:") and the list under it end any link list
+        lead_in = not line.bullet and i + 1 < len(lines) and lines[i + 1].introduced
+        if line.kind == "prose" or line.introduced or lead_in:
             in_link_list = False
         elif in_link_list:
             continue

@@ -100,6 +100,8 @@ _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u
 
 
 _CAPTION_MAX_WORDS = 40
+# A player's or picture's caption announced as one: "Media caption Mr Obama told the BBC ..."
+_CAPTION_LABEL = re.compile(r"^(?:media|image|video|photo|picture)\s+caption\s*:?\s+(?=\S)", re.I)
 _PHOTO_CREDIT_WORDS = re.compile(
     r"\b(?:photo|photograph|picture|pic|image|foto|credit|getty|reuters|ap|afp|epa|pa|shutterstock|alamy)\b", re.I)
 
@@ -218,6 +220,11 @@ def classify(line: Line) -> None:
     if line.words <= 16 and is_credit(t):
         line.kind = "credit"
         line.credit = t
+        return
+    labelled = _CAPTION_LABEL.match(t)
+    if labelled and line.words <= 60:
+        line.kind = "caption"
+        line.caption, line.credit = t[labelled.end():].strip(), None
         return
     split = split_caption_credit(t)
     if split and not _paragraph_with_a_signature(*split):
