@@ -363,3 +363,15 @@ def test_participle_is_not_moved_to_a_reporting_verb_inside_the_quote(quotes_of)
             "“A lot of people said the governor should step down.”")
     qs = quotes_of(body)
     assert [(q.speaker_mention, q.cue) for q in qs] == [("Weaver", "telling")]
+
+
+def test_weak_cue_closing_the_previous_sentence_introduces_the_quote(quotes_of):
+    body = ("Iowa State University's Dianne Bystrom agreed. "
+            "“Mainstream Republicans are running out of time to find an alternative.”")
+    assert [q.speaker for q in quotes_of(body)] == ["Dianne Bystrom"]
+
+
+def test_weak_verb_inside_the_previous_sentence_is_no_cue(quotes_of):
+    body = ("Dianne Bystrom agreed with the analysis of the race. "
+            "“Mainstream Republicans are running out of time to find an alternative.”")
+    assert [q.speaker for q in quotes_of(body)] == [None]

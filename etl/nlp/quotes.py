@@ -208,8 +208,10 @@ def _previous_sentence(art: _Article, para: _Para, span: QuoteSpan) -> _Attribut
     last_sentence = window[ends[-1] + 1:] if ends else window
     # the first reporting verb is the sentence's own attribution; later ones sit in asides about
     # it ("“A,” Clinton said, with a passion that suggested …. “B.”")
-    for tok in last_sentence:
-        if is_speech_verb(tok) and tok.lower_ not in WEAK_FORMS and not _is_conditional(tok):
+    for n, tok in enumerate(last_sentence):
+        # a weak cue closing its sentence ("Dianne Bystrom agreed. “…”") reports what follows
+        closes = n + 2 == len(last_sentence) and last_sentence[-1].text in _SENTENCE_END
+        if is_speech_verb(tok) and (tok.lower_ not in WEAK_FORMS or closes) and not _is_conditional(tok):
             att = _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "previous")
             _resolve_speaker(art, para, att)
             if att.speaker_mention:
