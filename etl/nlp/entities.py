@@ -98,7 +98,7 @@ def _harvest(segments: list[Segment]) -> list[Span]:
         for ent in doc.ents:
             if ent.label_ not in KEEP_LABELS:
                 continue
-            cleaned = clean_span(doc, ent.start, ent.end, ent.label_)
+            cleaned = clean_span(doc, ent.start, ent.end, ent.label_, seg.text)
             if cleaned is None:
                 continue
             start, end, title, label = cleaned
@@ -147,18 +147,20 @@ def _caps_places(seg_no: int, doc, caps_segment: bool) -> list[Span]:
     """Place names written in capitals: anywhere in an ALL-CAPS headline (well-known places only)
     and as the dateline opening a paragraph ("WASHINGTON (Reuters) -", "LONDON 1996-08-30")."""
     out: list[Span] = []
-    tokens = list(doc)
+    # Tokens are fetched one at a time: outside capitals only the paragraph's opening words are
+    # looked at, and spaCy builds a Token object on every access.
+    size = len(doc)
     n = 0
-    while n < len(tokens):
+    while n < size:
         if not caps_segment and n > 0:
             break
         run_end = n
-        while run_end < len(tokens) and _caps_word(tokens[run_end]):
+        while run_end < size and _caps_word(doc[run_end]):
             run_end += 1
         if run_end == n:
             n += 1
             continue
-        dateline = n == 0 and (run_end == len(tokens) or not tokens[run_end].is_alpha)
+        dateline = n == 0 and (run_end == size or not doc[run_end].is_alpha)
         if not caps_segment and not dateline:
             break
         out += _places_in_run(seg_no, doc, n, run_end, major_only=not dateline)
@@ -176,6 +178,7 @@ def _caps_word(token) -> bool:
 
 def _places_in_run(seg_no: int, doc, lo: int, hi: int, major_only: bool) -> list[Span]:
     out = []
+    doc_text = doc.text  # rebuilt from the tokens on every access
     i = lo
     while i < hi:
         matched = False
@@ -183,7 +186,7 @@ def _places_in_run(seg_no: int, doc, lo: int, hi: int, major_only: bool) -> list
             if doc[i].text == "-" or doc[j - 1].text == "-":
                 continue
             start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
-            text = doc.text[start:end]
+            text = doc_text[start:end]
             letters = sum(ch.isalpha() for ch in text)
             if letters < 3 and "." not in text:
                 continue

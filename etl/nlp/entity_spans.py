@@ -157,9 +157,11 @@ def preceding_title(doc, i: int) -> str | None:
     return doc[k:i].text
 
 
-def clean_span(doc, start_token: int, end_token: int, label: str) -> tuple[int, int, str | None, str] | None:
+def clean_span(doc, start_token: int, end_token: int, label: str,
+               text: str | None = None) -> tuple[int, int, str | None, str] | None:
     """Clean the model span doc[start_token:end_token]. Returns (start_char, end_char, title, label)
-    relative to doc.text, or None when nothing name-like is left."""
+    relative to doc.text, or None when nothing name-like is left. Pass `text` (= doc.text) when
+    known: spaCy rebuilds doc.text from every token on each access."""
     i, j = start_token, end_token
     for k in range(i + 1, j):
         if doc[k].text == "(":  # "North Atlantic Treaty Organization (NATO" -> the name before it
@@ -183,7 +185,7 @@ def clean_span(doc, start_token: int, end_token: int, label: str) -> tuple[int, 
     if title is None and label == "PERSON":
         title = preceding_title(doc, i)
     start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
-    start, end = trim_chars(doc.text, start, end)
+    start, end = trim_chars(doc.text if text is None else text, start, end)
     if end <= start:
         return None
     return start, end, title, label
