@@ -542,6 +542,8 @@ def _aliases(clusters: list[_Cluster]) -> dict[tuple[str, ...], _Cluster]:
 
 
 def _second_pass(segments: list[Segment], clusters: list[_Cluster]) -> None:
+    from spacy.attrs import IDX
+
     aliases = _aliases(clusters)
     if not aliases:
         return
@@ -560,10 +562,14 @@ def _second_pass(segments: list[Segment], clusters: list[_Cluster]) -> None:
             if not (caps and ent.label_ in KEEP_LABELS):
                 blocked.update(range(ent.start, ent.end))
         occupied = taken.get(seg_no, [])
+        # Where each token starts, read as one array: indexing doc[n] builds a Token object, and
+        # only capitalised tokens can open an alias.
+        starts = doc.to_array(IDX).tolist() if len(doc) else []
+        text = seg.text
         n = 0
-        while n < len(doc):
+        while n < len(starts):
             hit = None
-            if n not in blocked and doc[n].text[:1].isupper():
+            if n not in blocked and text[starts[n]:starts[n] + 1].isupper():
                 hit = _alias_at(doc, n, longest, aliases, blocked, caps)
             if hit is None:
                 n += 1

@@ -5,6 +5,7 @@ tokenizer left attached (a possessive or a quote glued to a name). Nothing here 
 spaCy model produced the Doc beyond `doc.ents` and token text."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ def is_caps_text(text: str) -> bool:
     return sum(map(str.isupper, text)) / letters >= 0.9
 
 
+@functools.lru_cache(maxsize=65536)
 def words_of(text: str) -> tuple[str, ...]:
     """Comparison form of a name: accents, dots and apostrophes dropped, hyphens split, case-folded."""
     text = unicodedata.normalize("NFKD", text)
