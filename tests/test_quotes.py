@@ -375,3 +375,15 @@ def test_weak_verb_inside_the_previous_sentence_is_no_cue(quotes_of):
     body = ("Dianne Bystrom agreed with the analysis of the race. "
             "“Mainstream Republicans are running out of time to find an alternative.”")
     assert [q.speaker for q in quotes_of(body)] == [None]
+
+
+def test_any_verb_of_a_person_right_after_a_quote_is_its_attribution(quotes_of):
+    body = ("Donald Trump said France had lost its identity. “France will always be France,” an angry "
+            "François Hollande retaliated. “It never gives up, because it still bears ideals.”")
+    qs = quotes_of(body)
+    assert [(q.speaker, q.cue) for q in qs] == [("François Hollande", "retaliated")] * 2
+
+
+def test_a_non_person_after_a_quote_with_an_ordinary_verb_is_no_attribution(quotes_of):
+    qs = quotes_of("“Nobody knows what will happen next in this strange election year,” the machine buzzed.")
+    assert len(qs) == 1 and qs[0].cue is None and qs[0].speaker is None

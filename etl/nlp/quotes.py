@@ -319,7 +319,28 @@ def _after(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attrib
             break
         if is_speech_verb(tok) and tok.lower_ not in WEAK_FORMS and not _has_own_clause(art, para, tok):
             return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "after")
-    return None
+    return _manner_of_saying(art, para, span, window)
+
+
+_MAX_MANNER_TOKENS = 6
+
+
+def _manner_of_saying(art: _Article, para: _Para, span: QuoteSpan, window: list) -> _Attribution | None:
+    """“…,” an angry Hollande retaliated. / “…?” she deadpanned.: a short sentence of a person and
+    one past or present verb right after a quote that closes on its own comma, question or
+    exclamation mark is its attribution, whatever the verb (writers vary them on purpose)."""
+    if art.body[span.end - 1:span.end] not in (",", "?", "!"):
+        return None
+    end = next((k for k, t in enumerate(window) if t.text in _SENTENCE_END), None)
+    if end is None or end == 0 or end > _MAX_MANNER_TOKENS:
+        return None
+    verbs = [t for t in window[:end] if t.tag_ in ("VBD", "VBZ")]
+    if len(verbs) != 1 or window[end - 1].i != verbs[0].i:
+        return None
+    subject = next((c for c in verbs[0].children if c.dep_ == "nsubj"), None)
+    if subject is None or not (subject.lower_ in ("he", "she") or _is_person_token(art, para, subject)):
+        return None
+    return _Attribution(verbs[0].text, subject, art.char(verbs[0], para), "after")
 
 
 def _before(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
