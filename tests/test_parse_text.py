@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from etl.parse.text import parse_byline, read_text_page
-from etl.parse.text_lines import is_doubled
+from etl.parse.text_lines import is_doubled, is_furniture_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "text"
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -407,6 +407,9 @@ def test_numbered_most_read_items_between_two_parts_of_the_article_are_dropped()
     ("Mike Johnson's Art of the Deal Mike Johnson's Art of the Deal", True),
     ("Art of the Deal", False),
     ("Talks went on and on and on and on", False),  # repetition inside a sentence, not a whole line twice
+    ("How to Defeat the Urge How to Defeat the Urge How to Defeat the Urge", True),
+    (" ".join(["Lorem ipsum dolor sit amet, consetetur sadipscing elitr, sed diam nonumy eirmod tempor invidunt "
+               "ut labore et dolore magna aliquyam erat, sed diam voluptua."] * 3), False),  # a paragraph, not a headline, however repetitive
     ("", False),
 ])
 def test_is_doubled(line, doubled):
@@ -550,3 +553,22 @@ def test_a_labelled_media_caption_is_a_caption_not_body():
     page = read_text_page(text)
     assert page.body.split("\n\n") == ARTICLE_PART
     assert [c.caption for c in page.captions] == ["The minister told reporters the talks had stalled"]
+
+
+def test_teaser_summaries_cut_short_with_a_read_more_link_are_dropped():
+    teasers = ["Ever come home from a day of shopping and wondered why on earth you bought certain items? "
+               "As it… Read more Read more",
+               "It seems contradictory, but I love being frugal and I also love spending money. Over the last "
+               "few... Read more"]
+    text = _menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART + teasers + LATER_PART[:1]) + "\n\n" + _menu(12)
+    body = read_text_page(text).body
+    assert "Read more" not in body and ARTICLE_PART[-1] in body
+
+
+@pytest.mark.parametrize("line, furniture", [
+    ("Ever come home from shopping and wondered why you bought certain items? As it… Read more Read more", True),
+    ("Over the last few... Continue reading", True),
+    ("She said she wanted people to read more... and then she left the stage to loud applause.", False),
+])
+def test_truncated_teaser_summary_is_furniture(line, furniture):
+    assert is_furniture_text(line, len(line.split())) is furniture

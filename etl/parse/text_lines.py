@@ -81,6 +81,7 @@ _READER_SERVICE = re.compile(
     r"\b(?:read|review) our comment(?:ing)? (?:policy|guidelines)\b|"
     r"^(?:enjoyed|liked) this (?:story|article)\b|^click (?:here )?to (?:read|view|see|watch|hide|show)\b",
     re.I)
+_TRUNCATED_TEASER = re.compile(r"(?:…|\.\.\.)\s*(?:read|continue reading|more)\b[\w\s]{0,24}[\W]*$", re.I)
 _EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\[email(?:&#160;| )protected\]")
 _BREADCRUMB = re.compile(r"\s[›»>|]\s.*\s[›»>|]\s|^home\s*[›»>/]", re.I)
 # An HTML tag with attributes: the page's source code, never the article's words. (A bare tag name such
@@ -175,6 +176,8 @@ def is_furniture_text(text: str, words: int) -> bool:
         return True
     if words <= 12 and _EMAIL_ADDRESS.search(text):
         return True  # a contact line: the reporter's or the newsroom's address
+    if words <= 80 and _TRUNCATED_TEASER.search(text):
+        return True  # a teaser's summary, cut short and linked
     if is_doubled(text):
         return True  # a teaser's headline printed twice (link text and title) in one line
     if words <= 10 and _BREADCRUMB.search(text):
@@ -187,12 +190,18 @@ def is_furniture_text(text: str, words: int) -> bool:
 
 
 def is_doubled(text: str) -> bool:
-    """The same phrase of three or more words twice in a row, filling the whole line."""
+    """The same headline-length phrase of three or more words two or three times in a row, filling the
+    whole line."""
     words = text.split()
     n = len(words)
-    if n < 6 or n % 2:
+    if n > 60:
         return False
-    return words[: n // 2] == words[n // 2:]
+    for times in (2, 3):
+        if n >= 3 * times and n % times == 0:
+            k = n // times
+            if all(words[i * k:(i + 1) * k] == words[:k] for i in range(1, times)):
+                return True
+    return False
 
 
 def is_meta_date(text: str) -> bool:
