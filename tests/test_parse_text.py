@@ -572,3 +572,18 @@ def test_teaser_summaries_cut_short_with_a_read_more_link_are_dropped():
 ])
 def test_truncated_teaser_summary_is_furniture(line, furniture):
     assert is_furniture_text(line, len(line.split())) is furniture
+
+
+@pytest.mark.parametrize("line", [
+    "Labels: Google Play, Android Developer, Featured", "In this article: consoles, gaming, review",
+    "Newer Post Older Post Home", "Links to this post", "Comments (3 posted)",
+    "This website and all documents on it are licensed under a Creative Commons Attribution-Share Alike License.",
+])
+def test_blog_furniture_vocabulary(line):
+    assert is_furniture_text(line, len(line.split()))
+
+
+def test_posted_by_line_under_the_post_is_not_body():
+    text = (_menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART + ["Posted by Jane Roe at 12:55 AM"]) + "\n\n"
+            + _menu(12))
+    assert read_text_page(text).body.split("\n\n") == ARTICLE_PART

@@ -41,13 +41,15 @@ _FURNITURE_START = re.compile(
     r"this (?:article|story|content) (?:is|was|has|contains)|published in|posted in|we'?d like to|"
     r"sign up for|enter your email|your email|email address|by clicking|by signing up|newsletters?$|"
     r"follow the|like us on|find us on|send (?:us|this)|whatsapp|facebook|twitter|linkedin|pinterest|"
-    r"reddit|flipboard|instagram|youtube|tiktok|telegram|messenger|x$|sms$)",
+    r"reddit|flipboard|instagram|youtube|tiktok|telegram|messenger|x$|sms$|labels?:|in this (?:article|story):|"
+    r"(?:newer|older) (?:post|entry|article)s?\b|links? to this (?:post|article)|comments? \(\d+)",
     re.I)
 _FURNITURE_ANYWHERE = re.compile(
     r"©|\(c\) \d{4}|all rights reserved|privacy (?:policy|notice)|cookie policy|terms of (?:use|service)|"
     r"(?:enable|turn on|requires?|disabled?)\s+javascript|javascript\s+(?:is|must|has been)\s+(?:disabled|required|"
     r"enabled|turned off)|unsubscribe|recaptcha|\bad blocker|this site uses|log in to comment|must be logged in|"
-    r"comments? (?:are|is) (?:closed|moderated)|(?:log|sign) in to reply|^reply$|"
+    r"comments? (?:are|is) (?:closed|moderated)|licensed under (?:a |the )?creative commons|"
+    r"(?:log|sign) in to reply|^reply$|"
     r"^(?:subscribe|sign up|sign in|log in|register)\b",
     re.I)
 # Words that mark a short line as a sign-up or ad slot, but that a sentence of the article may also use.
@@ -89,7 +91,7 @@ _BREADCRUMB = re.compile(r"\s[›»>|]\s.*\s[›»>|]\s|^home\s*[›»>/]", re.I
 _MARKUP = re.compile(r"<[a-zA-Z][\w-]*\s+[\w-]+\s*=\s*[\"'\w]")
 _BULLET = re.compile(r"^(?:[*+•·▪◦‣o-]|\d{1,2}[.)])\s+")
 _BARE_BULLET = re.compile(r"^[*+•·▪◦o-]$")
-_BYLINE = re.compile(r"^(?:by|written by|words by|reporting by|story by|von|par|por)\s+\S", re.I)
+_BYLINE = re.compile(r"^(?:by|written by|words by|reporting by|story by|posted by|von|par|por)\s+\S", re.I)
 _META_DATE_WORDS = re.compile(
     r"\b(?:published|updated|posted|last|modified|on|at|and|am|pm|a\.m\.|p\.m\.|utc|gmt|[a-z]{1,2}t|[a-z]{3,4}t|"
     r"mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|date|time|read|"
