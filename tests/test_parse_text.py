@@ -587,3 +587,15 @@ def test_posted_by_line_under_the_post_is_not_body():
     text = (_menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART + ["Posted by Jane Roe at 12:55 AM"]) + "\n\n"
             + _menu(12))
     assert read_text_page(text).body.split("\n\n") == ARTICLE_PART
+
+
+def test_a_three_line_ad_slot_does_not_cut_off_the_articles_last_paragraphs():
+    slot = ["Advertisement 5", "Story continues below",
+            "This advertisement has not loaded yet, but your article continues below."]
+    ending = ["How did the council vote on the plan?",
+              "It was not eligible to vote, but its members were politically minded even so, and they argued "
+              "for the plan in every meeting that year."]
+    after = ["Recommended from Editorial", "1. A story about something else entirely that readers liked",
+             "2. Another story about something else that many readers shared"]
+    text = _menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART + slot + ending + after) + "\n\n" + _menu(12)
+    assert read_text_page(text).body.split("\n\n") == ARTICLE_PART + ending

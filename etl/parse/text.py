@@ -30,7 +30,11 @@ _STAMP_REPEATS = 3  # dated short lines on one page: the headers of comments or 
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\b\.?)", re.I)
 _STANDALONE_CREDITS = 4
 _STANDALONE_CREDIT_SHARE = 0.3
-_LABEL_REPEATS = 3  # a short heading printed this often on one page is a widget's label
+_LABEL_REPEATS = 3
+# An ad slot inside the article says so ("Advertisement", "Story continues below"): however many lines
+# it takes, the article goes on after it.
+_AD_SLOT = re.compile(r"(?i)\badvertis|\bsponsored\b|\b(?:story|article|reading) continues\b|\bcontinue reading below")
+_AD_SLOT_LINES = 6  # a short heading printed this often on one page is a widget's label
 _MIN_CONTINUATION = 8.0  # content weight of a further stretch of prose, about three paragraphs
 _CONTINUATION_SHARE = 0.1
 _REPRINTED_LINES = 2
@@ -164,7 +168,9 @@ def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
         j = i
         while j < len(weights) and weights[j] < 0:
             j += 1
-        if j - i <= 2 and i > 0 and j < len(lines) and lines[i - 1].kind == lines[j].kind == "prose":
+        ad_slot = j - i <= _AD_SLOT_LINES and all(_AD_SLOT.search(lines[k].text) or lines[k].kind == "label"
+                                                   for k in range(i, j))
+        if (j - i <= 2 or ad_slot) and i > 0 and j < len(lines) and lines[i - 1].kind == lines[j].kind == "prose":
             for k in range(i, j):
                 weights[k] = max(weights[k], -0.8)
         i = j
