@@ -578,6 +578,7 @@ def test_truncated_teaser_summary_is_furniture(line, furniture):
     "Labels: Google Play, Android Developer, Featured", "In this article: consoles, gaming, review",
     "Newer Post Older Post Home", "Links to this post", "Comments (3 posted)",
     "This website and all documents on it are licensed under a Creative Commons Attribution-Share Alike License.",
+    "#1 Minister asks rival over chant #2 EDITORIAL | Why punishment goes on #3 Budget: what did we learn?",
 ])
 def test_blog_furniture_vocabulary(line):
     assert is_furniture_text(line, len(line.split()))
@@ -599,3 +600,8 @@ def test_a_three_line_ad_slot_does_not_cut_off_the_articles_last_paragraphs():
              "2. Another story about something else that many readers shared"]
     text = _menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART + slot + ending + after) + "\n\n" + _menu(12)
     assert read_text_page(text).body.split("\n\n") == ARTICLE_PART + ending
+
+
+def test_a_ranking_mentioned_in_a_sentence_is_not_a_flattened_list():
+    line = "The team was the #1 seed last year and hopes to be #1 again, its coach said on Monday."
+    assert not is_furniture_text(line, len(line.split()))

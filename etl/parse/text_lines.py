@@ -83,6 +83,7 @@ _READER_SERVICE = re.compile(
     r"\b(?:read|review) our comment(?:ing)? (?:policy|guidelines)\b|"
     r"^(?:enjoyed|liked) this (?:story|article)\b|^click (?:here )?to (?:read|view|see|watch|hide|show)\b",
     re.I)
+_FLATTENED_RANKING = re.compile(r"(?:^|\s)#1\s.*\s#2\s.*\s#3\s")
 _TRUNCATED_TEASER = re.compile(r"(?:…|\.\.\.)\s*(?:read|continue reading|more)\b[\w\s]{0,24}[\W]*$", re.I)
 _EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\[email(?:&#160;| )protected\]")
 _BREADCRUMB = re.compile(r"\s[›»>|]\s.*\s[›»>|]\s|^home\s*[›»>/]", re.I)
@@ -178,6 +179,8 @@ def is_furniture_text(text: str, words: int) -> bool:
         return True
     if words <= 12 and _EMAIL_ADDRESS.search(text):
         return True  # a contact line: the reporter's or the newsroom's address
+    if words <= 150 and _FLATTENED_RANKING.search(text):
+        return True  # a "most read" box run into one line: "#1 <headline> #2 <headline> #3 ..."
     if words <= 80 and _TRUNCATED_TEASER.search(text):
         return True  # a teaser's summary, cut short and linked
     if is_doubled(text):
