@@ -9,12 +9,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 def stable_id(*parts: object, length: int = 16) -> str:
     """Hex digest of the parts, joined unambiguously."""
-    h = hashlib.sha256()
+    chunks = []
     for p in parts:
         b = str(p).encode("utf-8", "surrogatepass")
-        h.update(len(b).to_bytes(8, "big"))
-        h.update(b)
-    return h.hexdigest()[:length]
+        chunks.append(len(b).to_bytes(8, "big"))
+        chunks.append(b)
+    # One update over the joined bytes: the same digest as one update per piece, at a fraction of
+    # the calls (tens of ids per article).
+    return hashlib.sha256(b"".join(chunks)).hexdigest()[:length]
 
 
 def sha256_text(text: str) -> str:

@@ -125,8 +125,11 @@ def to_arrow(table: str, df: pd.DataFrame) -> pa.Table:
         raise ValueError(f"{table}: columns do not match the registry (missing {missing}, extra {extra})")
     arrays = []
     for col in spec.columns:
-        values = df[col.name].tolist()
-        values = [None if _is_null(v) else v for v in values]
+        series = df[col.name]
+        values = series.tolist()
+        missing = series.isna()
+        if missing.any():  # NaN / NaT from pandas become nulls; most columns have none
+            values = [None if gap or _is_null(v) else v for v, gap in zip(values, missing.tolist())]
         try:
             arr = pa.array(values, type=col.type, from_pandas=True)
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
