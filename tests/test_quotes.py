@@ -387,3 +387,15 @@ def test_any_verb_of_a_person_right_after_a_quote_is_its_attribution(quotes_of):
 def test_a_non_person_after_a_quote_with_an_ordinary_verb_is_no_attribution(quotes_of):
     qs = quotes_of("“Nobody knows what will happen next in this strange election year,” the machine buzzed.")
     assert len(qs) == 1 and qs[0].cue is None and qs[0].speaker is None
+
+
+def test_participle_after_a_concessive_clause_takes_that_clauses_subject(quotes_of):
+    body = ("President Barack Obama has been criticized for using the term, though in a news conference "
+            "last week he used stronger language, saying the group “must be destroyed.”")
+    qs = quotes_of(body)
+    assert [(q.speaker_mention, q.speaker) for q in qs] == [("he", "Barack Obama")]
+
+
+def test_participle_after_a_time_clause_still_climbs_to_the_main_speaker(quotes_of):
+    qs = quotes_of("Ted Cruz said when a reporter asked him about the polls, adding that the race is “far from over.”")
+    assert [q.speaker for q in qs] == ["Ted Cruz"]

@@ -629,9 +629,11 @@ def _subject_of(art: _Article, para: _Para, verb):
             while via_noun and head.dep_ in ("dobj", "pobj", "prep", "attr") and head.head.i != head.i:
                 head = head.head
             # "X said when a reporter asked him, adding …": a participle hangs off the main clause,
-            # whatever subordinate clause the parser attached it to
+            # whatever time clause the parser attached it to; a concessive or causal clause
+            # ("though he used stronger language, saying …") is the participle's own
             while head.dep_ == "advcl" and head.head.i != head.i and verb.tag_ == "VBG" and any(
-                    c.dep_ in ("mark", "advmod") and c.tag_ in ("WRB", "IN") for c in head.children):
+                    c.dep_ in ("mark", "advmod") and c.tag_ in ("WRB", "IN") and c.lower_ not in _OWN_CLAUSE_MARKS
+                    for c in head.children):
                 head = head.head
             continue
         break
@@ -664,6 +666,8 @@ def _publisher(art: _Article, para: _Para, thing):
         return subject
     return None
 
+
+_OWN_CLAUSE_MARKS = {"though", "although", "because", "since", "if", "unless", "whereas"}
 
 _ADDRESSED_FORMS = {"asked", "told", "questioned", "pressed", "interviewed", "informed", "assured", "advised",
                     "urged", "warned", "reminded", "thanked", "begged", "accused", "criticized", "criticised"}
