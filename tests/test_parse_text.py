@@ -605,3 +605,16 @@ def test_a_three_line_ad_slot_does_not_cut_off_the_articles_last_paragraphs():
 def test_a_ranking_mentioned_in_a_sentence_is_not_a_flattened_list():
     line = "The team was the #1 seed last year and hopes to be #1 again, its coach said on Monday."
     assert not is_furniture_text(line, len(line.split()))
+
+
+def test_cards_of_doubled_headline_summary_and_author_after_the_article_are_not_bridged_into_it():
+    heads = ["The Primary Debate Was a Tedious Mess", "Can a European Law Inspire Regulation Here?",
+             "Lawyers Argue That Their Client Is Above the Law", "The Speaker and the Art of the Deal",
+             "Democrats and the Left: A Mutual Dependency"]
+    cards = ["More from the Magazine"]
+    for i, head in enumerate(heads):
+        cards += [f"{head} {head}",
+                  f"Summary {i} says the two rivals clearly despise each other, and that neither emerged as second.",
+                  ["Joan Walsh", "Chris Lehmann", "Michael Kazin"][i % 3]]
+    text = _menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART + LATER_PART + cards) + "\n\n" + _menu(12)
+    assert read_text_page(text).body.split("\n\n") == ARTICLE_PART + LATER_PART

@@ -34,7 +34,8 @@ _LABEL_REPEATS = 3
 # An ad slot inside the article says so ("Advertisement", "Story continues below"): however many lines
 # it takes, the article goes on after it.
 _AD_SLOT = re.compile(r"(?i)\badvertis|\bsponsored\b|\b(?:story|article|reading) continues\b|\bcontinue reading below")
-_AD_SLOT_LINES = 6  # a short heading printed this often on one page is a widget's label
+_AD_SLOT_LINES = 6
+_CARD_PERIOD = 3  # a short heading printed this often on one page is a widget's label
 _MIN_CONTINUATION = 8.0  # content weight of a further stretch of prose, about three paragraphs
 _CONTINUATION_SHARE = 0.1
 _REPRINTED_LINES = 2
@@ -160,7 +161,7 @@ def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
     repeated = _discount_repeats(lines, weights)
     # A lone furniture line inside the article ("Related: ...", "Advertisement") is dropped on its own
     # later; it must not cut the article in two.
-    i = 0
+    i, last_bridged = 0, -_CARD_PERIOD - 1
     while i < len(weights):
         if weights[i] >= 0:
             i += 1
@@ -170,9 +171,14 @@ def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
             j += 1
         ad_slot = j - i <= _AD_SLOT_LINES and all(_AD_SLOT.search(lines[k].text) or lines[k].kind == "label"
                                                    for k in range(i, j))
-        if (j - i <= 2 or ad_slot) and i > 0 and j < len(lines) and lines[i - 1].kind == lines[j].kind == "prose":
+        # (furniture after every summary, two or three lines apart, is a list of cards, not an article)
+        periodic = i - last_bridged <= _CARD_PERIOD and any(lines[k].kind == "furniture" for k in range(i, j))
+        if (j - i <= 2 or ad_slot) and i > 0 and j < len(lines) and lines[i - 1].kind == lines[j].kind == "prose" \
+                and not periodic:
             for k in range(i, j):
                 weights[k] = max(weights[k], -0.8)
+            if any(lines[k].kind == "furniture" for k in range(i, j)):
+                last_bridged = j
         i = j
     best, start, end = _best_span(weights, 0, len(weights))
     if best <= 0:
