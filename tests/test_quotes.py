@@ -399,3 +399,13 @@ def test_participle_after_a_concessive_clause_takes_that_clauses_subject(quotes_
 def test_participle_after_a_time_clause_still_climbs_to_the_main_speaker(quotes_of):
     qs = quotes_of("Ted Cruz said when a reporter asked him about the polls, adding that the race is “far from over.”")
     assert [q.speaker for q in qs] == ["Ted Cruz"]
+
+
+def test_surname_read_as_a_modal_after_a_quote_is_the_speaker(quotes_of):
+    qs = quotes_of("“This might hasten the eclipse of the outsiders,” Will wrote.")
+    assert [(q.speaker_mention, q.cue) for q in qs] == [("Will", "wrote")]
+
+
+def test_modal_opening_a_quoted_question_is_not_a_name(quotes_of):
+    qs = quotes_of("“We will see what happens next in this race,” he said. “Will they listen?”")
+    assert [q.speaker_mention for q in qs] == ["he", "he"]

@@ -704,6 +704,8 @@ def _adjacent_subject(art: _Article, para: _Para, verb):
     doc = verb.doc
     k = verb.i - 1
     while k >= 0 and (doc[k].lower_ in _SKIP_BEFORE_VERB or doc[k].tag_ in ("RB", "MD")):
+        if _name_read_as_modal(art, para, doc[k]):
+            return doc[k]
         k -= 1
     k = _skip_aside(doc, k, verb.sent.start)
     if k >= 0 and doc[k].pos_ in ("PROPN", "NOUN", "PRON") and not art.in_quote(art.char(doc[k], para)) \
@@ -734,6 +736,15 @@ def _in_inverted_subject(token) -> bool:
     if token.tag_ in ("VBN", "VBG") and token.dep_ == "amod":
         return True
     return token.tag_ == "RB" and token.text[:1].isupper()
+
+
+def _name_read_as_modal(art: _Article, para: _Para, token) -> bool:
+    """A capitalised "Will" or "May" right after a closing quote mark is a surname the tagger read
+    as a modal ("“…,” Will wrote.")."""
+    if token.tag_ != "MD" or not token.text[:1].isupper() or token.i == 0:
+        return False
+    before = token.doc[token.i - 1]
+    return before.is_punct and art.in_quote(art.char(before, para))
 
 
 _MAX_ASIDE = 30
