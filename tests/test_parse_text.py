@@ -618,3 +618,13 @@ def test_cards_of_doubled_headline_summary_and_author_after_the_article_are_not_
                   ["Joan Walsh", "Chris Lehmann", "Michael Kazin"][i % 3]]
     text = _menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART + LATER_PART + cards) + "\n\n" + _menu(12)
     assert read_text_page(text).body.split("\n\n") == ARTICLE_PART + LATER_PART
+
+
+def test_shop_buttons_in_a_product_roundup_are_dropped_and_the_roundup_goes_on():
+    picks = []
+    for i, para in enumerate(ARTICLE_PART + LATER_PART):
+        picks.append(para)
+        if i % 2 == 1:
+            picks += [f"${100 + i} at REI", f"${110 + i} at Amazon (Regular)"]
+    text = _menu(12) + "\n\n" + "\n\n".join(picks) + "\n\n" + _menu(12)
+    assert read_text_page(text).body.split("\n\n") == ARTICLE_PART + LATER_PART

@@ -83,6 +83,7 @@ _READER_SERVICE = re.compile(
     r"\b(?:read|review) our comment(?:ing)? (?:policy|guidelines)\b|"
     r"^(?:enjoyed|liked) this (?:story|article)\b|^click (?:here )?to (?:read|view|see|watch|hide|show)\b",
     re.I)
+_SHOP_BUTTON = re.compile(r"^[$£€]\s?\d[\d,.]*\s+(?:at|from|on)\s+\S")
 _FLATTENED_RANKING = re.compile(r"(?:^|\s)#1\s.*\s#2\s.*\s#3\s")
 _TRUNCATED_TEASER = re.compile(r"(?:…|\.\.\.)\s*(?:read|continue reading|more)\b[\w\s]{0,24}[\W]*$", re.I)
 _EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\[email(?:&#160;| )protected\]")
@@ -244,6 +245,9 @@ def classify(line: Line) -> None:
     if split and not _paragraph_with_a_signature(*split):
         line.kind = "caption"
         line.caption, line.credit = split
+        return
+    if line.words <= 10 and _SHOP_BUTTON.match(t):
+        line.kind = "label"  # dropped, but an article of product picks goes on past its buttons
         return
     if line.words <= 14 and is_meta_date(t):
         line.kind = "meta_date"
