@@ -628,3 +628,14 @@ def test_shop_buttons_in_a_product_roundup_are_dropped_and_the_roundup_goes_on()
             picks += [f"${100 + i} at REI", f"${110 + i} at Amazon (Regular)"]
     text = _menu(12) + "\n\n" + "\n\n".join(picks) + "\n\n" + _menu(12)
     assert read_text_page(text).body.split("\n\n") == ARTICLE_PART + LATER_PART
+
+
+def test_a_box_of_headlines_cut_short_is_dropped_but_a_sentence_trailing_off_is_kept():
+    box = ["21 tattoos that aged remarkably well…", "Here is what plus-size clothes look like on…",
+           "34 reasons never to visit the coast in…"]
+    trailing = "But all the rest of it…"
+    text = (_menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART[:1] + [trailing] + ARTICLE_PART[1:] + box + LATER_PART)
+            + "\n\n" + _menu(12))
+    body = read_text_page(text).body.split("\n\n")
+    assert trailing in body
+    assert not set(box) & set(body)

@@ -17,8 +17,8 @@ from datetime import datetime
 
 from etl.parse.credits import split_credit
 from etl.parse.dates import find_dates, years_in
-from etl.parse.text_lines import (Line, classify, content_weight, is_markup, mark_introduced_lists, split_lines,
-                                  too_long_for_a_caption)
+from etl.parse.text_lines import (Line, classify, content_weight, is_cut_short, is_markup, mark_introduced_lists,
+                                  split_lines, too_long_for_a_caption)
 from etl.records import Caption, ParsedPage
 
 _TITLE_WINDOW = 80
@@ -31,6 +31,7 @@ _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\b\.?)", re.I)
 _STANDALONE_CREDITS = 4
 _STANDALONE_CREDIT_SHARE = 0.3
 _LABEL_REPEATS = 3
+_TEASER_BOX_SPAN = 3  # lines between two cut-short headlines of one box
 # An ad slot inside the article says so ("Advertisement", "Story continues below"): however many lines
 # it takes, the article goes on after it.
 _AD_SLOT = re.compile(r"(?i)\badvertis|\bsponsored\b|\b(?:story|article|reading) continues\b|\bcontinue reading below")
@@ -62,6 +63,7 @@ def _read(text: str) -> ParsedPage:
     _mark_repeated_captions(lines)
     _mark_repeated_labels(lines)
     _mark_entry_stamps(lines)
+    _mark_cut_short_teasers(lines)
     mark_introduced_lists(lines)
 
     if _is_clean_article(lines):
@@ -140,6 +142,16 @@ def _mark_repeated_labels(lines: list[Line]) -> None:
     for line in lines:
         if line.kind in ("short", "other") and counts.get(line.text.lower(), 0) >= _LABEL_REPEATS:
             line.kind = "label"
+
+
+def _mark_cut_short_teasers(lines: list[Line]) -> None:
+    """Headlines cut short with an ellipsis come in boxes of several; one such line alone is the
+    article's own (a sentence trailing off)."""
+    cut = [i for i, line in enumerate(lines) if line.kind in ("short", "other", "prose") and is_cut_short(line)]
+    for k, i in enumerate(cut):
+        if (k > 0 and i - cut[k - 1] <= _TEASER_BOX_SPAN) or \
+                (k + 1 < len(cut) and cut[k + 1] - i <= _TEASER_BOX_SPAN):
+            lines[i].kind = "label"
 
 
 def _mark_entry_stamps(lines: list[Line]) -> None:

@@ -195,6 +195,11 @@ def is_furniture_text(text: str, words: int) -> bool:
     return False
 
 
+def is_cut_short(line: "Line") -> bool:
+    """A short line ending in an ellipsis, not a quotation trailing off: a headline cut to fit a box."""
+    return line.words <= 12 and line.text.endswith(("…", "...")) and not re.match(r"[\"'“‘«]", line.text)
+
+
 def is_doubled(text: str) -> bool:
     """The same headline-length phrase of three or more words two or three times in a row, filling the
     whole line."""
@@ -249,6 +254,7 @@ def classify(line: Line) -> None:
     if line.words <= 10 and _SHOP_BUTTON.match(t):
         line.kind = "label"  # dropped, but an article of product picks goes on past its buttons
         return
+
     if line.words <= 14 and is_meta_date(t):
         line.kind = "meta_date"
         return
