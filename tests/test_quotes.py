@@ -409,3 +409,13 @@ def test_surname_read_as_a_modal_after_a_quote_is_the_speaker(quotes_of):
 def test_modal_opening_a_quoted_question_is_not_a_name(quotes_of):
     qs = quotes_of("“We will see what happens next in this race,” he said. “Will they listen?”")
     assert [q.speaker_mention for q in qs] == ["he", "he"]
+
+
+def test_partial_quote_in_a_reported_clause_is_the_outer_speakers(quotes_of):
+    qs = quotes_of("Ted Cruz said Marco Rubio suggested the “stakes in this election are too high.”")
+    assert [(q.speaker, q.cue) for q in qs] == [("Ted Cruz", "said")]
+
+
+def test_partial_quote_in_a_relative_clause_stays_with_its_own_speaker(quotes_of):
+    qs = quotes_of("Ted Cruz, whom Donald Trump called “a liar and a cheat,” said he would stay in the race.")
+    assert [(q.speaker, q.cue) for q in qs] == [("Donald Trump", "called")]

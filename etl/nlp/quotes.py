@@ -232,7 +232,7 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
         if tok.head.i in inside_ids or tok.head.i == tok.i:
             continue
         child, head = tok, tok.head
-        first = None
+        first = named = None
         for _ in range(10):
             if art.in_quote(art.char(head, para)):
                 break
@@ -249,14 +249,18 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
                 if first is None:
                     first = att
                     if head.lower_ not in WEAK_FORMS and _names_someone(art, para, att):
-                        return att
-                elif head.lower_ not in WEAK_FORMS and _names_someone(art, para, att):
-                    # "Holm said the advertisement “unmistakably” suggests …", "Cruz said Rubio will
-                    # continue to be “a champion”": the words are reported by the outer speaker
-                    return att
+                        named = att
+                elif head.lower_ not in WEAK_FORMS and (named is None or child.dep_ == "ccomp") \
+                        and _names_someone(art, para, att):
+                    # "Holm said the advertisement “unmistakably” suggests …", "Obama said he expected
+                    # that Americans will say “no”": the words of a clause reported by an outer
+                    # speaker are that speaker's
+                    named = att
             if head.head.i == head.i:
                 break
             child, head = head, head.head
+        if named is not None:
+            return named
         if first is not None:
             return first
     return None
