@@ -3,21 +3,28 @@
 1. Quoted stretches are found by their marks (`quote_marks.find_quote_spans`): straight, curly,
    single, guillemet and low-high marks; quotes running over several paragraphs; unbalanced
    marks skipped without swallowing the text after them.
-2. Each stretch gets a reporting cue, tried in this order:
+2. Each stretch gets a reporting cue, tried in this order (a cue whose subject the parse lost
+   lets the later patterns name the speaker, and stands only if none does):
+   - a person named right before the colon that opens the quote ("… doesn’t surprise pollster
+     Daron Shaw: “…”"), or a verb-first lead-in ("Stated Stone:", "Added the senator, “…”");
    - governor: the quote sits in the complement of a reporting verb (dependency parse), which
      covers colon/comma introductions and partial quotes inside reported speech
-     ("added that Ukraine “pretty well” backed");
-   - the words right after the quote ("“…,” Peskov said", "“…,” said Peskov");
+     ("added that Ukraine “pretty well” backed"); in a clause reported by an outer speaker the
+     words are the outermost reporter's ("Cruz said Rubio suggested the “stakes …”");
+   - the words right after the quote ("“…,” Peskov said", "“…,” said Peskov"), including a short
+     person-plus-verb sentence whatever the verb ("“…,” an angry Hollande retaliated.");
    - the words right before it in the same sentence ("Peskov said: “…”");
    - "according to X" next to the quote;
-   - a previous paragraph that ends with a colon after a reporting verb.
+   - a previous paragraph that ends with a colon after a reporting verb, or the first reporting
+     verb of the sentence just before the quote.
    Quotes without a cue of their own inherit the speaker of the quote they continue: the earlier
    part of a quote split by its attribution ("“A,” she said. “B.”"), the previous paragraph of a
    quote running over several paragraphs, or a quote in the paragraph just before (the news
    convention that a bare quote paragraph continues the last speaker).
 3. The speaker is the subject of the cue verb (climbing through "adding", "and added", "went on to
-   say", relative "who"), widened to its noun phrase as written ("Kremlin spokesman Dmitry
-   Peskov") and linked to the article's entities: an entity mentioned inside that phrase or its
+   say", relative "who"; a thing that carries words goes to whoever put it out: "Sanders released
+   an ad that urges"), widened to its noun phrase as written ("Kremlin spokesman Dmitry
+   Peskov"; a relative "who" stays the mention when its antecedent resolves) and linked to the article's entities: an entity mentioned inside that phrase or its
    appositive; for "he"/"she" the most recent PERSON before the cue (preferring sentence subjects);
    for a nominal ("the spokesman") the most recent PERSON introduced with that word. Otherwise the
    speaker stays None: nothing is guessed.
