@@ -391,3 +391,10 @@ def test_embedded_social_posts_stay_out_of_the_body_but_text_around_them_stays()
     assert "Great night at the council" not in body and "@janeroe" not in body
     assert "We will build the new quay" in body  # an ordinary quotation is story text
     assert "Paragraph 4 tells" in body
+
+
+def test_a_caption_ending_in_the_word_more_keeps_it():
+    fig = ('<figure><img src="https://cdn.example.org/quay.jpg"><figcaption>Ferries now carry forty cars '
+           'or more</figcaption></figure>')
+    (cap,) = read_html_page(f"<html><body><article><h1>Harbour festival</h1>{fig}{_STORY}</article></body></html>").captions
+    assert cap.caption == "Ferries now carry forty cars or more"

@@ -64,11 +64,11 @@ def extract_captions(tree: lxml.html.HtmlElement, base_url: str | None) -> tuple
 
     # Layout wrappers around the whole article carry names like "sidebar-layout" or "menu-closed";
     # furniture never contains the headline, so ancestors of an <h1> are not judged.
-    headline_ancestors = {a for h in tree.iter("h1") for a in h.iterancestors()}
+    not_furniture = {a for h in tree.iter("h1") for a in h.iterancestors()}
     # Likewise the wrappers of the story's text ("comments-enabled" on the article itself).
-    headline_ancestors |= _story_text_ancestors(tree)
+    not_furniture |= _story_text_ancestors(tree)
     for container in _caption_containers(tree):
-        if container in seen_containers or _in_furniture(container, headline_ancestors):
+        if container in seen_containers or _in_furniture(container, not_furniture):
             continue
         seen_containers.add(container)
         item = _read_container(container, base_url, order, caption_elements)
@@ -212,9 +212,9 @@ def _story_text_ancestors(tree: lxml.html.HtmlElement) -> set:
 _ARTICLE_PART = re.compile(r"(?:article|story|entry)-", re.I)
 
 
-def _in_furniture(el: lxml.etree._Element, headline_ancestors: set) -> bool:
+def _in_furniture(el: lxml.etree._Element, not_furniture: set) -> bool:
     for a in el.iterancestors():
-        if not isinstance(a.tag, str) or a.tag in ("html", "body") or a in headline_ancestors:
+        if not isinstance(a.tag, str) or a.tag in ("html", "body") or a in not_furniture:
             continue
         if a.tag in ("nav", "footer"):
             return True
@@ -367,8 +367,11 @@ def split_trailing_credit(text: str) -> tuple[str, str | None]:
 def _strip_caption_furniture(text: str) -> str:
     # Widgets inside captions: "Expand", "Open gallery", counters like "1 / 12".
     text = re.sub(r"^\s*\d+\s*(?:/|of)\s*\d+\s+", "", text)
-    text = re.sub(r"\s*\b(?:expand|enlarge|close|open gallery|view gallery|(?:show |read )?(?:more|less))\s*[>›»→]*\s*$", "",
-                  text, flags=re.I)
+    text = re.sub(r"\s*\b(?:expand|enlarge|close|open gallery|view gallery|(?:show|read) (?:more|less))\s*[>›»→]*\s*$",
+                  "", text, flags=re.I)
+    # A bare "more" is a widget only after the caption's last sentence ("... (AP Photo) more >"),
+    # not in "... or more".
+    text = re.sub(r"(?<=[.!?)\]”\"’])\s*(?:more|less)\s*[>›»→]*\s*$", "", text, flags=re.I)
     # Separators that stood between the caption and a credit element that was taken out.
     return clean_space(text).rstrip(" /|–—-·•").strip()
 
