@@ -126,6 +126,10 @@ def build(out_dir: Path, n: int, seed: int = 7, jsonl_share: float = 1 / 3, reco
 
 
 if __name__ == "__main__":
-    import sys
+    import argparse
 
-    print(build(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 2000))
+    ap = argparse.ArgumentParser(description="Write a synthetic corpus of N raw pages into OUT_DIR.")
+    ap.add_argument("out_dir", type=Path)
+    ap.add_argument("n", type=int, nargs="?", default=2000)
+    args = ap.parse_args()
+    print(build(args.out_dir, args.n))
