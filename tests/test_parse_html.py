@@ -398,3 +398,21 @@ def test_a_caption_ending_in_the_word_more_keeps_it():
            'or more</figcaption></figure>')
     (cap,) = read_html_page(f"<html><body><article><h1>Harbour festival</h1>{fig}{_STORY}</article></body></html>").captions
     assert cap.caption == "Ferries now carry forty cars or more"
+
+
+def _og_page(og: str, h1: str, site: str | None = None) -> str:
+    site_tag = f'<meta property="og:site_name" content="{site}">' if site else ""
+    return (f'<html><head><meta property="og:title" content="{og}">{site_tag}</head><body><article>'
+            f"<h1>{h1}</h1>{_STORY}</article></body></html>")
+
+
+def test_brand_looking_title_tail_is_kept_unless_another_headline_confirms_it():
+    # "- The Winter Update" looks like a brand but is the headline's own subtitle.
+    assert read_html_page(_og_page("Harbour Games 2 - The Winter Update", "Games News")).title == \
+        "Harbour Games 2 - The Winter Update"
+    # The visible headline reads the same without the tail: the tail is the site's name.
+    assert read_html_page(_og_page("Harbour festival opens - Quay Times", "Harbour festival opens")).title == \
+        "Harbour festival opens"
+    # A tail naming the stated site goes without any confirmation.
+    assert read_html_page(_og_page("Harbour festival opens | Quay Times", "Quay Times", site="Quay Times")).title == \
+        "Harbour festival opens"

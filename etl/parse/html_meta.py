@@ -65,7 +65,7 @@ def extract_title(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]], site_na
         _first_str(ld, "name"),
     ]
     present = [c for c in candidates if c]
-    cleaned = [strip_site_suffix(_unescape(c), site_name) if c else None for c in candidates]
+    cleaned = [_strip_confirmed(_unescape(c), site_name, h1s + present) if c else None for c in candidates]
     for rank, title in enumerate(cleaned):
         if title and _words(title):
             title = _complete_truncated(title, h1s + present)
@@ -85,6 +85,20 @@ def extract_title(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]], site_na
         if tw:
             return stripped
     return h1s[0] if h1s else None
+
+
+def _strip_confirmed(title: str, site_name: str | None, others: list[str]) -> str:
+    """The title without its site-name tail. A tail that names the stated site goes; a tail
+    that only looks like a brand ("Headline - The Big Update") goes only when another of the
+    page's headlines reads the same without it, since a subtitle looks just like a brand."""
+    strict = strip_site_suffix(title, site_name, guess_brands=False)
+    guessed = strip_site_suffix(title, site_name)
+    if guessed == strict:
+        return strict
+    key = _words(guessed)
+    confirmed = any(_words(strip_site_suffix(_unescape(o), site_name, guess_brands=False)) == key or
+                    _words(o) == key for o in others)
+    return guessed if confirmed else strict
 
 
 def _overruled_headline(headline: str, og_title: str | None, twitter_title: str | None,
@@ -151,9 +165,9 @@ def _overlap(a: list[str], b: list[str]) -> float:
     return len(sa & sb) / max(len(sa), len(sb)) if sa and sb else 0.0
 
 
-def strip_site_suffix(title: str, site_name: str | None) -> str:
+def strip_site_suffix(title: str, site_name: str | None, guess_brands: bool = True) -> str:
     """"Headline | Site" -> "Headline": drop separator-delimited end (or start) pieces that name the
-    site or are short brand-like fragments."""
+    site or (with `guess_brands`) are short brand-like fragments."""
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
@@ -167,7 +181,7 @@ def strip_site_suffix(title: str, site_name: str | None) -> str:
             return True
         # An unnamed brand is short and has a capital somewhere ("BBC News", "remoteStorage"); a
         # short all-lower-case tail ("– islanders' relief", "- live") is part of the headline.
-        return len(piece.split()) <= 3 and any(ch.isupper() for ch in piece)
+        return guess_brands and len(piece.split()) <= 3 and any(ch.isupper() for ch in piece)
 
     while len(parts) > 1 and brandish(parts[-1]):
         parts.pop()
