@@ -419,3 +419,13 @@ def test_partial_quote_in_a_reported_clause_is_the_outer_speakers(quotes_of):
 def test_partial_quote_in_a_relative_clause_stays_with_its_own_speaker(quotes_of):
     qs = quotes_of("Ted Cruz, whom Donald Trump called “a liar and a cheat,” said he would stay in the race.")
     assert [(q.speaker, q.cue) for q in qs] == [("Donald Trump", "called")]
+
+
+def test_counting_word_after_an_inverted_cue_is_the_source(quotes_of):
+    qs = quotes_of("Six planes wrote messages in the sky. “America is great! Trump is disgusting,” read one.")
+    assert [(q.speaker_mention, q.cue) for q in qs] == [("one", "read")]
+
+
+def test_counting_word_starting_a_longer_phrase_is_not_taken_alone(quotes_of):
+    qs = quotes_of("“America is great! Trump is disgusting,” read one banner over the stadium on Friday.")
+    assert all(q.speaker_mention != "one" for q in qs)

@@ -735,8 +735,16 @@ def _adjacent_subject(art: _Article, para: _Para, verb):
     # "“…,” said the woman, who …": right after a quote, a plain noun phrase closed by punctuation
     # is the inverted subject, however the parser attached it
     after_quote = verb.i > 0 and art.in_quote(art.char(doc[verb.i - 1], para))
+    if after_quote and k == verb.i + 1 and k + 1 < len(doc) and doc[k].lower_ in _COUNTING_WORDS \
+            and doc[k + 1].is_punct:
+        # "“America is great!” read one.": a counting word alone stands for one of the things just
+        # mentioned
+        return doc[k]
     closed = k >= len(doc) or doc[k].is_punct
     return last_noun if after_quote and closed else None
+
+
+_COUNTING_WORDS = {"one", "another", "others", "some", "many", "several"}
 
 
 def _in_inverted_subject(token) -> bool:
