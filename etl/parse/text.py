@@ -32,6 +32,7 @@ _STANDALONE_CREDITS = 4
 _STANDALONE_CREDIT_SHARE = 0.3
 _LABEL_REPEATS = 3
 _TEASER_BOX_SPAN = 3  # lines between two cut-short headlines of one box
+_TEASER_BOX_SIZE = 3
 # An ad slot inside the article says so ("Advertisement", "Story continues below"): however many lines
 # it takes, the article goes on after it.
 _AD_SLOT = re.compile(r"(?i)\badvertis|\bsponsored\b|\b(?:story|article|reading) continues\b|\bcontinue reading below")
@@ -145,13 +146,19 @@ def _mark_repeated_labels(lines: list[Line]) -> None:
 
 
 def _mark_cut_short_teasers(lines: list[Line]) -> None:
-    """Headlines cut short with an ellipsis come in boxes of several; one such line alone is the
-    article's own (a sentence trailing off)."""
+    """Headlines and summaries cut short with an ellipsis come in boxes of several; one or two such lines
+    are the article's own (sentences trailing off)."""
     cut = [i for i, line in enumerate(lines) if line.kind in ("short", "other", "prose") and is_cut_short(line)]
-    for k, i in enumerate(cut):
-        if (k > 0 and i - cut[k - 1] <= _TEASER_BOX_SPAN) or \
-                (k + 1 < len(cut) and cut[k + 1] - i <= _TEASER_BOX_SPAN):
-            lines[i].kind = "label"
+    boxes: list[list[int]] = []
+    for i in cut:
+        if boxes and i - boxes[-1][-1] <= _TEASER_BOX_SPAN:
+            boxes[-1].append(i)
+        else:
+            boxes.append([i])
+    for box in boxes:
+        if len(box) >= _TEASER_BOX_SIZE:
+            for i in box:
+                lines[i].kind = "label"
 
 
 def _mark_entry_stamps(lines: list[Line]) -> None:

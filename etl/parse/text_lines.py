@@ -197,7 +197,7 @@ def is_furniture_text(text: str, words: int) -> bool:
 
 def is_cut_short(line: "Line") -> bool:
     """A short line ending in an ellipsis, not a quotation trailing off: a headline cut to fit a box."""
-    return line.words <= 12 and line.text.endswith(("…", "...")) and not re.match(r"[\"'“‘«]", line.text)
+    return line.words <= 40 and line.text.endswith(("…", "...")) and not re.match(r"[\"'“‘«]", line.text)
 
 
 def is_doubled(text: str) -> bool:
