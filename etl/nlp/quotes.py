@@ -37,6 +37,7 @@ right next to it. Short quotes governed by a reporting verb are kept: they are p
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -68,11 +69,16 @@ class _Attribution:
     speaker_entity_key: str | None = None
 
 
-@dataclass
 class _Para:
-    segment: Segment
-    tokens: list  # spaCy tokens of the paragraph
-    offset: int
+    """One body paragraph. Its tokens are listed on first use: spaCy builds a Token object per
+    token, and most paragraphs of an article hold no quote and are never looked at."""
+
+    def __init__(self, segment: Segment, offset: int):
+        self.segment, self.offset = segment, offset
+
+    @functools.cached_property
+    def tokens(self) -> list:
+        return list(self.segment.doc) if self.segment.doc is not None else []
 
 
 class _Article:
@@ -82,8 +88,7 @@ class _Article:
                  spans: list[QuoteSpan]):
         self.body = body
         self.spans = spans
-        self.paras = [_Para(s, list(s.doc) if s.doc is not None else [], s.char_offset)
-                      for s in segments if s.field == "body"]
+        self.paras = [_Para(s, s.char_offset) for s in segments if s.field == "body"]
         self.mentions = sorted((m for m in mentions if m.field == "body"), key=lambda m: m.char_start)
         self.entities = {e.entity_key: e for e in entities}
         self.quoted = [(s.open_mark, s.outer_end) for s in spans]
