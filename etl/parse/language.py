@@ -12,7 +12,7 @@ MIN_LETTERS = 20
 MIN_PROBABILITY = 0.7
 # langid's accuracy levels off after a few hundred characters; classifying more costs time
 # in proportion and changes nothing.
-SAMPLE_CHARS = 2000
+SAMPLE_CHARS = 1200
 
 
 @lru_cache(maxsize=1)
