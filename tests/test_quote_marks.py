@@ -44,6 +44,25 @@ def test_second_opening_before_closing_drops_the_first():
     assert texts("“Broken start. “Real quote,” he said.") == ["Real quote,"]
 
 
+def test_closing_mark_typed_as_opening_one_opens_at_a_word_start():
+    assert texts("”Fear. I am afraid,” she wrote.") == ["Fear. I am afraid,"]
+    # after a word it still only closes: no quote opens there
+    assert texts("It ended” then and there.") == []
+
+
+def test_opening_mark_typed_as_closing_one_closes_before_a_space():
+    assert texts("“The reality is here,“ Clyburn said.") == ["The reality is here,"]
+    # before a word it opens a new quote, and the first one is unbalanced
+    assert texts("“Broken “Real,” he said.") == ["Real,"]
+
+
+def test_straight_closing_mark_set_off_by_a_space_after_punctuation():
+    assert texts('"They call it \'a flight to quality,\' " he said.') == ["They call it 'a flight to quality,'"]
+    assert texts('Trump said, "It is a disgrace, " and left.') == ["It is a disgrace,"]
+    # a mark after a space before a word opens the next quote
+    assert texts('"Yes" and "no" he said "maybe') == ["Yes", "no"]
+
+
 _MARKS = st.sampled_from(list("“”‘’«»„\"' \n\n.,:Ax"))
 
 

@@ -28,6 +28,7 @@ _CLOSERS = {
     "\"": "\"”",
     "‘": "’'",
     "'": "'’",
+    "”": "”“\"",
 }
 _SINGLE = {"‘", "'"}
 # A straight or single opening mark must follow one of these (or start the paragraph).
@@ -67,6 +68,10 @@ def _is_opening(text: str, i: int) -> bool:
     if mark in ("“", "«", "„"):
         return True
     prev = text[i - 1] if i > 0 else " "
+    if mark == "”":
+        # a closing mark typed where the opening one belongs ("”Fear. I am afraid.”"): only where
+        # nothing can be closing, at a paragraph's or word's start right before a word
+        return (prev.isspace() or prev in "([{") and nxt.isalnum()
     if prev not in _BEFORE_OPENING and not prev.isspace():
         return False
     if mark in _SINGLE and not (nxt.isalpha() or nxt in "“\"…."):
@@ -82,7 +87,11 @@ def _is_closing(text: str, j: int, opener: str) -> bool:
     nxt = text[j + 1] if j + 1 < len(text) else " "
     if opener in _SINGLE or opener == "\"":
         if prev.isspace():
-            return False  # a straight/single mark after a space opens something, it does not close
+            # a straight/single mark after a space opens something, it does not close; except a
+            # straight mark set off by a space after the closing punctuation and a nested mark
+            # ("… a ‘flight to quality,’ "", "… doing this, "") when nothing follows it but a space
+            before = text[j - 2] if j > 1 else " "
+            return opener == "\"" and mark == "\"" and before in ",.?!'’…" and (nxt.isspace() or nxt in ".,;:")
         if prev.isalnum() and nxt.isalnum():
             return False  # an apostrophe inside a word
     if opener in _SINGLE and mark == "’" and prev.isalpha() and nxt.isalpha():
@@ -96,6 +105,9 @@ def _find_closing(text: str, i: int) -> int | None:
     for j in range(i + 1, len(text)):
         c = text[j]
         if c == opener and opener in ("“", "«"):
+            nxt = text[j + 1] if j + 1 < len(text) else " "
+            if opener == "“" and not text[j - 1].isspace() and (nxt.isspace() or nxt in ".,;:!?)—–"):
+                return j  # an opening mark typed where the closing one belongs ("… here,“ he said")
             return None  # a second opening mark before any closing one: the first is unbalanced
         if not _is_closing(text, j, opener):
             continue
