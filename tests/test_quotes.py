@@ -429,3 +429,24 @@ def test_counting_word_after_an_inverted_cue_is_the_source(quotes_of):
 def test_counting_word_starting_a_longer_phrase_is_not_taken_alone(quotes_of):
     qs = quotes_of("“America is great! Trump is disgusting,” read one banner over the stadium on Friday.")
     assert all(q.speaker_mention != "one" for q in qs)
+
+
+def test_reporting_aside_set_off_by_commas_attributes_the_sentence(quotes_of):
+    body = ("Angela Merkel spoke in Berlin on Sunday. Her countrymen, she said, should not listen to "
+            "“those with hate in their hearts.”")
+    qs = quotes_of(body)
+    assert [(q.quote, q.speaker_mention, q.cue) for q in qs] == [
+        ("those with hate in their hearts.", "she", "said")]
+    assert qs[0].speaker == "Angela Merkel"
+
+
+def test_inverted_reporting_aside_names_the_speaker(quotes_of):
+    body = "The paradox, says historian Carl Anthony, is that she was “one of the most powerful first ladies.”"
+    qs = quotes_of(body)
+    assert [q.speaker for q in qs] == ["Carl Anthony"]
+
+
+def test_reporting_verb_before_a_comma_without_its_own_subject_is_not_an_aside(quotes_of):
+    # "When asked," has no speaker of its own: the short title-like quote keeps no cue and is left out
+    body = "Jane Doe arrived late. When asked, the crowd of students waved at the “Go home” signs."
+    assert quotes_of(body) == []

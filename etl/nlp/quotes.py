@@ -13,7 +13,8 @@
      words are the outermost reporter's ("Cruz said Rubio suggested the “stakes …”");
    - the words right after the quote ("“…,” Peskov said", "“…,” said Peskov"), including a short
      person-plus-verb sentence whatever the verb ("“…,” an angry Hollande retaliated.");
-   - the words right before it in the same sentence ("Peskov said: “…”");
+   - the words right before it in the same sentence ("Peskov said: “…”"), or a reporting aside
+     set off by commas in that sentence ("Her countrymen, she said, should not heed “…”");
    - "according to X" next to the quote;
    - a previous paragraph that ends with a colon after a reporting verb, or the first reporting
      verb of the sentence just before the quote.
@@ -386,10 +387,33 @@ def _before(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attri
         if not is_speech_verb(tok) or tok.lower_ in WEAK_FORMS:
             continue
         near = len(window) - 1 - k <= 3
-        if lead_in.endswith((":", ",", "—", "–")) or near:
+        if lead_in.endswith((":", ",", "—", "–")) or near or _is_aside(window, k):
             return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "before")
         return None
     return None
+
+
+_MAX_ASIDE_SUBJECT = 4
+
+
+def _is_aside(window: list, k: int) -> bool:
+    """The reporting verb at window[k] sits in an aside set off by commas inside the sentence that
+    holds the quote ("Her countrymen, she said, should not listen to “…”", "The paradox, says Carl
+    Anthony, is that she was “…”"): the aside attributes the whole sentence."""
+    verb = window[k]
+    if k > 0 and window[k - 1].text == ",":
+        # inverted: ", says Carl Anthony, historian at …, is …" – a name follows, then a comma
+        rest = window[k + 1:]
+        return bool(rest) and rest[0].pos_ == "PROPN" and any(t.text == "," for t in rest[1:])
+    if k + 1 >= len(window) or window[k + 1].text != ",":
+        return False
+    lead = window[max(0, k - _MAX_ASIDE_SUBJECT - 1):k]
+    commas = [n for n, t in enumerate(lead) if t.text == ","]
+    if not commas and k > _MAX_ASIDE_SUBJECT:
+        return False
+    # "…, she said, …" or, opening the sentence, "Berkman said, there are more who think “…”"
+    subject = lead[commas[-1] + 1:] if commas else lead
+    return bool(subject) and any(t.dep_ in _SUBJECT_DEPS and t.head.i == verb.i for t in subject)
 
 
 def _person_colon(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
