@@ -101,10 +101,12 @@ def test_median_point_ignores_an_outlying_island_and_handles_empty_regions():
 def _fresh_index(monkeypatch, folder):
     monkeypatch.setenv("NEWS_ETL_GAZETTEER_CACHE", str(folder))
     geo._index.cache_clear()
+    geo.candidates.cache_clear()
     try:
         return geo._index()
     finally:
         geo._index.cache_clear()
+        geo.candidates.cache_clear()
 
 
 def test_the_index_is_stored_once_and_read_back_equal(tmp_path, monkeypatch):

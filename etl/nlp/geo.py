@@ -314,6 +314,7 @@ def lookup(name: str, alternates: bool = True) -> Place | None:
     return found[0] if found else None
 
 
+@functools.lru_cache(maxsize=65536)  # entity resolution asks about the same names over and over
 def candidates(name: str, alternates: bool = True) -> tuple[Place, ...]:
     """Every indexed place called `name`, best first."""
     key = place_key(name)
