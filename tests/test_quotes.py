@@ -450,3 +450,17 @@ def test_reporting_verb_before_a_comma_without_its_own_subject_is_not_an_aside(q
     # "When asked," has no speaker of its own: the short title-like quote keeps no cue and is left out
     body = "Jane Doe arrived late. When asked, the crowd of students waved at the “Go home” signs."
     assert quotes_of(body) == []
+
+
+def test_phrase_in_a_clause_of_a_named_source_is_kept_as_theirs(quotes_of):
+    body = ("Marco Rubio spoke in Ohio on Monday. Rubio bemoaned a climate in which people "
+            "“literally hate each other” because they vote differently.")
+    qs = quotes_of(body)
+    assert [(q.quote, q.speaker) for q in qs] == [("literally hate each other", "Marco Rubio")]
+
+
+def test_short_phrase_or_unnamed_clause_without_cue_stays_a_scare_quote(quotes_of):
+    # two words are too short to tell a source's words from a scare quote
+    assert quotes_of("Marco Rubio spoke in Ohio. Rubio bemoaned the “toxic climate” in the capital.") == []
+    # no named source in the clause
+    assert quotes_of("The shop was “open all night long” until the storm came.") == []

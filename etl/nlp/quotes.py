@@ -31,7 +31,8 @@
    speaker stays None: nothing is guessed.
 
 What is not a quote (left out): a quoted stretch with no cue and nothing to inherit unless it is
-sentence-like (at least MIN_BARE_WORDS words); a nickname (a short quote between two capitalised
+sentence-like (at least MIN_BARE_WORDS words) or a phrase of at least MIN_CLAUSE_WORDS words in a
+clause whose subject is a named source ("Cruz questioned Trump’s “readiness to be commander”"); a nickname (a short quote between two capitalised
 words, "Dwayne “The Rock” Johnson", or inside a person's name); a scare quote introduced by
 "so-called"; a title (a short Title-Case phrase, "“Born in the USA”") unless a reporting cue sits
 right next to it. Short quotes governed by a reporting verb are kept: they are partial quotes.
@@ -139,7 +140,7 @@ def extract_quotes(body: str, body_segments: list[Segment], mentions: list[Menti
             # one quotation over several paragraphs is one quote, paragraph breaks included
             q = quotes[-1]
             q.char_end, q.quote = span.end, body[q.char_start:span.end]
-        elif _is_quotation(art, span, att):
+        elif _is_quotation(art, span, att) or _is_clause_quotation(art, span, att):
             q = Quote(body[span.start:span.end], span.start, span.end)
             if att is None:
                 att = _clause_source(art, span)
@@ -953,6 +954,26 @@ def _is_quotation(art: _Article, span: QuoteSpan, att: _Attribution | None) -> b
     if att is not None:
         return True
     return len(words) >= MIN_BARE_WORDS
+
+
+MIN_CLAUSE_WORDS = 3  # a shorter quote with no cue stays a scare quote, whoever the clause is about
+
+
+def _is_clause_quotation(art: _Article, span: QuoteSpan, att: _Attribution | None) -> bool:
+    """A phrase of a few words with no cue, quoted inside a clause whose subject is a named source
+    ("Rubio bemoaned a climate in which people “literally hate each other”", "Cruz questioned
+    Trump’s “New York values”"): writers quote a source's own words this way, so it is kept,
+    attributed to that subject. Titles, nicknames and "so-called" phrases stay out."""
+    if att is not None:
+        return False
+    text = art.body[span.start:span.end]
+    words = _WORDS.findall(text)
+    if not MIN_CLAUSE_WORDS <= len(words) < MIN_BARE_WORDS:
+        return False
+    if _is_nickname(art, span, words) or _is_so_called(art, span) or _looks_like_title(text, words):
+        return False
+    source = _clause_source(art, span)
+    return source is not None and source.speaker_entity_key is not None
 
 
 def _looks_like_title(text: str, words: list[str]) -> bool:
