@@ -464,3 +464,17 @@ def test_short_phrase_or_unnamed_clause_without_cue_stays_a_scare_quote(quotes_o
     assert quotes_of("Marco Rubio spoke in Ohio. Rubio bemoaned the “toxic climate” in the capital.") == []
     # no named source in the clause
     assert quotes_of("The shop was “open all night long” until the storm came.") == []
+
+
+def test_as_source_puts_it_hands_the_sentence_to_the_source(quotes_of):
+    body = "As columnist Dana Milbank puts it, “Senate Republicans are unmoved, and liberal activists are uninspired.”"
+    qs = quotes_of(body)
+    assert [(q.speaker, q.cue) for q in qs] == [("Dana Milbank", "puts")]
+    body = "As the Global Times tabloid noted in an op-ed, the candidate “has earned himself a few fans in China.”"
+    assert [q.speaker_mention for q in quotes_of(body)] == ["the Global Times tabloid"]
+
+
+def test_as_clause_with_its_own_object_does_not_attribute(quotes_of):
+    # "as she said the words" is a time clause: the chant is the crowd's, not hers
+    body = "Mary Jones stood up. As she said the words, the crowd began to chant “Lock them all up now!”"
+    assert all(q.speaker != "Mary Jones" for q in quotes_of(body))

@@ -385,6 +385,8 @@ def _before(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attri
             return _Attribution(None, named, art.char(named, para), "before")
     for k in range(len(window) - 1, -1, -1):
         tok = window[k]
+        if _as_source_puts_it(tok):
+            return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "before")
         if not is_speech_verb(tok) or tok.lower_ in WEAK_FORMS:
             continue
         near = len(window) - 1 - k <= 3
@@ -395,6 +397,18 @@ def _before(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attri
 
 
 _MAX_ASIDE_SUBJECT = 4
+_PUT_FORMS = {"put", "puts", "putting"}
+
+
+def _as_source_puts_it(verb) -> bool:
+    """A clause of the form "as X said/noted/put it" before the quote in its sentence ("As The
+    Post's Dana Milbank puts it, “…”", "as the tabloid noted in an op-ed, the candidate “…”"):
+    "as" hands the rest of the sentence to X."""
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+        return False
+    if verb.lower_ in _PUT_FORMS:
+        return any(c.dep_ == "dobj" and c.lower_ == "it" for c in verb.children)
+    return is_speech_verb(verb) and not any(c.dep_ in ("dobj", "ccomp") for c in verb.children)
 
 
 def _is_aside(window: list, k: int) -> bool:
