@@ -154,16 +154,23 @@ def open_cache(staging: str | os.PathLike | None = None) -> ArticleCache | None:
 
 
 # --- (de)serialisation: plain JSON of the dataclasses ------------------------------------------
+def _fields(obj) -> dict:
+    """A record's fields, one level deep: dataclasses.asdict deep-copies every value, which
+    cost more than writing the entry (the records hold only strings, numbers and lists of them)."""
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+
+
 def result_to_json(r: ArticleResult) -> dict:
-    page = dataclasses.asdict(r.page)
+    page = _fields(r.page)
+    page["captions"] = [_fields(c) for c in r.page.captions]
     page["published_at"] = r.page.published_at.isoformat() if r.page.published_at else None
     return {
         "page": page,
         "article_id": r.article_id,
         "content_sha256": r.content_sha256,
-        "mentions": [dataclasses.asdict(m) for m in r.mentions],
-        "entities": [dataclasses.asdict(e) for e in r.entities],
-        "quotes": [dataclasses.asdict(q) for q in r.quotes],
+        "mentions": [_fields(m) for m in r.mentions],
+        "entities": [_fields(e) for e in r.entities],
+        "quotes": [_fields(q) for q in r.quotes],
         "nlp_skipped_reason": r.nlp_skipped_reason,
     }
 
