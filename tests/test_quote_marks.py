@@ -50,6 +50,18 @@ def test_closing_mark_typed_as_opening_one_opens_at_a_word_start():
     assert texts("It ended” then and there.") == []
 
 
+def test_mark_set_apart_from_its_words_opens_only_where_it_cannot_close():
+    assert texts("As Politico reported, “ … if the vote were held, Trump would win.”") == [
+        "… if the vote were held, Trump would win."]
+    assert texts("” … what I learned is this,” he said.") == ["… what I learned is this,"]
+    # mid-paragraph a closing mark before a space closes nothing and opens nothing
+    assert texts("It was fine ” he said “ok") == []
+
+
+def test_invisible_direction_mark_before_an_opening_mark_counts_as_a_space():
+    assert texts("\u202a”Sorry Sarah, you should!!” posted Sharon.") == ["Sorry Sarah, you should!!"]
+
+
 def test_opening_mark_typed_as_closing_one_closes_before_a_space():
     assert texts("“The reality is here,“ Clyburn said.") == ["The reality is here,"]
     # before a word it opens a new quote, and the first one is unbalanced

@@ -13,6 +13,7 @@ are not looked at: nested quotes belong to the outer one."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from etl import config
@@ -63,11 +64,21 @@ def _is_opening(text: str, i: int) -> bool:
     if mark not in _CLOSERS:
         return False
     nxt = text[i + 1] if i + 1 < len(text) else ""
-    if not nxt or nxt.isspace():
+    prev = text[i - 1] if i > 0 else " "
+    if unicodedata.category(prev) == "Cf":
+        prev = " "  # an invisible direction or joiner mark stands where a space would
+    if not nxt:
         return False
+    if nxt.isspace():
+        # "“ … if the primary were held", "” … what I learned": a mark set apart from the words
+        # it opens, only where it cannot be closing (at a paragraph's start, or after a space for
+        # a mark that only ever opens)
+        words = text[i + 1:].lstrip()
+        at_start = not text[:i].strip()
+        return bool(words) and (words[0].isalnum() or words[0] == "…") and (
+            (mark == "“" and prev.isspace()) or (mark == "”" and at_start))
     if mark in ("“", "«", "„"):
         return True
-    prev = text[i - 1] if i > 0 else " "
     if mark == "”":
         # a closing mark typed where the opening one belongs ("”Fear. I am afraid.”"): only where
         # nothing can be closing, at a paragraph's or word's start right before a word
