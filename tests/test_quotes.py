@@ -478,3 +478,13 @@ def test_as_clause_with_its_own_object_does_not_attribute(quotes_of):
     # "as she said the words" is a time clause: the chant is the crowd's, not hers
     body = "Mary Jones stood up. As she said the words, the crowd began to chant “Lock them all up now!”"
     assert all(q.speaker != "Mary Jones" for q in quotes_of(body))
+
+
+def test_less_common_reporting_verbs_are_cues(quotes_of):
+    body = "Ghazala Khan spoke on Sunday. “The way I see it,” she elaborated, “nobody should question his service.”"
+    qs = quotes_of(body)
+    assert [(q.quote, q.speaker, q.cue) for q in qs] == [
+        ("The way I see it,", "Ghazala Khan", "elaborated"),
+        ("nobody should question his service.", "Ghazala Khan", "elaborated")]
+    body = "Donald Trump likened refugees to a “vicious snake” at the rally."
+    assert [(q.quote, q.speaker) for q in quotes_of(body)] == [("vicious snake", "Donald Trump")]

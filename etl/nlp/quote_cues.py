@@ -16,7 +16,7 @@ _SPEECH_BASES = (
     "hail decry deride denounce condemn lambaste blame mention point go echo ponder email text highlight confess "
     "interrupt anticipate retweet snap sigh gush rave pose wonder inform assure advise "
     "bark riff react chide relate reference sing rant snipe jab gripe grumble marvel hint lecture tease vent "
-    "share attack lash exhort"
+    "share attack lash exhort elaborate scold grouse characterize characterise liken imply question reason laud herald"
 ).split()
 
 _IRREGULAR = {
