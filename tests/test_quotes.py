@@ -488,3 +488,12 @@ def test_less_common_reporting_verbs_are_cues(quotes_of):
         ("nobody should question his service.", "Ghazala Khan", "elaborated")]
     body = "Donald Trump likened refugees to a “vicious snake” at the rally."
     assert [(q.quote, q.speaker) for q in quotes_of(body)] == [("vicious snake", "Donald Trump")]
+
+
+def test_short_sentence_after_a_quote_with_a_bare_surname_attributes_it(quotes_of):
+    body = "“Would it be negotiable?” Hannity pressed. “Maybe let some people stay?”"
+    qs = quotes_of(body)
+    assert [q.speaker_mention for q in qs] == ["Hannity", "Hannity"]
+    # a lower-case common noun is not a name
+    body = "“Would it be negotiable?” the crowd roared back loudly. “Maybe let some people stay?”"
+    assert all(q.speaker_mention != "crowd" for q in quotes_of(body))

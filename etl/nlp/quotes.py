@@ -356,9 +356,17 @@ def _manner_of_saying(art: _Article, para: _Para, span: QuoteSpan, window: list)
     if len(verbs) != 1 or window[end - 1].i != verbs[0].i:
         return None
     subject = next((c for c in verbs[0].children if c.dep_ == "nsubj"), None)
-    if subject is None or not (subject.lower_ in ("he", "she") or _is_person_token(art, para, subject)):
+    if subject is None or not (subject.lower_ in ("he", "she") or _is_person_token(art, para, subject)
+                               or _bare_name(subject)):
         return None
     return _Attribution(verbs[0].text, subject, art.char(verbs[0], para), "after")
+
+
+def _bare_name(token) -> bool:
+    """A capitalised singular word with nothing before it in its phrase ("Hannity" in "“…?”
+    Hannity pressed."): a surname the tagger took for a common noun."""
+    return (token.text[:1].isupper() and token.tag_ in ("NN", "NNP") and len(token.text) > 2
+            and not any(c.i < token.i for c in token.children))
 
 
 def _before(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
