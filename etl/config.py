@@ -92,10 +92,11 @@ def cache_dir() -> str | None:
     return os.environ.get("NEWS_ETL_CACHE_DIR") or None
 
 
-def gazetteer_cache_dir() -> str | None:
-    """Where the built gazetteer index is kept between runs (NEWS_ETL_GAZETTEER_CACHE: a folder,
-    or `off`); default `$XDG_CACHE_HOME/news-etl`, else `~/.cache/news-etl`."""
-    value = os.environ.get("NEWS_ETL_GAZETTEER_CACHE")
+def resource_cache_dir() -> str | None:
+    """Where lookup resources built from installed packages (the place gazetteer, the unpacked
+    language-id model) are kept between runs (NEWS_ETL_RESOURCE_CACHE: a folder, or `off`);
+    default `$XDG_CACHE_HOME/news-etl`, else `~/.cache/news-etl`."""
+    value = os.environ.get("NEWS_ETL_RESOURCE_CACHE")
     if value is not None:
         return None if value.lower() in ("", "0", "false", "no", "off") else value
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")

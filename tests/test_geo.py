@@ -99,7 +99,7 @@ def test_median_point_ignores_an_outlying_island_and_handles_empty_regions():
 
 # --- the on-disk copy of the index ------------------------------------------------------------
 def _fresh_index(monkeypatch, folder):
-    monkeypatch.setenv("NEWS_ETL_GAZETTEER_CACHE", str(folder))
+    monkeypatch.setenv("NEWS_ETL_RESOURCE_CACHE", str(folder))
     geo._index.cache_clear()
     geo.candidates.cache_clear()
     try:

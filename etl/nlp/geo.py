@@ -4,7 +4,7 @@
 The index is built on first use and cached for the life of the process, so importing this module
 stays cheap. Building it takes 3-4 s (the city table alone is ~30k rows with their alternate
 names), a fixed cost of every run and of every DAG task process; so the built index is also kept
-on disk (NEWS_ETL_GAZETTEER_CACHE, default ~/.cache/news-etl), keyed by this module's source and
+on disk (NEWS_ETL_RESOURCE_CACHE, default ~/.cache/news-etl), keyed by this module's source and
 the data packages' versions, and loaded from there in well under a second.
 
 Resolution order for a name (first kind that knows it wins, cities by population):
@@ -120,7 +120,7 @@ def _index() -> Mapping[str, tuple[tuple[Place, bool], ...]]:
     """name key -> ((place, named by an alternate spelling), ...), best first."""
     from etl import config
 
-    folder = config.gazetteer_cache_dir()
+    folder = config.resource_cache_dir()
     path = Path(folder) / f"gazetteer-{_index_fingerprint()}.pickle" if folder else None
     if path is not None and path.exists():
         try:
