@@ -56,6 +56,8 @@ def test_mark_set_apart_from_its_words_opens_only_where_it_cannot_close():
     assert texts("” … what I learned is this,” he said.") == ["… what I learned is this,"]
     # mid-paragraph a closing mark before a space closes nothing and opens nothing
     assert texts("It was fine ” he said “ok") == []
+    # a paragraph opening with the closing mark of a broken-off quote does not open one
+    assert texts("” he said, “blah.”") == ["blah."]
 
 
 def test_invisible_direction_mark_before_an_opening_mark_counts_as_a_space():

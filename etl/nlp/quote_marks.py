@@ -75,8 +75,11 @@ def _is_opening(text: str, i: int) -> bool:
         # a mark that only ever opens)
         words = text[i + 1:].lstrip()
         at_start = not text[:i].strip()
-        return bool(words) and (words[0].isalnum() or words[0] == "…") and (
-            (mark == "“" and prev.isspace()) or (mark == "”" and at_start))
+        if mark == "”":
+            # only before an ellipsis: a paragraph may open with the closing mark of a quote the
+            # text around it broke off ("” he said …")
+            return at_start and words[:1] == "…"
+        return mark == "“" and prev.isspace() and bool(words) and (words[0].isalnum() or words[0] == "…")
     if mark in ("“", "«", "„"):
         return True
     if mark == "”":
