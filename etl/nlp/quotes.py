@@ -32,8 +32,9 @@
 
 What is not a quote (left out): a quoted stretch with no cue and nothing to inherit unless it is
 sentence-like (at least MIN_BARE_WORDS words) or a phrase of at least MIN_CLAUSE_WORDS words in a
-clause whose subject is a named source ("Cruz questioned Trump’s “readiness to be commander”"); a nickname (a short quote between two capitalised
-words, "Dwayne “The Rock” Johnson", or inside a person's name); a scare quote introduced by
+clause whose subject is a named source ("Clinton supports “appropriate pay raises”"); a nickname
+(a short quote between two capitalised words, "Dwayne “The Rock” Johnson", or inside a person's
+name); a scare quote introduced by
 "so-called"; a title (a short Title-Case phrase, "“Born in the USA”") unless a reporting cue sits
 right next to it. Short quotes governed by a reporting verb are kept: they are partial quotes.
 """
@@ -983,8 +984,8 @@ MIN_CLAUSE_WORDS = 3  # a shorter quote with no cue stays a scare quote, whoever
 
 def _is_clause_quotation(art: _Article, span: QuoteSpan, att: _Attribution | None) -> bool:
     """A phrase of a few words with no cue, quoted inside a clause whose subject is a named source
-    ("Rubio bemoaned a climate in which people “literally hate each other”", "Cruz questioned
-    Trump’s “New York values”"): writers quote a source's own words this way, so it is kept,
+    ("Rubio bemoaned a climate in which people “literally hate each other”", "Clinton supports
+    “appropriate pay raises”"): writers quote a source's own words this way, so it is kept,
     attributed to that subject. Titles, nicknames and "so-called" phrases stay out."""
     if att is not None:
         return False
