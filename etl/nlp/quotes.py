@@ -34,9 +34,9 @@ What is not a quote (left out): a quoted stretch with no cue and nothing to inhe
 sentence-like (at least MIN_BARE_WORDS words) or a phrase of at least MIN_CLAUSE_WORDS words in a
 clause whose subject is a named source ("Clinton supports “appropriate pay raises”"); a nickname
 (a short quote between two capitalised words, "Dwayne “The Rock” Johnson", or inside a person's
-name); a scare quote introduced by
-"so-called"; a title (a short Title-Case phrase, "“Born in the USA”") unless a reporting cue sits
-right next to it. Short quotes governed by a reporting verb are kept: they are partial quotes.
+name); a scare quote introduced by "so-called"; a title (a short Title-Case phrase, "“Born in the
+USA”") unless a reporting cue sits right next to it. Short quotes governed by a reporting verb are
+kept: they are partial quotes.
 """
 from __future__ import annotations
 
