@@ -6,6 +6,7 @@ stop-word density, whether it is a list item, and whether it speaks the vocabula
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -159,6 +160,7 @@ def is_markup(text: str) -> bool:
     return bool(_MARKUP.search(text))
 
 
+@functools.lru_cache(maxsize=32768)  # a site's menus and footers recur verbatim on every page it serves
 def is_furniture_text(text: str, words: int) -> bool:
     if words == 0:
         return not re.search(r"\w", text)
