@@ -1,4 +1,5 @@
 """Plain-text page reader on small hand-written page dumps and clean article files."""
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -642,3 +643,41 @@ def test_a_box_of_lines_cut_short_is_dropped_but_sentences_trailing_off_are_kept
     body = read_text_page(text).body.split("\n\n")
     assert set(trailing) <= set(body)
     assert not set(box + summaries) & set(body)
+
+
+# --- the substring prefilter in front of the long furniture alternations -----------------------------------
+def _pattern_words(pattern: str) -> list[str]:
+    """Words and word pieces that the pattern's source spells out, to build lines that come near a match."""
+    return sorted(set(re.findall(r"[a-z©@]+", pattern.replace("\\b", " ").replace("\\s", " ").replace("\\d", " "))))
+
+
+def _prefiltered_patterns():
+    from etl.parse import text_lines
+
+    return [v for v in vars(text_lines).values() if isinstance(v, text_lines._Prefiltered)]
+
+
+def test_prefilters_agree_with_their_patterns_on_real_lines(repo_root):
+    lines = []
+    for path in list((repo_root / "seeds").rglob("*.txt")) + list((repo_root / "tests" / "fixtures").rglob("*.txt")):
+        lines += path.read_text(encoding="utf-8", errors="replace").splitlines()
+    assert len(lines) > 200
+    for pre in _prefiltered_patterns():
+        matched = 0
+        for line in lines:
+            found = bool(pre.search(line))
+            assert found == bool(pre.pattern.search(line)), (pre.pattern.pattern[:40], line)
+            matched += found
+        assert matched >= 2  # the fixtures hold furniture of both kinds, so the check is not vacuous
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data())
+def test_prefilters_agree_with_their_patterns_on_generated_lines(data):
+    for pre in _prefiltered_patterns():
+        vocab = _pattern_words(pre.pattern.pattern) + ["the", "our", "news", "A", "x", "2024", ".", ":", "(c)"]
+        words = data.draw(st.lists(st.sampled_from(vocab), max_size=12))
+        seps = data.draw(st.lists(st.sampled_from([" ", "  ", "", "\t", "-"]), min_size=len(words), max_size=len(words)))
+        line = "".join(w + s for w, s in zip(words, seps))
+        line = data.draw(st.sampled_from([line, line.upper(), line.title()]))
+        assert bool(pre.search(line)) == bool(pre.pattern.search(line)), (pre.pattern.pattern[:40], line)
