@@ -49,7 +49,7 @@ import pyarrow.parquet as pq
 
 from etl import __version__, config, schema, tables
 from etl.ids import stable_id
-from etl.records import ArticleResult, Reject
+from etl.records import ArticleResult, Reject, SourceDocument
 from etl.faults import checkpoint
 from etl.warehouse import PART_NAME, Warehouse
 
@@ -527,14 +527,19 @@ def _process_batches(planned: dict, ingest_date: str, tick: Callable[[], None] |
     once: a batch's last tasks and its write leave workers idle, and the next batch's tasks fill
     them (measured: without the overlap a 2-process run spent ~15% of its time in those tails).
     The workers are shared; each batch still writes only its own staging folder."""
-    from etl import stream
-
     work = [(planned["staging"], b["batch_no"], b["files"], ingest_date) for b in planned["batches"]]
     if config.nlp_processes() <= 1 or len(work) <= 1:
         return [process_batch(*args, on_file=tick) for args in work]
     from concurrent.futures import ThreadPoolExecutor
 
-    stream.start_pool()  # once, before the threads, so that they share it
+    from etl import stream
+
+    # Workers are forked here, before the threads exist (forking beside a running thread can copy
+    # a lock it holds into the child). A rerun served from the cache should load no model, so the
+    # first documents are looked up first; a batch thread that then finds a miss with no pool
+    # processes it itself (etl.stream never forks from a thread).
+    if _first_documents_uncached(planned):
+        stream.start_pool()
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="batch") as pool:
         futures = [pool.submit(process_batch, *args, on_file=tick) for args in work]
         try:
@@ -543,6 +548,27 @@ def _process_batches(planned: dict, ingest_date: str, tick: Callable[[], None] |
             for f in futures:
                 f.cancel()
             raise
+
+
+def _first_documents_uncached(planned: dict, sample: int = 32) -> bool:
+    """Whether any of the partition's first `sample` documents lacks a cached result."""
+    from etl import ingest
+    from etl.cache import open_cache
+
+    cache = open_cache(planned["staging"])
+    if cache is None:
+        return True
+    seen = 0
+    for batch in planned["batches"]:
+        for f in batch["files"]:
+            for item in ingest.read_input(f):
+                if isinstance(item, SourceDocument):
+                    if cache.get(item) is None:
+                        return True
+                    seen += 1
+                    if seen >= sample:
+                        return False
+    return False
 
 
 def run(inputs: list[str], warehouse: str, ingest_date: str, run_id: str,

@@ -181,7 +181,7 @@ def processed_chunks(files: Iterable[str], on_file: Callable[[], None] | None = 
     for docs, rejects, skipped in _tasks(files, per_task, on_file, per_file if per_file is not None else {}):
         found = [cache.get(d) if cache else None for d in docs]
         misses = [d for d, hit in zip(docs, found) if hit is None]
-        if not misses or processes <= 1:
+        if not misses or processes <= 1 or not _pool_usable(processes):
             computed = process_documents(misses, cache_root, lookup=False)[0] if misses else []
             pending.append((None, found, computed, rejects, skipped))
         else:
@@ -243,6 +243,11 @@ def _worker_init() -> None:
         threadpool_limits(1)
     except ImportError:
         pass
+
+
+def _pool_usable(processes: int) -> bool:
+    """A running pool, or one this thread may start: only the main thread forks workers."""
+    return processes in _POOL or threading.current_thread() is threading.main_thread()
 
 
 def start_pool(processes: int | None = None) -> None:

@@ -151,3 +151,20 @@ def test_with_workers_two_batches_overlap_and_the_tables_are_the_same(tmp_path, 
     stream.shutdown()
     assert rows["1"] == rows["2"]
     assert len(rows["2"]["articles"]) == 25 and [r["reason"] for r in rows["2"]["rejects"]] == ["duplicate"] * 5
+
+
+def test_a_cached_rerun_with_workers_starts_no_pool(tmp_path, monkeypatch, no_nlp):
+    for i in range(4):
+        _jsonl(tmp_path / f"feed{i}.jsonl", 3)
+        text = (tmp_path / f"feed{i}.jsonl").read_text().replace('"rec-', f'"f{i}-rec-').replace("day ", f"day {i}.")
+        (tmp_path / f"feed{i}.jsonl").write_text(text)
+    monkeypatch.setenv("NEWS_ETL_FILES_PER_BATCH", "1")
+    monkeypatch.setenv("NEWS_ETL_PROCESSES", "2")
+    inputs = [str(tmp_path / f"feed{i}.jsonl") for i in range(4)]
+    wh = str(tmp_path / "wh")
+    pipeline.run(inputs, wh, "2025-12-01", "first")
+    assert stream._POOL  # the first run needed workers
+    stream.shutdown()
+    second = pipeline.run(inputs, wh, "2025-12-01", "second")
+    assert not stream._POOL  # every document came from the cache: no workers, no model
+    assert sum(b["cache_hits"] for b in second.batches) == 12
