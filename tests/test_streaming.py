@@ -168,3 +168,16 @@ def test_a_cached_rerun_with_workers_starts_no_pool(tmp_path, monkeypatch, no_nl
     second = pipeline.run(inputs, wh, "2025-12-01", "second")
     assert not stream._POOL  # every document came from the cache: no workers, no model
     assert sum(b["cache_hits"] for b in second.batches) == 12
+
+
+def test_workers_run_one_blas_thread_each():
+    """The workers already use every core; OpenBLAS threads on top of them would oversubscribe."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import numpy; from threadpoolctl import threadpool_info; from etl import stream; "
+            "stream._worker_init(); print(max(i['num_threads'] for i in threadpool_info()))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "OPENBLAS_NUM_THREADS": "2"})
+    assert out.stdout.strip() == "1"
