@@ -582,6 +582,11 @@ def run(inputs: list[str], warehouse: str, ingest_date: str, run_id: str,
         p = plan(inputs, warehouse, ingest_date, run_id)
         tick = progress("files", p["file_count"]) if progress else None
         batches = _process_batches(p, ingest_date, tick)
+        # The workers are of no further use in this run: end them before finalize and validation,
+        # the run's other memory peak (at 20,000 articles two idle workers still held ~0.8 GB RSS there).
+        from etl import stream
+
+        stream.shutdown()
         finalize(p["staging"], ingest_date, expected_batches=len(p["batches"]))
         try:
             audit_result = audit(p["staging"], ingest_date, warehouse, run_id)

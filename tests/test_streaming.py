@@ -162,11 +162,14 @@ def test_a_cached_rerun_with_workers_starts_no_pool(tmp_path, monkeypatch, no_nl
     monkeypatch.setenv("NEWS_ETL_PROCESSES", "2")
     inputs = [str(tmp_path / f"feed{i}.jsonl") for i in range(4)]
     wh = str(tmp_path / "wh")
+    starts = []
+    real_start = stream._pool_locked
+    monkeypatch.setattr(stream, "_pool_locked", lambda n: starts.append(n) or real_start(n))
     pipeline.run(inputs, wh, "2025-12-01", "first")
-    assert stream._POOL  # the first run needed workers
-    stream.shutdown()
+    assert starts and not stream._POOL  # the first run needed workers, and ended them before validating
+    starts.clear()
     second = pipeline.run(inputs, wh, "2025-12-01", "second")
-    assert not stream._POOL  # every document came from the cache: no workers, no model
+    assert not starts  # every document came from the cache: no workers, no model
     assert sum(b["cache_hits"] for b in second.batches) == 12
 
 
