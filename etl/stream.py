@@ -237,12 +237,9 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # One BLAS thread per worker: the workers already use every core, and oversubscribed
     # OpenBLAS threads spin against each other.
-    try:
-        from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # pinned in requirements.txt
 
-        threadpool_limits(1)
-    except ImportError:
-        pass
+    threadpool_limits(1)
 
 
 def _pool_usable(processes: int) -> bool:
