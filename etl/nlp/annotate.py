@@ -1,7 +1,9 @@
 """Run spaCy over a batch of articles and attach entities and quotes to each.
 
-All paragraphs of all articles in the batch go through one `nlp.pipe` stream (batched, and
-multi-process when asked to), so the model is the only real cost. The pipeline itself calls this
+All body paragraphs of all articles in the batch go through one `nlp.pipe` stream (batched, and
+multi-process when asked to), so the model is the only real cost. Titles, standfirsts and captions
+need entities only (quotes are read from the body), so they go through a second stream that runs
+just the NER component and what it depends on: about half the model's cost for those texts. The pipeline itself calls this
 with n_process=1 inside its own worker processes (etl.stream), which parallelise reading and
 extraction as well as the model. Articles whose language has
 no configured model keep their row but skip NLP, with the reason recorded."""
@@ -50,14 +52,40 @@ def _annotate_group(group: list[ArticleResult], model_name: str, n_process: int,
     # dropped) as soon as its last paragraph is parsed: only about one spaCy batch of Docs is
     # alive at a time however many articles the group holds, and with worker processes the
     # extraction here overlaps the parsing there.
-    texts = (s.text for segs in per_article for s in segs)
-    docs = iter(nlp.pipe(texts, batch_size=batch_size, n_process=n_process))
+    parsed = iter(nlp.pipe((s.text for segs in per_article for s in segs if s.field in PARSED_FIELDS),
+                           batch_size=batch_size, n_process=n_process))
+    entities_only = iter(nlp.pipe((s.text for segs in per_article for s in segs if s.field not in PARSED_FIELDS),
+                                  batch_size=batch_size, disable=not_needed_for_entities(nlp)))
     for r, segs in zip(group, per_article):
         for seg in segs:
-            seg.doc = next(docs)
+            seg.doc = next(parsed if seg.field in PARSED_FIELDS else entities_only)
         _extract(r, segs)
         for s in segs:
             s.doc = None
+
+
+# Fields whose paragraphs get the full analysis (tags and dependency parse): quote attribution
+# reads the parse, and quotes are only looked for in the body.
+PARSED_FIELDS = frozenset({"body"})
+
+# Components that produce tags, parses or lemmas; NER reads none of them.
+_SYNTAX_FACTORIES = frozenset({"tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer",
+                               "trainable_lemmatizer", "senter", "sentencizer"})
+_EMBEDDING_FACTORIES = frozenset({"tok2vec", "transformer"})
+
+
+def not_needed_for_entities(nlp) -> list[str]:
+    """Components of `nlp` that entity recognition does not depend on: the syntax components, and
+    a shared embedding layer when every component listening to it is one of those (en_core_web_sm's
+    NER has its own embedding; a pipeline whose NER listens to a shared tok2vec or transformer keeps it)."""
+    factories = {name: nlp.get_pipe_meta(name).factory for name in nlp.pipe_names}
+    off = [name for name, factory in factories.items() if factory in _SYNTAX_FACTORIES]
+    for name, factory in factories.items():
+        if factory in _EMBEDDING_FACTORIES:
+            listeners = getattr(nlp.get_pipe(name), "listening_components", None)
+            if listeners is not None and all(listener in off for listener in listeners):
+                off.append(name)
+    return off
 
 
 def _extract(r: ArticleResult, segs: list[Segment]) -> None:

@@ -82,8 +82,20 @@ def extract_entities(segments: list[Segment]) -> tuple[list[Mention], list[Entit
 
 
 def _usable(seg: Segment) -> bool:
+    """Whether the segment's Doc was made from the segment's text. Checked at both ends rather than
+    by comparing Doc.text, which spaCy rebuilds from every token on each access (that comparison
+    was a seventh of the time of entity and quote extraction)."""
     doc = getattr(seg, "doc", None)
-    return doc is not None and getattr(doc, "text", None) == seg.text
+    if doc is None:
+        return False
+    try:
+        if len(doc) == 0:
+            return seg.text == ""
+        first, last = doc[0], doc[len(doc) - 1]
+        return (first.idx == 0 and seg.text.startswith(first.text)
+                and last.idx + len(last.text_with_ws) == len(seg.text) and seg.text.startswith(last.text, last.idx))
+    except (AttributeError, TypeError, IndexError):
+        return False
 
 
 # --- harvest -------------------------------------------------------------------------------------
@@ -542,7 +554,7 @@ def _aliases(clusters: list[_Cluster]) -> dict[tuple[str, ...], _Cluster]:
 
 
 def _second_pass(segments: list[Segment], clusters: list[_Cluster]) -> None:
-    from spacy.attrs import IDX
+    from spacy.attrs import IDX, LENGTH
 
     aliases = _aliases(clusters)
     if not aliases:
@@ -562,15 +574,17 @@ def _second_pass(segments: list[Segment], clusters: list[_Cluster]) -> None:
             if not (caps and ent.label_ in KEEP_LABELS):
                 blocked.update(range(ent.start, ent.end))
         occupied = taken.get(seg_no, [])
-        # Where each token starts, read as one array: indexing doc[n] builds a Token object, and
-        # only capitalised tokens can open an alias.
-        starts = doc.to_array(IDX).tolist() if len(doc) else []
+        # Where each token starts and ends, read as arrays: indexing doc[n] builds a Token object,
+        # and only capitalised tokens can open an alias.
+        bounds = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
+        starts = [b[0] for b in bounds]
+        ends = [b[0] + b[1] for b in bounds]
         text = seg.text
         n = 0
         while n < len(starts):
             hit = None
             if n not in blocked and text[starts[n]:starts[n] + 1].isupper():
-                hit = _alias_at(doc, n, longest, aliases, blocked, caps)
+                hit = _alias_at(doc, text, starts, ends, n, longest, aliases, blocked, caps)
             if hit is None:
                 n += 1
                 continue
@@ -583,12 +597,15 @@ def _second_pass(segments: list[Segment], clusters: list[_Cluster]) -> None:
             n = end_token
 
 
-def _alias_at(doc, n: int, longest: int, aliases, blocked: set[int], caps: bool):
-    for length in range(min(longest, len(doc) - n), 0, -1):
-        tokens = doc[n:n + length]
-        if any(t.i in blocked for t in tokens):
+def _alias_at(doc, text: str, starts: list[int], ends: list[int], n: int, longest: int, aliases,
+              blocked: set[int], caps: bool):
+    """The longest alias starting at token n: (its end token, its cluster), or None. Candidate
+    texts are sliced from the paragraph by token offsets (a spaCy Span per candidate length
+    cost more than the rest of the second pass)."""
+    for length in range(min(longest, len(starts) - n), 0, -1):
+        if any(i in blocked for i in range(n, n + length)):
             continue
-        words = words_of(tokens.text)
+        words = words_of(text[starts[n]:ends[n + length - 1]])
         cluster = aliases.get(words)
         if cluster is None:
             continue
@@ -625,9 +642,12 @@ def _sentence_start(doc, i: int) -> bool:
     if i == 0:
         return True
     try:
-        return bool(doc[i].is_sent_start)
-    except ValueError:  # no sentence boundaries in this pipeline
+        start = doc[i].is_sent_start
+    except ValueError:
+        start = None
+    if start is None:  # no sentence boundaries (a title or caption gets no parse)
         return doc[i - 1].text in ".!?:\"“"
+    return bool(start)
 
 
 # --- records -------------------------------------------------------------------------------------

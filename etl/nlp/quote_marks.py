@@ -32,6 +32,8 @@ _CLOSERS = {
     "”": "”“\"",
 }
 _SINGLE = {"‘", "'"}
+# Any mark that may open a quote: the scan jumps from one to the next instead of testing every character.
+_OPENING_MARK = re.compile("[" + re.escape("".join(_CLOSERS)) + "]")
 # A straight or single opening mark must follow one of these (or start the paragraph).
 _BEFORE_OPENING = set(" \t([{<—–-/:;,") | set("“«„\"‘")
 
@@ -188,6 +190,10 @@ def find_quote_spans(body: str) -> list[QuoteSpan]:
         text = body[p_start:p_end]
         i = 0
         while i < len(text):
+            found = _OPENING_MARK.search(text, i)
+            if found is None:
+                break
+            i = found.start()
             if not _is_opening(text, i):
                 i += 1
                 continue
