@@ -240,7 +240,7 @@ class _Outcome:
 def _unique_keys(df: pd.DataFrame, cfg) -> list:
     cols = cfg.kwargs.get("column_list") or [cfg.kwargs.get("column")]
     sub = df[cols].dropna() if cfg.type == "expect_column_values_to_be_unique" else df[cols]
-    return [hash(tuple(row)) for row in sub.itertuples(index=False, name=None)]
+    return pd.util.hash_pandas_object(sub, index=False).tolist()  # 64-bit row hashes, vectorised
 
 
 def _count_cross_chunk(keys: list[int], seen: dict[int, int]) -> int:

@@ -11,13 +11,14 @@ TABLE = "entity_mentions"
 def prepare(df: pd.DataFrame, ctx) -> pd.DataFrame:
     df = parent_check(df, ctx)
     ok = []
-    for aid, field, idx, start, end, text in zip(df["article_id"], df["field"], df["field_index"],
-                                                  df["char_start"], df["char_end"], df["text"]):
+    # .tolist() first: stepping through an Arrow-backed column one element at a time is ~10x slower
+    columns = (df[c].tolist() for c in ("article_id", "field", "field_index", "char_start", "char_end", "text"))
+    for aid, field, idx, start, end, text in zip(*columns):
         src = ctx.field_text(aid, field, int(idx))
         ok.append(src is not None and 0 <= start < end <= len(src) and src[start:end] == text)
     df["check_span_matches_text"] = pd.Series(ok, index=df.index, dtype=bool)
     df["check_single_line"] = ~df["text"].str.contains("\n", regex=False)
-    df["check_entity_exists"] = [(a, e) in ctx.entity_keys for a, e in zip(df["article_id"], df["entity_id"])]
+    df["check_entity_exists"] = [(a, e) in ctx.entity_keys for a, e in zip(df["article_id"].tolist(), df["entity_id"].tolist())]
     return df
 
 

@@ -11,14 +11,14 @@ TABLE = "quotes"
 def prepare(df: pd.DataFrame, ctx) -> pd.DataFrame:
     df = parent_check(df, ctx)
     ok = []
-    for aid, start, end, quote in zip(df["article_id"], df["char_start"], df["char_end"], df["quote"]):
+    for aid, start, end, quote in zip(*(df[c].tolist() for c in ("article_id", "char_start", "char_end", "quote"))):
         body = ctx.field_text(aid, "body", 0)
         ok.append(body is not None and 0 <= start < end <= len(body) and body[start:end] == quote)
     df["check_span_matches_body"] = pd.Series(ok, index=df.index, dtype=bool)
     df["check_quote_not_blank"] = df["quote"].fillna("").str.strip().str.len() > 0
     df["check_speaker_entity_exists"] = [
         e is None or (isinstance(e, float) and e != e) or (a, e) in ctx.entity_keys
-        for a, e in zip(df["article_id"], df["speaker_entity_id"])
+        for a, e in zip(df["article_id"].tolist(), df["speaker_entity_id"].tolist())
     ]
     return df
 
