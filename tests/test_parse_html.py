@@ -416,3 +416,19 @@ def test_brand_looking_title_tail_is_kept_unless_another_headline_confirms_it():
     # A tail naming the stated site goes without any confirmation.
     assert read_html_page(_og_page("Harbour festival opens | Quay Times", "Quay Times", site="Quay Times")).title == \
         "Harbour festival opens"
+
+
+def test_elements_the_page_hides_stay_out_of_the_body():
+    story = "".join(f"<p>Paragraph {n} tells how the council voted on the harbour plan at its meeting.</p>"
+                    for n in range(1, 5))
+    hidden = ('<p style="color: red; display:none">A template line that scripts fill in for every reader.</p>'
+              '<div hidden><p>Sign in to keep reading the rest of this story about the harbour.</p></div>'
+              '<p style="Visibility: Hidden !important;">Offscreen text kept for the slideshow widget here.</p>')
+    shown = ('<p style="display: block">Paragraph 5 says the display of the quay plans opens on Monday.</p>'
+             '<p data-hidden="no">Paragraph 6 adds that visibility from the pier was poor all week.</p>')
+    html = f"<html><body><article><h1>Harbour plan</h1>{story}{hidden}{shown}</article></body></html>"
+    body = read_html_page(html).body
+    for gone in ("template line", "Sign in to keep", "Offscreen text"):
+        assert gone not in body
+    for kept in ("Paragraph 1 tells", "Paragraph 4 tells", "Paragraph 5 says", "Paragraph 6 adds"):
+        assert kept in body

@@ -13,6 +13,7 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dic
     import trafilatura
 
     _drop_social_embeds(tree)
+    _drop_hidden(tree)
     doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=True,
                                       include_tables=True)
     if not doc:
@@ -39,6 +40,29 @@ def _drop_social_embeds(tree: lxml.html.HtmlElement) -> None:
                 else:
                     parent.text = (parent.text or "") + tail
             parent.remove(el)
+
+
+_HIDING_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)", re.I)
+
+
+def _drop_hidden(tree: lxml.html.HtmlElement) -> None:
+    """Remove what a browser does not show: elements with the `hidden` attribute or an inline
+    style of display:none / visibility:hidden (collapsed menus, off-screen templates, text kept for
+    scripts). Stylesheet rules are not evaluated; only what the element itself declares counts."""
+    doomed = [el for el in tree.iter() if isinstance(el.tag, str) and el.getparent() is not None
+              and (el.get("hidden") is not None or _HIDING_STYLE.search(el.get("style") or ""))]
+    for el in doomed:
+        parent = el.getparent()
+        if parent is None:
+            continue  # inside an element already removed
+        tail = el.tail
+        if tail and tail.strip():
+            prev = el.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+        parent.remove(el)
 
 
 def paragraphs(text: str) -> str:
