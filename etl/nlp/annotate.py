@@ -3,10 +3,10 @@
 All body paragraphs of all articles in the batch go through one `nlp.pipe` stream (batched, and
 multi-process when asked to), so the model is the only real cost. Titles, standfirsts and captions
 need entities only (quotes are read from the body), so they go through a second stream that runs
-just the NER component and what it depends on: about half the model's cost for those texts. The pipeline itself calls this
-with n_process=1 inside its own worker processes (etl.stream), which parallelise reading and
-extraction as well as the model. Articles whose language has
-no configured model keep their row but skip NLP, with the reason recorded."""
+just the NER component and what it depends on: about half the model's cost for those texts. The
+pipeline itself calls this with n_process=1 inside its own worker processes (etl.stream), which
+parallelise reading and extraction as well as the model. Articles whose language has no configured
+model keep their row but skip NLP, with the reason recorded."""
 from __future__ import annotations
 
 import logging
