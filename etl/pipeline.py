@@ -431,7 +431,9 @@ def accounting_check(staging: str) -> dict:
     return result
 
 
-def audit(staging: str, ingest_date: str, warehouse: str, run_id: str) -> dict:
+def audit(staging: str, ingest_date: str, warehouse: str, run_id: str, validator=None) -> dict:
+    """Check the accounting, then run the expectation suites (in `validator`, an
+    etl.validate.BackgroundValidator, when the caller started one)."""
     from etl import validate
 
     wh = Warehouse(warehouse)
@@ -439,7 +441,8 @@ def audit(staging: str, ingest_date: str, warehouse: str, run_id: str) -> dict:
     if not accounting["passed"]:
         raise AccountingError(f"staged partition does not add up: {accounting}")
     # chunk by chunk: a whole day of tables is never loaded into memory at once
-    report = validate.validate_staged(Path(staging) / "final", ingest_date, wh.report_dir(ingest_date, run_id), run_id)
+    validate_staged = validator.validate_staged if validator is not None else validate.validate_staged
+    report = validate_staged(Path(staging) / "final", ingest_date, wh.report_dir(ingest_date, run_id), run_id)
     checkpoint("audit:validated")
     wh.upload_reports(ingest_date, run_id)  # object-store warehouses keep reports beside the tables
     out = {"success": report.success, "summary": report.summary(),
@@ -522,7 +525,8 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def _process_batches(planned: dict, ingest_date: str, tick: Callable[[], None] | None) -> list[dict]:
+def _process_batches(planned: dict, ingest_date: str, tick: Callable[[], None] | None,
+                     uncached: bool | None = None) -> list[dict]:
     """Every batch of the plan, in order. With worker processes, two batches are in flight at
     once: a batch's last tasks and its write would leave workers idle, and the next batch's tasks
     fill them (2,000 articles, 2 processes: 123.8 s before the overlap and the other speed-ups of
@@ -539,7 +543,7 @@ def _process_batches(planned: dict, ingest_date: str, tick: Callable[[], None] |
     # a lock it holds into the child). A rerun served from the cache should load no model, so the
     # first documents are looked up first; a batch thread that then finds a miss with no pool
     # processes it itself (etl.stream never forks from a thread).
-    if _first_documents_uncached(planned):
+    if uncached if uncached is not None else _first_documents_uncached(planned):
         stream.start_pool()
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="batch") as pool:
         futures = [pool.submit(process_batch, *args, on_file=tick) for args in work]
@@ -582,18 +586,31 @@ def run(inputs: list[str], warehouse: str, ingest_date: str, run_id: str,
         checkpoint("run:locked")
         p = plan(inputs, warehouse, ingest_date, run_id)
         tick = progress("files", p["file_count"]) if progress else None
-        batches = _process_batches(p, ingest_date, tick)
-        # The workers are of no further use in this run: end them before finalize and validation,
-        # the run's other memory peak (at 20,000 articles two idle workers still held ~0.8 GB RSS there).
-        from etl import stream
+        uncached, validator = None, None
+        if config.nlp_processes() > 1 and p["batches"]:
+            uncached = _first_documents_uncached(p)
+            if not uncached:
+                # A rerun served from the cache starts no workers; a spare core imports GX meanwhile
+                # (cached rerun of 2,000 articles with 2 processes: GX import ~3 s of its ~8 s).
+                from etl.validate import BackgroundValidator
 
-        stream.shutdown()
-        finalize(p["staging"], ingest_date, expected_batches=len(p["batches"]))
+                validator = BackgroundValidator.start()
         try:
-            audit_result = audit(p["staging"], ingest_date, warehouse, run_id)
-        except ValidationFailed:
-            # The report stays under _reports; the rejected build is of no further use.
-            shutil.rmtree(p["staging"], ignore_errors=True)
-            raise
+            batches = _process_batches(p, ingest_date, tick, uncached)
+            # The workers are of no further use in this run: end them before finalize and validation,
+            # the run's other memory peak (at 20,000 articles two idle workers still held ~0.8 GB RSS there).
+            from etl import stream
+
+            stream.shutdown()
+            finalize(p["staging"], ingest_date, expected_batches=len(p["batches"]))
+            try:
+                audit_result = audit(p["staging"], ingest_date, warehouse, run_id, validator)
+            except ValidationFailed:
+                # The report stays under _reports; the rejected build is of no further use.
+                shutil.rmtree(p["staging"], ignore_errors=True)
+                raise
+        finally:
+            if validator is not None:
+                validator.close()
         manifest = publish(p["staging"], ingest_date, warehouse, run_id)
     return RunSummary(ingest_date, run_id, manifest, audit_result, batches)

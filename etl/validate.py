@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
+import os
+import signal
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -120,6 +123,82 @@ def validate_staged(staged: Path, ingest_date: str, report_dir: Path, run_name: 
             yield schema.TABLES[table].arrow_schema().empty_table().to_pandas()
 
     return _validate(chunks, rows, ctx, ingest_date, report_dir, run_name, build_docs)
+
+
+# --- validating beside the run ------------------------------------------------------------------
+class BackgroundValidator:
+    """`validate_staged` in a helper process started at the beginning of a run, which imports GX
+    (~3 s, a fixed cost of every run) while the run still reads its batches. Used when a core would
+    otherwise idle: a rerun served from the result cache starts no workers. The helper is spawned,
+    not forked, so it holds none of the run's open files (its partition lock above all) and a killed
+    run leaves nothing locked behind it. If the helper fails or is gone, validation runs here."""
+
+    def __init__(self) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child_end = ctx.Pipe()
+        self._process = ctx.Process(target=_serve_one_validation, args=(child_end, os.getpid()),
+                                    name="news-etl-validator", daemon=True)
+        self._process.start()
+        child_end.close()
+        log.info("validation helper process %d started (GX imports there while the run reads)", self._process.pid)
+
+    @classmethod
+    def start(cls) -> "BackgroundValidator | None":
+        try:
+            return cls()
+        except Exception as exc:  # no helper only costs the import time
+            log.warning("could not start a validation process (%s); validating in the run", exc)
+            return None
+
+    def validate_staged(self, staged: Path, ingest_date: str, report_dir: Path, run_name: str,
+                        build_docs: bool = True, chunk_rows: int | None = None) -> ValidationReport:
+        args = (staged, ingest_date, report_dir, run_name, build_docs, chunk_rows)
+        status, payload = "gone", None
+        try:
+            self._conn.send(args)
+            status, payload = self._conn.recv()
+        except (EOFError, OSError) as exc:
+            log.warning("the validation process ended early (%s); validating in the run", exc)
+        finally:
+            self.close()
+        if status == "ok":
+            return payload
+        if status == "error":
+            log.warning("validation in the helper process failed (%s); validating in the run", payload)
+        return validate_staged(*args)
+
+    def close(self) -> None:
+        self._conn.close()
+        self._process.join(timeout=10)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+
+
+def _serve_one_validation(conn, parent_pid: int) -> None:
+    """The helper: import GX, then validate the one partition the run sends, and exit."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle
+    try:
+        import great_expectations  # noqa: F401  (the reason this process exists)
+
+        import expectations  # noqa: F401
+    except Exception:  # the run validates itself and reports the error
+        return
+    while not conn.poll(1.0):
+        if os.getppid() != parent_pid:  # the run was killed
+            return
+    try:
+        args = conn.recv()
+    except (EOFError, OSError):
+        return
+    try:
+        reply = ("ok", validate_staged(*args))
+    except Exception as exc:
+        reply = ("error", f"{type(exc).__name__}: {exc}")
+    try:
+        conn.send(reply)
+    except (OSError, ValueError):
+        pass
 
 
 # --- partition context for chunks ----------------------------------------------------------

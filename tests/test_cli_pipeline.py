@@ -125,3 +125,22 @@ def test_show_prints_rows_per_table(landing, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "articles: 2 rows" in out and "rejects: 3 rows" in out and "Validation: passed" in out
     assert cli.main(["show", "--warehouse", str(wh_dir), "--date", "2020-01-01"]) == 2
+
+
+def test_cached_rerun_with_workers_validates_in_a_helper_process(landing, tmp_path, monkeypatch):
+    from etl.validate import BackgroundValidator
+
+    monkeypatch.setenv("NEWS_ETL_PROCESSES", "2")
+    helpers = []
+    start = BackgroundValidator.start
+    monkeypatch.setattr(BackgroundValidator, "start", classmethod(lambda cls: helpers.append(start()) or helpers[-1]))
+    wh_dir = tmp_path / "wh"
+    args = ("--input", str(landing), "--warehouse", str(wh_dir), "--date", "2025-12-03")
+    assert run_cli(*args) == 0
+    assert helpers == []  # a first run uses the spare core for its workers
+    wh = Warehouse(wh_dir)
+    first = {t: wh.read_table(t, "2025-12-03").to_pylist() for t in ("articles", "entity_mentions", "quotes", "rejects")}
+    assert run_cli(*args) == 0
+    assert len(helpers) == 1 and helpers[0] is not None and not helpers[0]._process.is_alive()
+    assert {t: wh.read_table(t, "2025-12-03").to_pylist() for t in first} == first
+    assert wh.read_manifest("2025-12-03")["validation"]["passed"] is True

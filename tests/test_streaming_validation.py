@@ -91,3 +91,30 @@ def test_staged_validation_writes_results_and_data_docs(tmp_path, gx_ready):
     assert report.success
     assert (tmp_path / "report" / "validation.json").exists()
     assert report.data_docs_path and (tmp_path / "report" / "data_docs" / "index.html").exists()
+
+
+def test_helper_process_gives_the_in_process_verdict(tmp_path, gx_ready):
+    from etl.validate import BackgroundValidator
+
+    frames = _frames()
+    _damage_orphan_and_bad_span(frames)
+    staged = _stage(frames, tmp_path / "final", rows_per_group=2)
+    here = validate_staged(staged, DAY, tmp_path / "here", "here", build_docs=False, chunk_rows=2)
+    helper = BackgroundValidator.start()
+    assert helper is not None
+    there = helper.validate_staged(staged, DAY, tmp_path / "there", "there", build_docs=False, chunk_rows=2)
+    assert not helper._process.is_alive()  # one partition per helper, then it exits
+    assert _verdict(there) == _verdict(here) and not there.success
+    assert there.statistics["tables"] == here.statistics["tables"]
+    assert (tmp_path / "there" / "validation.json").exists()
+
+
+def test_a_helper_that_died_leaves_the_validation_to_the_run(tmp_path, gx_ready):
+    from etl.validate import BackgroundValidator
+
+    staged = _stage(_frames(3), tmp_path / "final", rows_per_group=3)
+    helper = BackgroundValidator.start()
+    helper._process.kill()
+    helper._process.join()
+    report = helper.validate_staged(staged, DAY, tmp_path / "report", "run-y", build_docs=False)
+    assert report.success and (tmp_path / "report" / "validation.json").exists()
