@@ -235,6 +235,9 @@ def _worker_init() -> None:
     # own): restore the defaults so that terminating the pool simply ends the workers.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    from etl.warehouse import release_inherited_locks
+
+    release_inherited_locks()  # a worker that outlives a killed run must not hold its partition lock
     # One BLAS thread per worker: the workers already use every core, and oversubscribed
     # OpenBLAS threads spin against each other.
     from threadpoolctl import threadpool_limits  # pinned in requirements.txt

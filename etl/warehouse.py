@@ -51,6 +51,20 @@ from etl.faults import checkpoint
 
 log = logging.getLogger(__name__)
 
+# Descriptors of the partition locks this process holds. A forked child shares them (flock locks
+# belong to the open file, not the process), so a child that outlived a killed run would keep the
+# partition locked; children close their copies at once (release_inherited_locks).
+_HELD_LOCK_FDS: set[int] = set()
+
+
+def release_inherited_locks() -> None:
+    """In a freshly forked child: close the copies of the parent's lock files. The parent's locks
+    stay held (a flock lock lasts until every descriptor of its open file is closed)."""
+    for fd in list(_HELD_LOCK_FDS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_LOCK_FDS.clear()
+
 PART_NAME = "part-00000.parquet"
 JOURNAL_NAME = "_publish.json"
 
@@ -186,8 +200,10 @@ class Warehouse:
             if not shared:
                 os.ftruncate(fd, 0)
                 os.pwrite(fd, f"pid {os.getpid()}{', ' + holder if holder else ''}".encode(), 0)
+            _HELD_LOCK_FDS.add(fd)
             yield
         finally:
+            _HELD_LOCK_FDS.discard(fd)
             os.close(fd)  # closing releases the flock
 
     # --- publishing --------------------------------------------------------------------------

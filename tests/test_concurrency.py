@@ -164,3 +164,27 @@ def test_racing_publishes_never_mix_and_readers_see_whole_partitions(tmp_path):
     winner = {"run-x": "X", "run-y": "Y"}[manifest["run_id"]]
     assert {a["title"].split()[0] for a in tables["articles"].to_pylist()} == {winner}
     assert not wh.journal_path(DAY).exists()
+
+
+def _hold_then_exit(seconds: float) -> None:
+    from etl.warehouse import release_inherited_locks
+
+    release_inherited_locks()
+    time.sleep(seconds)
+
+
+def test_a_forked_child_does_not_keep_the_partition_locked(tmp_path):
+    import multiprocessing
+
+    wh = Warehouse(tmp_path / "wh")
+    ctx = multiprocessing.get_context("fork")
+    with wh.lock("2025-12-03", kind="run"):
+        child = ctx.Process(target=_hold_then_exit, args=(30,), daemon=True)
+        child.start()
+    try:
+        # the run's lock is gone with the run although its child lives on
+        with wh.lock("2025-12-03", kind="run", wait_seconds=2):
+            pass
+    finally:
+        child.kill()
+        child.join()
