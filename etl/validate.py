@@ -356,6 +356,7 @@ def _validate(chunks: Callable[[str], Iterator[pd.DataFrame]], row_counts: dict[
     import expectations as suites
 
     started = time.monotonic()
+    report_dir = Path(report_dir).absolute()  # GX's site builder refuses a relative folder
     report_dir.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False}

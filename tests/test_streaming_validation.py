@@ -3,6 +3,8 @@ only visible across chunks (a key repeated in two chunks, a child row pointing a
 entity held elsewhere, a span checked against text in another row group)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow.parquet as pq
 import pytest
 
@@ -118,3 +120,12 @@ def test_a_helper_that_died_leaves_the_validation_to_the_run(tmp_path, gx_ready)
     helper._process.join()
     report = helper.validate_staged(staged, DAY, tmp_path / "report", "run-y", build_docs=False)
     assert report.success and (tmp_path / "report" / "validation.json").exists()
+
+
+def test_data_docs_are_built_for_a_warehouse_given_as_a_relative_path(tmp_path, gx_ready, monkeypatch):
+    staged = _stage(_frames(2), tmp_path / "final", rows_per_group=2)
+    monkeypatch.chdir(tmp_path)
+    report = validate_staged(staged, DAY, Path("wh") / "_reports" / "run-z", "run-z")
+    assert report.success
+    assert report.data_docs_path and Path(report.data_docs_path).is_absolute()
+    assert (tmp_path / "wh" / "_reports" / "run-z" / "data_docs" / "index.html").exists()
