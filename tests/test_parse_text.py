@@ -681,3 +681,41 @@ def test_prefilters_agree_with_their_patterns_on_generated_lines(data):
         line = "".join(w + s for w, s in zip(words, seps))
         line = data.draw(st.sampled_from([line, line.upper(), line.title()]))
         assert bool(pre.search(line)) == bool(pre.pattern.search(line)), (pre.pattern.pattern[:40], line)
+
+
+GALLERY = ["1 of 2 |", "Workers empty the department's offices on Friday. (AP Photo/Dev Ramsay)", "Read More",
+           "2 of 2 |", "Desks stacked in a corridor of the old building, May 3, 2025. (AP Photo/Dev Ramsay)",
+           "Read More"]
+GALLERY_CAPTIONS = ["Workers empty the department's offices on Friday.",
+                    "Desks stacked in a corridor of the old building, May 3, 2025."]
+
+
+def test_credited_gallery_between_headline_and_story_is_the_articles():
+    # a long gallery: the story starts far below the headline, out of the reader's headline window
+    captions = [f"Picture {n}: workers carry desk number {n} out of the department's old offices on Friday."
+                for n in range(1, 31)]
+    gallery = [line for n, c in enumerate(captions, 1)
+               for line in (f"{n} of 30 |", f"{c} (AP Photo/Dev Ramsay)", "Read More")]
+    share = ["Share", "Copy", "Link copied", "Email", "Facebook", "Print"]
+    text = "\n\n".join([_menu(10), "Politics", "Department gives up four floors of its offices", *gallery, *share,
+                         "By MARA QUIST", *share, *ARTICLE_PART, _menu(10)])
+    page = read_text_page(text)
+    assert [c.caption for c in page.captions] == captions
+    assert page.captions[1].photographer == "Dev Ramsay" and page.captions[1].agency == "AP"
+    assert page.body.split("\n\n") == ARTICLE_PART
+
+
+def test_captions_above_the_story_are_searched_only_up_to_other_prose():
+    from etl.parse.text import _lead_media_captions
+    from etl.parse.text_lines import classify, split_lines
+    from etl.records import Caption
+
+    other_story = ("An earlier story on the same page, a teaser printed in full, says the harbour dredging "
+                   "will take the whole summer and cost more than planned.")
+    lines = split_lines("\n\n".join(["A lorry waits at the closed border crossing. (AP Photo/Ruth Pell)", other_story,
+                                      *GALLERY, "A view of the empty fourth floor of the building on Monday"]))
+    for line in lines:
+        classify(line)
+    assert [c.caption for c in _lead_media_captions(lines, len(lines), [])] == GALLERY_CAPTIONS  # uncredited: no
+    already = [Caption(caption=GALLERY_CAPTIONS[1])]
+    assert [c.caption for c in _lead_media_captions(lines, len(lines), already)] == GALLERY_CAPTIONS[:1]

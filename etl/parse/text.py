@@ -29,6 +29,8 @@ _DROPPED_KINDS = ("furniture", "credit", "caption", "meta_date", "byline", "labe
 _STAMP_REPEATS = 3  # dated short lines on one page: the headers of comments or of teasers
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\b\.?)", re.I)
 _STANDALONE_CREDITS = 4
+# A prose line at least this long above the headline ends the search for the article's lead captions.
+_LEAD_MEDIA_STOP_WORDS = 15
 _STANDALONE_CREDIT_SHARE = 0.3
 _LABEL_REPEATS = 3
 _TEASER_BOX_SPAN = 3  # lines between two cut-short headlines of one box
@@ -78,6 +80,7 @@ def _read(text: str) -> ParsedPage:
 
     window_start = _window_start(lines, body_start)
     captions, caption_lines = _captions(lines, window_start, end)
+    captions = _lead_media_captions(lines, window_start, captions) + captions
     body_lines = _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines | gaps, captions,
                              body_start)
 
@@ -413,6 +416,24 @@ def _captions(lines: list[Line], lo: int, hi: int) -> tuple[list[Caption], set[i
         seen[key] = cap
         captions.append(cap)
     return captions, used
+
+
+def _lead_media_captions(lines: list[Line], window_start: int, found: list[Caption]) -> list[Caption]:
+    """Credited captions printed above the headline: the article's lead picture or gallery, which
+    some pages render before the headline. Only captions that carry a photo credit count, and only
+    up to the nearest paragraph of prose above the headline (what lies beyond it is another text's)."""
+    known = {c.caption for c in found}
+    lead: list[Caption] = []
+    for i in range(window_start - 1, -1, -1):
+        line = lines[i]
+        if line.kind == "prose" and line.words >= _LEAD_MEDIA_STOP_WORDS:
+            break
+        if line.kind == "caption" and line.credit and line.caption and line.caption.strip() not in known:
+            key = line.caption.strip()
+            known.add(key)
+            photographer, agency = split_credit(line.credit)
+            lead.append(Caption(caption=key, credit=line.credit, photographer=photographer, agency=agency))
+    return lead[::-1]
 
 
 def _credits_stand_alone(lines: list[Line], lo: int, hi: int) -> bool:
