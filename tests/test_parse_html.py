@@ -379,9 +379,13 @@ def test_json_ld_author_that_is_the_cms_admin_account_is_skipped():
     assert read_html_page(html).authors == ["Jane Roe"]
 
 
+def _council_story(paragraphs: int) -> str:
+    return "".join(f"<p>Paragraph {n} tells how the council voted on the harbour plan at its meeting.</p>"
+                   for n in range(1, paragraphs + 1))
+
+
 def test_embedded_social_posts_stay_out_of_the_body_but_text_around_them_stays():
-    story = "".join(f"<p>Paragraph {n} tells how the council voted on the harbour plan at its meeting.</p>"
-                    for n in range(1, 5))
+    story = _council_story(4)
     tweet = ('<blockquote class="twitter-tweet"><p>Great night at the council! pic.twitter.com/abc</p>'
              '&mdash; Jane Roe (@janeroe) <a href="https://twitter.com/janeroe/status/1">May 1, 2024</a>'
              '</blockquote>')
@@ -419,8 +423,7 @@ def test_brand_looking_title_tail_is_kept_unless_another_headline_confirms_it():
 
 
 def test_elements_the_page_hides_stay_out_of_the_body():
-    story = "".join(f"<p>Paragraph {n} tells how the council voted on the harbour plan at its meeting.</p>"
-                    for n in range(1, 5))
+    story = _council_story(4)
     hidden = ('<p style="color: red; display:none">A template line that scripts fill in for every reader.</p>'
               '<div hidden><p>Sign in to keep reading the rest of this story about the harbour.</p></div>'
               '<p style="Visibility: Hidden !important;">Offscreen text kept for the slideshow widget here.</p>')

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from etl.parse.html_body import drop_leading_title, drop_paragraph, extract_body
 from etl.parse.html_captions import extract_captions
-from etl.parse.html_dom import NestingTooDeep, absolute_url, parse_html
+from etl.parse.html_dom import NestingTooDeep, absolute_url, parse_html, remove_keeping_tail
 from etl.parse.html_meta import (article_ld, declared_language, extract_authors, extract_canonical,
                                  extract_published, extract_site_name, extract_subtitle, extract_title,
                                  headline_variants, in_text_byline)
@@ -74,14 +74,4 @@ def _drop_elements(original, copied, elements) -> None:
     wanted = set(elements)
     pairs = [c for o, c in zip(original.iter(), copied.iter()) if o in wanted]
     for el in pairs:
-        parent = el.getparent()
-        if parent is None:
-            continue
-        # Keep the tail text: it belongs to the parent, not to the caption.
-        if el.tail:
-            prev = el.getprevious()
-            if prev is not None:
-                prev.tail = (prev.tail or "") + el.tail
-            else:
-                parent.text = (parent.text or "") + el.tail
-        parent.remove(el)
+        remove_keeping_tail(el)

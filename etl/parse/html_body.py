@@ -6,6 +6,8 @@ from typing import Any
 
 import lxml.html
 
+from etl.parse.html_dom import remove_keeping_tail
+
 
 def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dict[str, Any]]:
     """(body with paragraphs separated by one blank line, trafilatura's metadata as a dict).
@@ -31,15 +33,8 @@ def _drop_social_embeds(tree: lxml.html.HtmlElement) -> None:
     """Remove embedded social-media posts: they quote other people's posts (with handles, dates
     and pic.twitter.com links) rather than tell the story, and readers see them as widgets."""
     for el in list(tree.iter("blockquote")):
-        if _SOCIAL_EMBED.search(el.get("class") or "") and el.getparent() is not None:
-            parent, tail = el.getparent(), el.tail
-            prev = el.getprevious()
-            if tail and tail.strip():
-                if prev is not None:
-                    prev.tail = (prev.tail or "") + tail
-                else:
-                    parent.text = (parent.text or "") + tail
-            parent.remove(el)
+        if _SOCIAL_EMBED.search(el.get("class") or ""):
+            remove_keeping_tail(el)
 
 
 _HIDING_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)", re.I)
@@ -52,17 +47,7 @@ def _drop_hidden(tree: lxml.html.HtmlElement) -> None:
     doomed = [el for el in tree.iter() if isinstance(el.tag, str) and el.getparent() is not None
               and (el.get("hidden") is not None or _HIDING_STYLE.search(el.get("style") or ""))]
     for el in doomed:
-        parent = el.getparent()
-        if parent is None:
-            continue  # inside an element already removed
-        tail = el.tail
-        if tail and tail.strip():
-            prev = el.getprevious()
-            if prev is not None:
-                prev.tail = (prev.tail or "") + tail
-            else:
-                parent.text = (parent.text or "") + tail
-        parent.remove(el)
+        remove_keeping_tail(el)  # one inside an element removed before it goes with that one
 
 
 def paragraphs(text: str) -> str:

@@ -96,6 +96,21 @@ def element_text(el: lxml.etree._Element, skip: set | None = None) -> str:
     return clean_space("".join(parts))
 
 
+def remove_keeping_tail(el: lxml.etree._Element) -> None:
+    """Remove `el` from the tree but keep the text that follows it: lxml stores that text on the
+    element (its tail), yet it belongs to the parent."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
 def class_and_id(el: lxml.etree._Element) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".lower()
 
