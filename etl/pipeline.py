@@ -526,7 +526,7 @@ class RunSummary:
 
 
 def _process_batches(planned: dict, ingest_date: str, tick: Callable[[], None] | None,
-                     uncached: bool | None = None) -> list[dict]:
+                     start_workers: bool) -> list[dict]:
     """Every batch of the plan, in order. With worker processes, two batches are in flight at
     once: a batch's last tasks and its write would leave workers idle, and the next batch's tasks
     fill them (2,000 articles, 2 processes: 123.8 s before the overlap and the other speed-ups of
@@ -541,9 +541,9 @@ def _process_batches(planned: dict, ingest_date: str, tick: Callable[[], None] |
 
     # Workers are forked here, before the threads exist (forking beside a running thread can copy
     # a lock it holds into the child). A rerun served from the cache should load no model, so the
-    # first documents are looked up first; a batch thread that then finds a miss with no pool
-    # processes it itself (etl.stream never forks from a thread).
-    if uncached if uncached is not None else _first_documents_uncached(planned):
+    # caller looks the first documents up (`start_workers`); a batch thread that then finds a miss
+    # with no pool processes it itself (etl.stream never forks from a thread).
+    if start_workers:
         stream.start_pool()
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="batch") as pool:
         futures = [pool.submit(process_batch, *args, on_file=tick) for args in work]
@@ -586,7 +586,7 @@ def run(inputs: list[str], warehouse: str, ingest_date: str, run_id: str,
         checkpoint("run:locked")
         p = plan(inputs, warehouse, ingest_date, run_id)
         tick = progress("files", p["file_count"]) if progress else None
-        uncached, validator = None, None
+        uncached, validator = False, None
         if config.nlp_processes() > 1 and p["batches"]:
             uncached = _first_documents_uncached(p)
             if not uncached:

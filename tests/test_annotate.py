@@ -33,10 +33,6 @@ def test_shared_embedding_is_dropped_only_when_nothing_left_listens_to_it():
     assert set(not_needed_for_entities(shared)) == {"tagger", "parser"}
 
 
-def test_only_the_body_is_parsed():
-    assert PARSED_FIELDS == {"body"}
-
-
 @pytest.fixture(scope="module")
 def nlp():
     from etl.nlp import model
@@ -57,6 +53,28 @@ def test_entities_without_the_syntax_components_are_the_full_pipelines(nlp):
         assert [(e.start_char, e.end_char, e.label_) for e in light.ents] == \
                [(e.start_char, e.end_char, e.label_) for e in full.ents]
         assert full.has_annotation("DEP") and not light.has_annotation("DEP")
+
+
+def test_annotate_parses_the_body_and_only_tags_entities_elsewhere(nlp, monkeypatch):
+    from etl.nlp import annotate as annotate_module
+    from etl.records import ArticleResult, Caption, ParsedPage, SourceDocument
+
+    seen = {}
+
+    def record(result, segs):
+        seen.update({s.field: (s.doc.has_annotation("DEP"), [e.text for e in s.doc.ents]) for s in segs})
+
+    monkeypatch.setattr(annotate_module, "_extract", record)
+    page = ParsedPage(title="Mayor Helen Quist opens the Galway bridge", subtitle="Traffic returns to Galway",
+                      body="Helen Quist said the bridge would reopen on Monday.", language="en",
+                      captions=[Caption(caption="Helen Quist at the bridge in Galway.")])
+    result = ArticleResult(source=SourceDocument("in/a.txt", "text", page.body), page=page,
+                           article_id="a", content_sha256="x")
+    annotate_module.annotate([result], n_process=1)
+    assert seen["body"][0] is True
+    for field in ("title", "subtitle", "caption"):
+        parsed, ents = seen[field]
+        assert parsed is False and ents, field
 
 
 def test_entities_of_an_unparsed_caption_are_kept(nlp):

@@ -411,11 +411,15 @@ def _captions(lines: list[Line], lo: int, hi: int) -> tuple[list[Caption], set[i
                 cap.credit = credit
                 cap.photographer, cap.agency = split_credit(credit)
             continue
-        photographer, agency = split_credit(credit)
-        cap = Caption(caption=key, credit=credit, photographer=photographer, agency=agency)
+        cap = _credited_caption(key, credit)
         seen[key] = cap
         captions.append(cap)
     return captions, used
+
+
+def _credited_caption(caption: str, credit: str | None) -> Caption:
+    photographer, agency = split_credit(credit)
+    return Caption(caption=caption, credit=credit, photographer=photographer, agency=agency)
 
 
 def _lead_media_captions(lines: list[Line], window_start: int, found: list[Caption]) -> list[Caption]:
@@ -431,8 +435,7 @@ def _lead_media_captions(lines: list[Line], window_start: int, found: list[Capti
         if line.kind == "caption" and line.credit and line.caption and line.caption.strip() not in known:
             key = line.caption.strip()
             known.add(key)
-            photographer, agency = split_credit(line.credit)
-            lead.append(Caption(caption=key, credit=line.credit, photographer=photographer, agency=agency))
+            lead.append(_credited_caption(key, line.credit))
     return lead[::-1]
 
 
