@@ -435,3 +435,38 @@ def test_elements_the_page_hides_stay_out_of_the_body():
         assert gone not in body
     for kept in ("Paragraph 1 tells", "Paragraph 4 tells", "Paragraph 5 says", "Paragraph 6 adds"):
         assert kept in body
+
+
+def test_source_line_wrapping_inside_a_text_block_is_not_a_paragraph_break():
+    wrapped = ("<div>The council voted on Tuesday to rebuild the harbour wall,\n        which the winter\n"
+               "        storms broke in two places, before the summer season opens.</div>")
+    poem = "<pre>Line one of the verse\nline two of the verse</pre>"
+    html = (f"<html><body><article><h1>Harbour wall</h1>{wrapped}{_council_story(3)}{poem}"
+            "<p>First line<br>second line of an address block in the story</p></article></body></html>")
+    body = read_html_page(html).body.split("\n\n")
+    assert ("The council voted on Tuesday to rebuild the harbour wall, which the winter storms broke in two "
+            "places, before the summer season opens.") in body
+    assert not any(p.startswith("which the winter") for p in body)
+    assert "Line one of the verse" in body and "line two of the verse" in body  # <pre> keeps its lines
+    assert "First line" in body  # a <br> still breaks the line
+
+
+def test_paragraph_the_page_prints_twice_in_a_row_is_kept_twice():
+    repeated = "<p>The harbour master repeated the warning to every skipper in the fleet that night.</p>"
+    share = '<div class="share"><h3>Share this:</h3><a href="#">Post</a></div>'
+    html = (f"<html><body><article><h1>Storm warning</h1>{_council_story(3)}{repeated}{repeated}"
+            f"{share}{repeated}<p>The fleet stayed in port.</p></article></body></html>")
+    body = read_html_page(html).body
+    assert body.count("The harbour master repeated the warning") == 3
+    assert body.count("Paragraph 2 tells") == 1
+
+
+def test_copies_of_a_paragraph_apart_from_each_other_are_not_pulled_together():
+    # The same text in two places, with other text between, stays where the extractor put it.
+    intro = "<p>The harbour reopens on Monday after three weeks of repairs to the sea wall.</p>"
+    html = (f"<html><body><article><h1>Harbour reopens</h1>{intro}<h2>Repairs</h2>{_council_story(3)}"
+            f"<h2>Reopening</h2>{intro}</article></body></html>")
+    body = read_html_page(html).body.split("\n\n")
+    copies = [i for i, p in enumerate(body) if p.startswith("The harbour reopens on Monday")]
+    assert len(copies) <= 2
+    assert all(body[i + 1] != body[i] for i in copies if i + 1 < len(body))

@@ -16,12 +16,94 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dic
 
     _drop_social_embeds(tree)
     _drop_hidden(tree)
+    _collapse_whitespace(tree)
+    repeats = sibling_repeats(tree)  # before trafilatura, which rewrites the tree it is given
     doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=True,
                                       include_tables=True)
     if not doc:
         return "", {}
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    return paragraphs(data.get("text") or ""), data
+    return restore_repeats(paragraphs(data.get("text") or ""), repeats), data
+
+
+_PREFORMATTED = frozenset({"pre", "textarea", "code", "script", "style", "listing", "xmp", "plaintext"})
+_SPACE_RUN = re.compile(r"[ \t\r\n\f]+")
+
+
+def _collapse_whitespace(tree: lxml.html.HtmlElement) -> None:
+    """Collapse runs of white space (line breaks included) to one space, as a browser renders
+    them, outside preformatted elements. A page's source is often wrapped at a fixed width inside
+    a <div> of text; the extractor would keep those source line breaks as paragraph breaks and cut
+    sentences in two. <br> elements are untouched and still break lines."""
+    kept: set[Any] = set()
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        parent = el.getparent()
+        if el.tag in _PREFORMATTED or (parent is not None and parent in kept):
+            kept.add(el)
+        elif el.text:
+            el.text = _SPACE_RUN.sub(" ", el.text)
+        if el.tail and (parent is None or parent not in kept):
+            el.tail = _SPACE_RUN.sub(" ", el.tail)
+
+
+_BLOCK_TAGS = frozenset({"p", "li", "blockquote", "pre", "dd", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _repeat_key(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", text.lower()))
+
+
+def _is_block(el: lxml.html.HtmlElement) -> bool:
+    if el.tag in _BLOCK_TAGS:
+        return True
+    # a <div> holding only text and inline markup is written as a paragraph
+    return el.tag == "div" and not any(d.tag in _BLOCK_TAGS or d.tag == "div" for d in el.iterdescendants())
+
+
+def sibling_repeats(tree: lxml.html.HtmlElement) -> dict[tuple[str, ...], int]:
+    """{paragraph key: n} for each text the page prints as a run of n > 1 separate blocks (<p>,
+    <li>, text-only <div>...) of one container. Another text block, or loose text, between two
+    copies ends a run; a nested container (share buttons, an ad slot) does not, since the
+    extractor leaves those out and the copies meet in the body."""
+    repeats: dict[tuple[str, ...], int] = {}
+    for parent in tree.iter():
+        if not isinstance(parent.tag, str) or len(parent) < 2:
+            continue
+        previous, count = None, 0
+        for child in parent:
+            if isinstance(child.tag, str) and _is_block(child):
+                key = _repeat_key(child.text_content())
+                if key and key == previous:
+                    count += 1
+                    repeats[key] = max(repeats.get(key, 0), count)
+                elif key:
+                    previous, count = key, 1
+            if (child.tail or "").strip():
+                previous = None
+    return repeats
+
+
+def restore_repeats(body: str, repeats: dict[tuple[str, ...], int]) -> str:
+    """The body with a run of equal paragraphs back at the count the page has.
+    trafilatura drops a long paragraph equal to the one before it, as a precaution against its own
+    doubles (one element reached through two candidates); where one container of the page holds
+    that many separate copies they are the text as published. Only runs are restored: a copy that
+    is not next to its twin in the body was left out for another reason."""
+    if not repeats or not body:
+        return body
+    out: list[str] = []
+    parts = body.split("\n\n")
+    i = 0
+    while i < len(parts):
+        j = i
+        while j + 1 < len(parts) and parts[j + 1] == parts[i]:
+            j += 1
+        wanted = repeats.get(_repeat_key(parts[i]), 0)
+        out.extend([parts[i]] * max(j - i + 1, wanted))
+        i = j + 1
+    return "\n\n".join(out)
 
 
 # Embedded posts from social networks (the blockquote their embed scripts turn into a widget).
