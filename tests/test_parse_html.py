@@ -470,3 +470,33 @@ def test_copies_of_a_paragraph_apart_from_each_other_are_not_pulled_together():
     copies = [i for i, p in enumerate(body) if p.startswith("The harbour reopens on Monday")]
     assert len(copies) <= 2
     assert all(body[i + 1] != body[i] for i in copies if i + 1 < len(body))
+
+
+def _slides(n: int) -> str:
+    return "".join(f'<li data-slide="{i}"><h2><span class="counter">{i}/{n}</span> Boats at dawn</h2>'
+                   f"<p>Fishing boat number {i} leaves the old harbour before sunrise as gulls follow it out to "
+                   f"sea, past the lighthouse and the breakwater that the storm damaged last winter.</p>"
+                   '<p class="credits">GETTY IMAGES</p></li>' for i in range(1, n + 1))
+
+
+def test_photo_gallery_set_into_a_story_stays_out_of_the_body():
+    # Thirty long slide captions outweigh the story: without removal the extractor takes them in.
+    story = _council_story(12)
+    gallery = f'<div class="widget type-gallery"><div class="scroller"><ul class="legends">{_slides(30)}</ul></div></div>'
+    html = (f"<html><body><article><h1>Harbour plan</h1><div class='text'>{story[:400]}{gallery}{story[400:]}"
+            "</div></article></body></html>")
+    body = read_html_page(html).body
+    assert "Fishing boat number" not in body and "GETTY" not in body and "1/30" not in body
+    assert "Paragraph 1 tells" in body and "Paragraph 12 tells" in body
+
+
+def test_gallery_page_without_a_story_of_its_own_keeps_its_text():
+    html = (f'<html><body><h1>The fleet in pictures</h1><div class="slideshow"><ul>{_slides(6)}</ul></div>'
+            "</body></html>")
+    assert "Fishing boat number 3" in read_html_page(html).body
+
+
+def test_page_level_gallery_class_around_the_headline_is_not_a_gallery():
+    html = (f'<html><body><div class="page gallery-enabled"><article><h1>Harbour plan</h1>'
+            f"{_council_story(6)}</article></div></body></html>")
+    assert "Paragraph 6 tells" in read_html_page(html).body

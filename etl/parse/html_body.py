@@ -6,7 +6,7 @@ from typing import Any
 
 import lxml.html
 
-from etl.parse.html_dom import remove_keeping_tail
+from etl.parse.html_dom import class_and_id, remove_keeping_tail
 
 
 def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dict[str, Any]]:
@@ -16,6 +16,7 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dic
 
     _drop_social_embeds(tree)
     _drop_hidden(tree)
+    _drop_galleries(tree)
     _collapse_whitespace(tree)
     repeats = sibling_repeats(tree)  # before trafilatura, which rewrites the tree it is given
     doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=True,
@@ -24,6 +25,38 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dic
         return "", {}
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     return restore_repeats(paragraphs(data.get("text") or ""), repeats), data
+
+
+_GALLERY = re.compile(r"(?<![a-z])(?:gallery|galleries|slideshow|slide-show|carousel|lightbox)", re.I)
+# Story text that must stay on the page for a gallery to count as an insert in a story rather
+# than the page's content (a photo-gallery page is all captions).
+_STORY_WORDS_BESIDE_GALLERY = 150
+
+
+def _paragraph_words(el: lxml.html.HtmlElement) -> int:
+    return sum(len((p.text_content() or "").split()) for p in el.iter("p"))
+
+
+def _drop_galleries(tree: lxml.html.HtmlElement) -> None:
+    """Remove photo galleries, slideshows and carousels set into a story: their slides carry
+    captions ("3/50 Star Wars boosts economy ..."), not story text, and can outweigh the story
+    itself, pulling the extractor onto them. A gallery is kept when the page has no story of
+    its own beside it, or when it wraps the headline (a page-level class such as "gallery-page")."""
+    headline_holders = {a for h in tree.iter("h1") for a in h.iterancestors()} | set(tree.iter("h1"))
+    galleries = []
+    for el in tree.iter():
+        if (isinstance(el.tag, str) and el not in headline_holders and el.tag not in ("html", "body")
+                and _GALLERY.search(class_and_id(el))
+                and not any(a in galleries for a in el.iterancestors())):
+            galleries.append(el)
+    if not galleries:
+        return
+    remaining = _paragraph_words(tree)
+    for el in galleries:
+        words = _paragraph_words(el)
+        if remaining - words >= _STORY_WORDS_BESIDE_GALLERY:
+            remaining -= words
+            remove_keeping_tail(el)
 
 
 _PREFORMATTED = frozenset({"pre", "textarea", "code", "script", "style", "listing", "xmp", "plaintext"})
