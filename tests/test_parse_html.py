@@ -500,3 +500,29 @@ def test_page_level_gallery_class_around_the_headline_is_not_a_gallery():
     html = (f'<html><body><div class="page gallery-enabled"><article><h1>Harbour plan</h1>'
             f"{_council_story(6)}</article></div></body></html>")
     assert "Paragraph 6 tells" in read_html_page(html).body
+
+
+def _card(n: int, words: int = 30) -> str:
+    blurb = " ".join(f"summary{n}word{k}" for k in range(words))
+    return (f'<li><div><h3><a href="/news/other-story-{n}.html">Other story number {n} in the news</a></h3>'
+            f'<p>{blurb}</p></div><div class="source">Wire Service</div></li>')
+
+
+def test_stream_of_teaser_cards_after_the_story_stays_out_of_the_body():
+    stream = f'<ul class="stream">{"".join(_card(n) for n in range(1, 25))}</ul>'
+    html = f"<html><body><article><h1>Harbour plan</h1>{_council_story(6)}{stream}</article></body></html>"
+    body = read_html_page(html).body
+    assert "summary3word" not in body and "Other story number" not in body
+    assert "Paragraph 1 tells" in body and "Paragraph 6 tells" in body
+
+
+def test_long_sections_under_linked_subheadings_and_a_lone_card_are_story_text():
+    # A listicle whose items are long, and one linked subheading, are not a teaser stream.
+    sections = "".join(f'<section><h2><a href="/places/{n}">Place {n}</a></h2>'
+                       f"<p>{' '.join(f'place{n}detail{k}' for k in range(130))}</p></section>" for n in range(1, 5))
+    lone = '<div><h3><a href="/council">The council</a></h3><p>It meets on Tuesdays in the old town hall.</p></div>'
+    html = (f"<html><body><article><h1>Where to go</h1>{_council_story(2)}<div>{sections}</div>{lone}"
+            f"{_council_story(4)[-300:]}</article></body></html>")
+    body = read_html_page(html).body
+    assert "place1detail5" in body and "place4detail100" in body
+    assert "meets on Tuesdays" in body

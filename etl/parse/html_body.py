@@ -17,6 +17,7 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dic
     _drop_social_embeds(tree)
     _drop_hidden(tree)
     _drop_galleries(tree)
+    _drop_teaser_cards(tree)
     _collapse_whitespace(tree)
     repeats = sibling_repeats(tree)  # before trafilatura, which rewrites the tree it is given
     doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=True,
@@ -56,6 +57,44 @@ def _drop_galleries(tree: lxml.html.HtmlElement) -> None:
         words = _paragraph_words(el)
         if remaining - words >= _STORY_WORDS_BESIDE_GALLERY:
             remaining -= words
+            remove_keeping_tail(el)
+
+
+_CARD_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_MAX_CARD_WORDS = 120
+_MIN_CARDS = 3
+
+
+def _is_teaser_card(el: lxml.html.HtmlElement) -> bool:
+    """A short block led by a heading that is wholly a link: the shape of a teaser for another
+    page (headline linking to it, a line or two of summary, a source or time)."""
+    if not isinstance(el.tag, str) or len(el.text_content().split()) > _MAX_CARD_WORDS:
+        return False
+    for heading in el.iter(*_CARD_HEADINGS):
+        heading_words = heading.text_content().split()
+        if not heading_words:
+            continue
+        link_words = sum(len(a.text_content().split()) for a in heading.iter("a") if a.get("href"))
+        return link_words >= 0.9 * len(heading_words)
+    return False
+
+
+def _drop_teaser_cards(tree: lxml.html.HtmlElement) -> None:
+    """Remove lists of teaser cards (a story stream, "more from", recirculation grids): siblings
+    of which at least three, and at least half, are cards as `_is_teaser_card` defines them. Story
+    text never reads as a run of linked headlines each with a short blurb; one linked subheading
+    does, so a run is required. The headline's own ancestors are never candidates."""
+    headline_holders = {a for h in tree.iter("h1") for a in h.iterancestors()} | set(tree.iter("h1"))
+    doomed = []
+    for parent in tree.iter():
+        if not isinstance(parent.tag, str) or len(parent) < _MIN_CARDS:
+            continue
+        children = [c for c in parent if isinstance(c.tag, str)]
+        cards = [c for c in children if c not in headline_holders and _is_teaser_card(c)]
+        if len(cards) >= _MIN_CARDS and 2 * len(cards) >= len(children):
+            doomed.extend(cards)
+    for el in doomed:
+        if el.getparent() is not None:
             remove_keeping_tail(el)
 
 
