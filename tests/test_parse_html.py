@@ -526,3 +526,10 @@ def test_long_sections_under_linked_subheadings_and_a_lone_card_are_story_text()
     body = read_html_page(html).body
     assert "place1detail5" in body and "place4detail100" in body
     assert "meets on Tuesdays" in body
+
+
+def test_inline_mathml_formula_keeps_its_symbols_in_the_sentence():
+    formula = "<math><mi>E</mi><mo>=</mo><mi>m</mi><msup><mi>c</mi><mn>2</mn></msup></math>"
+    html = (f"<html><body><article><h1>Energy</h1>{_council_story(4)}<p>The famous relation {formula} links "
+            "energy and mass, the physicist told the council.</p></article></body></html>")
+    assert "The famous relation E = m c 2 links energy and mass" in read_html_page(html).body

@@ -18,6 +18,7 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dic
     _drop_hidden(tree)
     _drop_galleries(tree)
     _drop_teaser_cards(tree)
+    _flatten_math(tree)
     _collapse_whitespace(tree)
     repeats = sibling_repeats(tree)  # before trafilatura, which rewrites the tree it is given
     doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=True,
@@ -96,6 +97,20 @@ def _drop_teaser_cards(tree: lxml.html.HtmlElement) -> None:
     for el in doomed:
         if el.getparent() is not None:
             remove_keeping_tail(el)
+
+
+def _flatten_math(tree: lxml.html.HtmlElement) -> None:
+    """Replace MathML formulas with their symbols as plain text. The extractor drops <math>
+    elements whole, leaving sentences with holes ("When , there are two solutions")."""
+    for math in list(tree.iter("math", "{http://www.w3.org/1998/Math/MathML}math")):
+        parent = math.getparent()
+        if parent is None:
+            continue
+        symbols = " ".join(t.strip() for t in math.itertext() if t.strip())
+        replacement = lxml.html.Element("span")
+        replacement.text = symbols
+        replacement.tail = math.tail
+        parent.replace(math, replacement)
 
 
 _PREFORMATTED = frozenset({"pre", "textarea", "code", "script", "style", "listing", "xmp", "plaintext"})
