@@ -533,3 +533,21 @@ def test_inline_mathml_formula_keeps_its_symbols_in_the_sentence():
     html = (f"<html><body><article><h1>Energy</h1>{_council_story(4)}<p>The famous relation {formula} links "
             "energy and mass, the physicist told the council.</p></article></body></html>")
     assert "The famous relation E = m c 2 links energy and mass" in read_html_page(html).body
+
+
+def test_live_blog_posts_whose_headings_link_to_their_own_anchors_are_story_text():
+    posts = "".join(f'<div class="post"><h3><a href="#post-{n}">Update {n} from the harbour</a></h3>'
+                    f"<p>Crews reported progress on section {n} of the sea wall this hour.</p></div>"
+                    for n in range(1, 7))
+    html = (f'<html><body><article><h1>Sea wall: live</h1>{_council_story(2)}<div class="posts">{posts}</div>'
+            "</article></body></html>")
+    body = read_html_page(html, url="https://example.org/live/sea-wall").body
+    assert "progress on section 1 of" in body and "progress on section 6 of" in body
+
+
+def test_story_wrapper_named_like_a_gallery_is_not_removed():
+    html = (f'<html><body><h1>Harbour plan</h1><div class="article-body gallery-enabled">{_council_story(12)}'
+            f'</div><footer><p>{"About us and contact details for the newsroom and its staff. " * 20}</p></footer>'
+            "</body></html>")
+    body = read_html_page(html).body
+    assert "Paragraph 1 tells" in body and "Paragraph 12 tells" in body

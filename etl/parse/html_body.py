@@ -17,7 +17,7 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dic
     _drop_social_embeds(tree)
     _drop_hidden(tree)
     _drop_galleries(tree)
-    _drop_teaser_cards(tree)
+    _drop_teaser_cards(tree, url)
     _flatten_math(tree)
     _collapse_whitespace(tree)
     repeats = sibling_repeats(tree)  # before trafilatura, which rewrites the tree it is given
@@ -30,9 +30,11 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dic
 
 
 _GALLERY = re.compile(r"(?<![a-z])(?:gallery|galleries|slideshow|slide-show|carousel|lightbox)", re.I)
-# Story text that must stay on the page for a gallery to count as an insert in a story rather
-# than the page's content (a photo-gallery page is all captions).
+# Story text a gallery must sit beside, within a few levels of the page, to count as an insert in
+# a story rather than the page's content (a photo-gallery page is all captions, and a story
+# wrapper may carry a name like "gallery-enabled").
 _STORY_WORDS_BESIDE_GALLERY = 150
+_GALLERY_CONTEXT_LEVELS = 3
 
 
 def _paragraph_words(el: lxml.html.HtmlElement) -> int:
@@ -42,23 +44,25 @@ def _paragraph_words(el: lxml.html.HtmlElement) -> int:
 def _drop_galleries(tree: lxml.html.HtmlElement) -> None:
     """Remove photo galleries, slideshows and carousels set into a story: their slides carry
     captions ("3/50 Star Wars boosts economy ..."), not story text, and can outweigh the story
-    itself, pulling the extractor onto them. A gallery is kept when the page has no story of
-    its own beside it, or when it wraps the headline (a page-level class such as "gallery-page")."""
+    itself, pulling the extractor onto them. Only a gallery with story text beside it (in an
+    element at most three levels up) goes, and never one that holds the headline."""
     headline_holders = {a for h in tree.iter("h1") for a in h.iterancestors()} | set(tree.iter("h1"))
-    galleries = []
+    galleries: list[lxml.html.HtmlElement] = []
+    chosen: set[lxml.html.HtmlElement] = set()
     for el in tree.iter():
         if (isinstance(el.tag, str) and el not in headline_holders and el.tag not in ("html", "body")
                 and _GALLERY.search(class_and_id(el))
-                and not any(a in galleries for a in el.iterancestors())):
+                and not any(a in chosen for a in el.iterancestors())):
             galleries.append(el)
-    if not galleries:
-        return
-    remaining = _paragraph_words(tree)
+            chosen.add(el)
     for el in galleries:
-        words = _paragraph_words(el)
-        if remaining - words >= _STORY_WORDS_BESIDE_GALLERY:
-            remaining -= words
-            remove_keeping_tail(el)
+        inside = _paragraph_words(el)
+        for level, ancestor in enumerate(el.iterancestors()):
+            if level >= _GALLERY_CONTEXT_LEVELS or ancestor.tag == "body":
+                break
+            if _paragraph_words(ancestor) - inside >= _STORY_WORDS_BESIDE_GALLERY:
+                remove_keeping_tail(el)
+                break
 
 
 _CARD_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -66,21 +70,30 @@ _MAX_CARD_WORDS = 120
 _MIN_CARDS = 3
 
 
-def _is_teaser_card(el: lxml.html.HtmlElement) -> bool:
-    """A short block led by a heading that is wholly a link: the shape of a teaser for another
-    page (headline linking to it, a line or two of summary, a source or time)."""
+def _links_away(href: str | None, page: str | None) -> bool:
+    """Whether `href` leads to another document (not an anchor in this page, as the headings of a
+    live blog's posts or a table of contents do)."""
+    href = (href or "").strip()
+    if not href or href.startswith("#") or href.lower().startswith("javascript:"):
+        return False
+    return not page or href.split("#")[0].rstrip("/") != page.split("#")[0].rstrip("/")
+
+
+def _is_teaser_card(el: lxml.html.HtmlElement, page: str | None) -> bool:
+    """A short block led by a heading that is wholly a link to another page: the shape of a
+    teaser (headline linking to the story, a line or two of summary, a source or time)."""
     if not isinstance(el.tag, str) or len(el.text_content().split()) > _MAX_CARD_WORDS:
         return False
     for heading in el.iter(*_CARD_HEADINGS):
         heading_words = heading.text_content().split()
         if not heading_words:
             continue
-        link_words = sum(len(a.text_content().split()) for a in heading.iter("a") if a.get("href"))
+        link_words = sum(len(a.text_content().split()) for a in heading.iter("a") if _links_away(a.get("href"), page))
         return link_words >= 0.9 * len(heading_words)
     return False
 
 
-def _drop_teaser_cards(tree: lxml.html.HtmlElement) -> None:
+def _drop_teaser_cards(tree: lxml.html.HtmlElement, url: str | None) -> None:
     """Remove lists of teaser cards (a story stream, "more from", recirculation grids): siblings
     of which at least three, and at least half, are cards as `_is_teaser_card` defines them. Story
     text never reads as a run of linked headlines each with a short blurb; one linked subheading
@@ -91,7 +104,7 @@ def _drop_teaser_cards(tree: lxml.html.HtmlElement) -> None:
         if not isinstance(parent.tag, str) or len(parent) < _MIN_CARDS:
             continue
         children = [c for c in parent if isinstance(c.tag, str)]
-        cards = [c for c in children if c not in headline_holders and _is_teaser_card(c)]
+        cards = [c for c in children if c not in headline_holders and _is_teaser_card(c, url)]
         if len(cards) >= _MIN_CARDS and 2 * len(cards) >= len(children):
             doomed.extend(cards)
     for el in doomed:
