@@ -41,26 +41,39 @@ def _paragraph_words(el: lxml.html.HtmlElement) -> int:
     return sum(len((p.text_content() or "").split()) for p in el.iter("p"))
 
 
+def _named(tree: lxml.html.HtmlElement, pattern: re.Pattern[str], passed_over: set) -> list[lxml.html.HtmlElement]:
+    """Elements whose class or id matches `pattern`, outermost only (apart from those in
+    `passed_over`, whose descendants are still looked at), in document order."""
+    found: list[lxml.html.HtmlElement] = []
+    chosen: set[lxml.html.HtmlElement] = set()
+    for el in tree.xpath("//*[@class or @id]"):
+        if el not in passed_over and pattern.search(f"{el.get('class') or ''} {el.get('id') or ''}") \
+                and not any(a in chosen for a in el.iterancestors()):
+            found.append(el)
+            chosen.add(el)
+    return found
+
+
 def _drop_galleries(tree: lxml.html.HtmlElement) -> None:
     """Remove photo galleries, slideshows and carousels set into a story: their slides carry
     captions ("3/50 Star Wars boosts economy ..."), not story text, and can outweigh the story
     itself, pulling the extractor onto them. Only a gallery with story text beside it (in an
     element at most three levels up) goes, and never one that holds the headline."""
     headline_holders = {a for h in tree.iter("h1") for a in h.iterancestors()} | set(tree.iter("h1"))
-    galleries: list[lxml.html.HtmlElement] = []
-    chosen: set[lxml.html.HtmlElement] = set()
-    for el in tree.iter():
-        if (isinstance(el.tag, str) and el not in headline_holders and el.tag not in ("html", "body")
-                and _GALLERY.search(class_and_id(el))
-                and not any(a in chosen for a in el.iterancestors())):
-            galleries.append(el)
-            chosen.add(el)
+    galleries = _named(tree, _GALLERY, headline_holders | {tree} | set(tree.iter("body")))
+    words: dict[lxml.html.HtmlElement, int] = {}  # ancestors are shared between galleries
+
+    def paragraph_words(el: lxml.html.HtmlElement) -> int:
+        if el not in words:
+            words[el] = _paragraph_words(el)
+        return words[el]
+
     for el in galleries:
         inside = _paragraph_words(el)
         for level, ancestor in enumerate(el.iterancestors()):
             if level >= _GALLERY_CONTEXT_LEVELS or ancestor.tag == "body":
                 break
-            if _paragraph_words(ancestor) - inside >= _STORY_WORDS_BESIDE_GALLERY:
+            if paragraph_words(ancestor) - inside >= _STORY_WORDS_BESIDE_GALLERY:
                 remove_keeping_tail(el)
                 break
 
@@ -79,33 +92,45 @@ def _links_away(href: str | None, page: str | None) -> bool:
     return not page or href.split("#")[0].rstrip("/") != page.split("#")[0].rstrip("/")
 
 
-def _is_teaser_card(el: lxml.html.HtmlElement, page: str | None) -> bool:
-    """A short block led by a heading that is wholly a link to another page: the shape of a
-    teaser (headline linking to the story, a line or two of summary, a source or time)."""
-    if not isinstance(el.tag, str) or len(el.text_content().split()) > _MAX_CARD_WORDS:
+def _is_teaser_heading(heading: lxml.html.HtmlElement, page: str | None) -> bool:
+    """A heading that is wholly a link to another page, as a teaser's headline is."""
+    heading_words = heading.text_content().split()
+    if not heading_words:
         return False
-    for heading in el.iter(*_CARD_HEADINGS):
-        heading_words = heading.text_content().split()
-        if not heading_words:
-            continue
-        link_words = sum(len(a.text_content().split()) for a in heading.iter("a") if _links_away(a.get("href"), page))
-        return link_words >= 0.9 * len(heading_words)
-    return False
+    link_words = sum(len(a.text_content().split()) for a in heading.iter("a") if _links_away(a.get("href"), page))
+    return link_words >= 0.9 * len(heading_words)
 
 
 def _drop_teaser_cards(tree: lxml.html.HtmlElement, url: str | None) -> None:
-    """Remove lists of teaser cards (a story stream, "more from", recirculation grids): siblings
-    of which at least three, and at least half, are cards as `_is_teaser_card` defines them. Story
-    text never reads as a run of linked headlines each with a short blurb; one linked subheading
-    does, so a run is required. The headline's own ancestors are never candidates."""
+    """Remove lists of teaser cards (a story stream, "more from", recirculation grids). A card is
+    a block of at most 120 words whose first heading is wholly a link to another page (headline
+    linking to the story, a line or two of summary, a source or time); a list is a run of siblings
+    of which at least three, and at least half, are cards. Story text never reads as a run of
+    linked headlines each with a short blurb; one linked subheading does, so a run is required.
+    The headline's own ancestors are never candidates."""
     headline_holders = {a for h in tree.iter("h1") for a in h.iterancestors()} | set(tree.iter("h1"))
-    doomed = []
-    for parent in tree.iter():
-        if not isinstance(parent.tag, str) or len(parent) < _MIN_CARDS:
+    # Found from the headings up: each teaser heading makes every ancestor it leads a candidate.
+    candidates: dict[lxml.html.HtmlElement, list[lxml.html.HtmlElement]] = {}
+    judged: set[lxml.html.HtmlElement] = set()
+    for heading in tree.iter(*_CARD_HEADINGS):
+        if not _is_teaser_heading(heading, url):
             continue
-        children = [c for c in parent if isinstance(c.tag, str)]
-        cards = [c for c in children if c not in headline_holders and _is_teaser_card(c, url)]
-        if len(cards) >= _MIN_CARDS and 2 * len(cards) >= len(children):
+        node = heading
+        for ancestor in heading.iterancestors():
+            if ancestor in headline_holders or node in judged:
+                break
+            judged.add(node)
+            # the card must be led by this heading: no earlier heading inside it
+            if next(node.iter(*_CARD_HEADINGS)) is heading:
+                candidates.setdefault(ancestor, []).append(node)
+            node = ancestor
+    doomed = []
+    for parent, nodes in candidates.items():
+        if len(nodes) < _MIN_CARDS:
+            continue
+        children = sum(1 for c in parent if isinstance(c.tag, str))
+        cards = [n for n in nodes if len(n.text_content().split()) <= _MAX_CARD_WORDS]
+        if len(cards) >= _MIN_CARDS and 2 * len(cards) >= children:
             doomed.extend(cards)
     for el in doomed:
         if el.getparent() is not None:
@@ -135,16 +160,12 @@ def _collapse_whitespace(tree: lxml.html.HtmlElement) -> None:
     them, outside preformatted elements. A page's source is often wrapped at a fixed width inside
     a <div> of text; the extractor would keep those source line breaks as paragraph breaks and cut
     sentences in two. <br> elements are untouched and still break lines."""
-    kept: set[Any] = set()
+    preformatted = set(tree.iter(*_PREFORMATTED))
+    inside = {d for el in preformatted for d in el.iterdescendants()}  # their text and tails are kept
     for el in tree.iter():
-        if not isinstance(el.tag, str):
-            continue
-        parent = el.getparent()
-        if el.tag in _PREFORMATTED or (parent is not None and parent in kept):
-            kept.add(el)
-        elif el.text:
+        if el.text and el not in preformatted and el not in inside and isinstance(el.tag, str):
             el.text = _SPACE_RUN.sub(" ", el.text)
-        if el.tail and (parent is None or parent not in kept):
+        if el.tail and el not in inside:
             el.tail = _SPACE_RUN.sub(" ", el.tail)
 
 
@@ -159,7 +180,7 @@ def _is_block(el: lxml.html.HtmlElement) -> bool:
     if el.tag in _BLOCK_TAGS:
         return True
     # a <div> holding only text and inline markup is written as a paragraph
-    return el.tag == "div" and not any(d.tag in _BLOCK_TAGS or d.tag == "div" for d in el.iterdescendants())
+    return el.tag == "div" and next(el.iterdescendants(*_BLOCK_TAGS, "div"), None) is None
 
 
 def sibling_repeats(tree: lxml.html.HtmlElement) -> dict[tuple[str, ...], int]:
@@ -169,18 +190,19 @@ def sibling_repeats(tree: lxml.html.HtmlElement) -> dict[tuple[str, ...], int]:
     extractor leaves those out and the copies meet in the body."""
     repeats: dict[tuple[str, ...], int] = {}
     for parent in tree.iter():
-        if not isinstance(parent.tag, str) or len(parent) < 2:
+        if len(parent) < 2 or not isinstance(parent.tag, str):
             continue
         previous, count = None, 0
         for child in parent:
             if isinstance(child.tag, str) and _is_block(child):
-                key = _repeat_key(child.text_content())
-                if key and key == previous:
+                text = " ".join(child.text_content().split())
+                if text and text == previous:
                     count += 1
+                    key = _repeat_key(text)
                     repeats[key] = max(repeats.get(key, 0), count)
-                elif key:
-                    previous, count = key, 1
-            if (child.tail or "").strip():
+                elif text:
+                    previous, count = text, 1
+            if child.tail and not child.tail.isspace():
                 previous = None
     return repeats
 
