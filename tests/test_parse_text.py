@@ -719,3 +719,38 @@ def test_captions_above_the_story_are_searched_only_up_to_other_prose():
     assert [c.caption for c in _lead_media_captions(lines, len(lines), [])] == GALLERY_CAPTIONS  # uncredited: no
     already = [Caption(caption=GALLERY_CAPTIONS[1])]
     assert [c.caption for c in _lead_media_captions(lines, len(lines), already)] == GALLERY_CAPTIONS[:1]
+
+
+def _slides_text(total: int, shown: int | None = None) -> str:
+    return "\n\n".join(
+        f"* {n}/{total} Boats at dawn number {n}\n\nFishing boat {n} leaves the old harbour before sunrise as gulls "
+        f"follow it out to sea, past the lighthouse and the breakwater the storm damaged.\n\nGETTY IMAGES"
+        for n in range(1, (shown or total) + 1))
+
+
+def test_gallery_slides_in_a_page_dump_are_not_body():
+    text = (_menu(15) + "\n\n" + "\n\n".join(ARTICLE_PART) + "\n\n" + _slides_text(30) + "\n\n"
+            + "\n\n".join(LATER_PART) + "\n\n" + _menu(15))
+    page = read_text_page(text)
+    assert "Fishing boat" not in page.body and "GETTY" not in page.body and "/30" not in page.body
+    assert page.body.split("\n\n")[:4] == ARTICLE_PART
+
+
+def test_gallery_slides_inside_the_article_become_credited_captions():
+    text = (_menu(15) + "\n\n" + "\n\n".join(ARTICLE_PART) + "\n\n" + _slides_text(12, shown=3) + "\n\n"
+            + "\n\n".join(LATER_PART) + "\n\n" + _menu(15))
+    page = read_text_page(text)
+    assert page.body.split("\n\n") == ARTICLE_PART + LATER_PART
+    slides = [c for c in page.captions if c.caption.startswith("Boats at dawn")]
+    assert len(slides) == 3
+    assert slides[0].caption.startswith("Boats at dawn number 1. Fishing boat 1 leaves")
+    assert slides[0].credit == "GETTY IMAGES"
+
+
+def test_fractions_and_dates_opening_lines_are_not_slide_counters():
+    lines = ["1/3 of the town's households now rely on the ferry, the council said in its annual report.",
+             "2/3 of them say the crossing is too expensive for a daily commute to the mainland offices.",
+             "12/05/2024 was the day the new timetable started, and the first ferry left at seven sharp.",
+             "3/3 is how the harbour master rated the new boats, though he did not explain his scale."]
+    text = _menu(15) + "\n\n" + "\n\n".join(ARTICLE_PART[:2] + lines[:3]) + "\n\n" + _menu(15)
+    assert all(line in read_text_page(text).body for line in lines[:3])

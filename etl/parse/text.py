@@ -66,6 +66,7 @@ def _read(text: str) -> ParsedPage:
     _mark_repeated_captions(lines)
     _mark_repeated_labels(lines)
     _mark_entry_stamps(lines)
+    _mark_gallery_slides(lines)
     _mark_cut_short_teasers(lines)
     mark_introduced_lists(lines)
 
@@ -146,6 +147,39 @@ def _mark_repeated_labels(lines: list[Line]) -> None:
     for line in lines:
         if line.kind in ("short", "other") and counts.get(line.text.lower(), 0) >= _LABEL_REPEATS:
             line.kind = "label"
+
+
+# "3/50 Star Wars boosts economy", "* 12 of 20": a slide's counter, then its title.
+_SLIDE_COUNTER = re.compile(r"^(?:[*•·-]\s*)?(\d{1,3})\s*(?:/|of)\s*(\d{1,3})(?![\d/.,:])\s*(.*)$", re.I)
+_MIN_SLIDES = 3
+
+
+def _mark_gallery_slides(lines: list[Line]) -> None:
+    """A photo gallery printed into the page: lines opening with a running counter out of one total
+    ("1/50 ...", "2/50 ..."), each followed by the slide's text and credit. Every slide is one
+    caption (its title and text, with the credit); none of it is the article's text. Three slides
+    out of the same total, in order, are required: a fraction in a sentence is not a counter. The
+    last slide is as many lines long as the one before it."""
+    slides: dict[int, list[tuple[int, int, str]]] = {}
+    for i, line in enumerate(lines):
+        m = _SLIDE_COUNTER.match(line.raw.strip())
+        if m and 1 <= int(m.group(1)) <= int(m.group(2)) > 1:
+            title = m.group(3).strip() if re.search(r"\w", m.group(3)) else ""
+            slides.setdefault(int(m.group(2)), []).append((i, int(m.group(1)), title))
+    for found in slides.values():
+        numbers = [n for _, n, _ in found]
+        if len(set(numbers)) < _MIN_SLIDES or numbers != sorted(numbers):
+            continue
+        for k, (i, _, title) in enumerate(found):
+            stop = found[k + 1][0] if k + 1 < len(found) else min(len(lines), i + found[k][0] - found[k - 1][0])
+            members = [j for j in range(i + 1, stop) if lines[j].kind not in ("furniture", "label")]
+            credit = next((lines[j].credit for j in members if lines[j].credit), None)
+            texts = [lines[j].caption or lines[j].text for j in members if lines[j].kind != "credit"]
+            caption = " ".join(texts)
+            if title:
+                caption = f"{title}{'' if re.search(r'[.!?:]$', title) or not caption else '.'} {caption}".strip()
+            for j in [i, *members]:
+                lines[j].kind, lines[j].caption, lines[j].credit = "caption", caption, credit
 
 
 def _mark_cut_short_teasers(lines: list[Line]) -> None:
