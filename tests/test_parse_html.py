@@ -551,3 +551,16 @@ def test_story_wrapper_named_like_a_gallery_is_not_removed():
             "</body></html>")
     body = read_html_page(html).body
     assert "Paragraph 1 tells" in body and "Paragraph 12 tells" in body
+
+
+def test_teaser_cards_with_a_kicker_in_front_of_the_linked_headline_stay_out_of_the_body():
+    cards = "".join(f'<div class="story-block"><h4><strong class="kicker">Opinion</strong> '
+                    f'<a href="/opinion/column-{n}">Columnist number {n} on the harbour</a></h4>'
+                    f'<p class="standfirst">COLUMNIST {n} says the harbour plan is about more than the quay, and '
+                    f"that the council should listen to the fishing families before it votes again.</p></div>"
+                    for n in range(1, 6))
+    html = (f"<html><body><article><h1>Harbour plan</h1>{_council_story(6)}<div class='more'>"
+            f"<h3>Other opinion columns</h3>{cards}</div></article></body></html>")
+    body = read_html_page(html).body
+    assert "COLUMNIST 2 says" not in body and "Columnist number" not in body
+    assert "Paragraph 6 tells" in body

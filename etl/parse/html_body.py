@@ -93,17 +93,18 @@ def _links_away(href: str | None, page: str | None) -> bool:
 
 
 def _is_teaser_heading(heading: lxml.html.HtmlElement, page: str | None) -> bool:
-    """A heading that is wholly a link to another page, as a teaser's headline is."""
+    """A heading that is mostly a link to another page, as a teaser's headline is: at least half
+    its words (a kicker label often stands in front of the link: "Editorial  Fraser's legacy")."""
     heading_words = heading.text_content().split()
     if not heading_words:
         return False
     link_words = sum(len(a.text_content().split()) for a in heading.iter("a") if _links_away(a.get("href"), page))
-    return link_words >= 0.9 * len(heading_words)
+    return link_words >= 0.5 * len(heading_words)
 
 
 def _drop_teaser_cards(tree: lxml.html.HtmlElement, url: str | None) -> None:
     """Remove lists of teaser cards (a story stream, "more from", recirculation grids). A card is
-    a block of at most 120 words whose first heading is wholly a link to another page (headline
+    a block of at most 120 words whose first heading is mostly a link to another page (headline
     linking to the story, a line or two of summary, a source or time); a list is a run of siblings
     of which at least three, and at least half, are cards. Story text never reads as a run of
     linked headlines each with a short blurb; one linked subheading does, so a run is required.
