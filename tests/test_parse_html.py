@@ -564,3 +564,31 @@ def test_teaser_cards_with_a_kicker_in_front_of_the_linked_headline_stay_out_of_
     body = read_html_page(html).body
     assert "COLUMNIST 2 says" not in body and "Columnist number" not in body
     assert "Paragraph 6 tells" in body
+
+
+def test_read_more_lines_between_paragraphs_leave_the_body():
+    story = _council_story(6)
+    read_more = ('<p><a href="https://example.org/news/quay-costs"><b>READ MORE: Quay repairs to cost twice '
+                 'the estimate</b></a></p>'
+                 '<p><strong>FUNDA OLUNYE UDABA LAPHA |</strong> <a href="/news/123/other">Abahlanu baboshiwe</a></p>'
+                 '<p>Lire aussi : <a href="/fr/port">Le port rouvre lundi</a></p>')
+    html = f"<html><body><article><h1>Harbour plan</h1>{story[:300]}{read_more}{story[300:]}</article></body></html>"
+    body = read_html_page(html, url="https://example.org/news/harbour").body
+    for gone in ("READ MORE", "Quay repairs to cost", "FUNDA OLUNYE", "Abahlanu", "Le port rouvre"):
+        assert gone not in body
+    assert "Paragraph 1 tells" in body and "Paragraph 6 tells" in body
+
+
+@pytest.mark.parametrize("paragraph", [
+    '<p><a href="/news/council-vote">In April the council voted to rebuild the quay.</a></p>',  # no label
+    '<p>See: <a href="#timeline">the timeline of the works below</a></p>',  # an anchor of this page
+    '<p>Source: <a href="/report">the annual report</a>, which the council published on Monday.</p>',  # link inside
+    '<p>Note: the vote was close, as <a href="/vote">the record</a> shows for everyone who reads it.</p>',  # little linked
+])
+def test_linked_sentences_that_are_no_read_more_line_stay(paragraph):
+    import lxml.html
+
+    from etl.parse.html_body import _drop_link_paragraphs
+    tree = lxml.html.fromstring(f"<html><body><article>{paragraph}</article></body></html>")
+    _drop_link_paragraphs(tree, "https://example.org/news/harbour")
+    assert len(tree.findall(".//p")) == 1

@@ -18,6 +18,7 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dic
     _drop_hidden(tree)
     _drop_galleries(tree)
     _drop_teaser_cards(tree, url)
+    _drop_link_paragraphs(tree, url)
     _flatten_math(tree)
     _collapse_whitespace(tree)
     repeats = sibling_repeats(tree)  # before trafilatura, which rewrites the tree it is given
@@ -136,6 +137,39 @@ def _drop_teaser_cards(tree: lxml.html.HtmlElement, url: str | None) -> None:
     for el in doomed:
         if el.getparent() is not None:
             remove_keeping_tail(el)
+
+
+_MAX_LINK_PARAGRAPH_WORDS = 30
+# A label of up to five words closed by a colon, bar, bracket or guillemet: "READ MORE:",
+# "Related |", "Lire aussi :", "[Read:", "[值班总编推荐]".
+_LINK_LABEL = re.compile(r"^\s*[\[(【]?\s*([^\s:|\]】»]+(?:\s+[^\s:|\]】»]+){0,4})\s*[:|\]】»]\s*\S")
+
+
+def _drop_link_paragraphs(tree: lxml.html.HtmlElement, url: str | None) -> None:
+    """Remove short paragraphs that are a label and a link to another page: the "READ MORE:
+    <headline>", "Related | <headline>" lines set between a story's paragraphs. At least half the
+    words after the label must be linked and the paragraph must end with the link. A sentence of the story that
+    happens to be one link has no label and stays; so does a link to an anchor of this page."""
+    for p in list(tree.iter("p")):
+        text = p.text_content()
+        words = text.split()
+        label = _LINK_LABEL.match(text) if words and len(words) <= _MAX_LINK_PARAGRAPH_WORDS else None
+        if label is None:
+            continue
+        links = [a for a in p.iter("a") if _links_away(a.get("href"), url)]
+        if not links:
+            continue
+        linked = sum(len(a.text_content().split()) for a in links)
+        last = links[-1]
+        ends_with_link = not (last.tail or "").strip() and all(
+            not (el.tail or "").strip() and el.getnext() is None
+            for el in last.iterancestors() if el is not p and _is_inside(el, p))
+        if 2 * linked >= len(words) - len(label.group(1).split()) and ends_with_link and p.getparent() is not None:
+            remove_keeping_tail(p)
+
+
+def _is_inside(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> bool:
+    return any(a is ancestor for a in el.iterancestors())
 
 
 def _flatten_math(tree: lxml.html.HtmlElement) -> None:
