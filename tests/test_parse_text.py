@@ -754,3 +754,17 @@ def test_fractions_and_dates_opening_lines_are_not_slide_counters():
              "3/3 is how the harbour master rated the new boats, though he did not explain his scale."]
     text = _menu(15) + "\n\n" + "\n\n".join(ARTICLE_PART[:2] + lines[:3]) + "\n\n" + _menu(15)
     assert all(line in read_text_page(text).body for line in lines[:3])
+
+
+def test_repeated_label_and_headline_lines_are_not_body_but_interview_lines_are():
+    links = [f"FUNDA OLUNYE UDABA LAPHA | Abahlanu {n} baboshiwe eMgungundlovu" for n in range(1, 4)]
+    interview = ["Q: Why did the council wait so long to repair the quay?",
+                 "A: We had no money until the port authority paid its share, the mayor said.",
+                 "Q: When will the work be finished?",
+                 "A: By the end of the summer, if the weather holds."]
+    parts = ARTICLE_PART[:2] + [links[0]] + interview[:2] + [links[1]] + interview[2:] + ARTICLE_PART[2:] + [links[2]]
+    text = _menu(15) + "\n\n" + "\n\n".join(parts) + "\n\n" + _menu(15)
+    body = read_text_page(text).body
+    assert "FUNDA OLUNYE" not in body
+    assert all(line in body for line in interview)
+    assert all(p in body for p in ARTICLE_PART)

@@ -65,6 +65,7 @@ def _read(text: str) -> ParsedPage:
         classify(line)
     _mark_repeated_captions(lines)
     _mark_repeated_labels(lines)
+    _mark_labelled_links(lines)
     _mark_entry_stamps(lines)
     _mark_gallery_slides(lines)
     _mark_cut_short_teasers(lines)
@@ -180,6 +181,33 @@ def _mark_gallery_slides(lines: list[Line]) -> None:
                 caption = f"{title}{'' if re.search(r'[.!?:]$', title) or not caption else '.'} {caption}".strip()
             for j in [i, *members]:
                 lines[j].kind, lines[j].caption, lines[j].credit = "caption", caption, credit
+
+
+# "READ MORE: <headline>", "FUNDA OLUNYE UDABA LAPHA | <headline>": a label, a colon or bar, a headline.
+_LABELLED_LINE = re.compile(r"^([^\W\d_][^:|]{0,60}?)\s*[:|]\s+(\S.*)$")
+_LABEL_WORDS = 5
+_LABELLED_HEADLINE_WORDS = 15
+
+
+def _mark_labelled_links(lines: list[Line]) -> None:
+    """Lines that open with the same short label and go on with a headline (no closing full stop),
+    three times or more on the page, are links to other stories ("READ MORE: ...", "Related | ...").
+    An interview's "Q:" lines end with a question mark and a transcript's speaker lines with a full
+    stop, so they stay."""
+    groups: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line.kind not in ("prose", "short", "other") or re.search(r"[{}()\[\];=<>\"]", line.text):
+            continue  # credits ("Image: ...") are read elsewhere; code has keys and values too
+        m = _LABELLED_LINE.match(line.text)
+        if not m or len(m.group(1).split()) > _LABEL_WORDS or len(m.group(2).split()) > _LABELLED_HEADLINE_WORDS:
+            continue
+        if re.search(r"[.!?…][\"'”’)]?$", m.group(2)):
+            continue
+        groups.setdefault(m.group(1).lower(), []).append(i)
+    for found in groups.values():
+        if len(found) >= _LABEL_REPEATS:
+            for i in found:
+                lines[i].kind = "label"
 
 
 def _mark_cut_short_teasers(lines: list[Line]) -> None:
