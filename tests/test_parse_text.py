@@ -768,3 +768,18 @@ def test_repeated_label_and_headline_lines_are_not_body_but_interview_lines_are(
     assert "FUNDA OLUNYE" not in body
     assert all(line in body for line in interview)
     assert all(p in body for p in ARTICLE_PART)
+
+
+def test_embedded_post_signature_and_its_text_are_not_body():
+    post = ["Huge crowd at the quay tonight, the whole town came out pic.twitter.com/abc123",
+            "— Jane Roe 🇬🇧 (@janeroe) July 18, 2026"]
+    parts = ARTICLE_PART[:2] + post + ARTICLE_PART[2:]
+    text = _menu(15) + "\n\n" + "\n\n".join(parts) + "\n\n" + _menu(15)
+    assert read_text_page(text).body.split("\n\n") == ARTICLE_PART
+
+
+def test_a_dash_line_naming_a_handle_without_a_date_is_no_post_signature():
+    parts = ARTICLE_PART[:2] + ["— the council's account (@quaycouncil) posted the vote result within minutes."] \
+        + ARTICLE_PART[2:]
+    text = _menu(15) + "\n\n" + "\n\n".join(parts) + "\n\n" + _menu(15)
+    assert "posted the vote result" in read_text_page(text).body

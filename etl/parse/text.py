@@ -66,6 +66,7 @@ def _read(text: str) -> ParsedPage:
     _mark_repeated_captions(lines)
     _mark_repeated_labels(lines)
     _mark_labelled_links(lines)
+    _mark_embedded_posts(lines)
     _mark_entry_stamps(lines)
     _mark_gallery_slides(lines)
     _mark_cut_short_teasers(lines)
@@ -208,6 +209,23 @@ def _mark_labelled_links(lines: list[Line]) -> None:
         if len(found) >= _LABEL_REPEATS:
             for i in found:
                 lines[i].kind = "label"
+
+
+# The line an embedded post (a tweet, as its embed prints in a page's text) ends with:
+# "— Jane Roe (@janeroe) July 18, 2026".
+_POST_SIGNATURE = re.compile(r"^[—–-]\s*\S.{0,80}\(@\w{1,30}\)\s+\w+\.?\s+\d{1,2},\s+\d{4}$")
+_POST_LINE_WORDS = 60
+
+
+def _mark_embedded_posts(lines: list[Line]) -> None:
+    """An embedded social-media post quotes someone else's post, not the story: its signature line
+    and the line just above it (the post's text, or its last part) are furniture. A longer post's
+    earlier lines cannot be told from the story's paragraphs and are left alone."""
+    for i, line in enumerate(lines):
+        if _POST_SIGNATURE.match(line.text):
+            line.kind = "furniture"
+            if i and lines[i - 1].words <= _POST_LINE_WORDS and lines[i - 1].kind in ("prose", "other", "short"):
+                lines[i - 1].kind = "furniture"
 
 
 def _mark_cut_short_teasers(lines: list[Line]) -> None:
