@@ -6,7 +6,7 @@ from typing import Any
 
 import lxml.html
 
-from etl.parse.html_dom import class_and_id, remove_keeping_tail
+from etl.parse.html_dom import remove_keeping_tail
 
 
 def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dict[str, Any]]:
@@ -148,8 +148,9 @@ _LINK_LABEL = re.compile(r"^\s*[\[(【]?\s*([^\s:|\]】»]+(?:\s+[^\s:|\]】»]+
 def _drop_link_paragraphs(tree: lxml.html.HtmlElement, url: str | None) -> None:
     """Remove short paragraphs that are a label and a link to another page: the "READ MORE:
     <headline>", "Related | <headline>" lines set between a story's paragraphs. At least half the
-    words after the label must be linked and the paragraph must end with the link. A sentence of the story that
-    happens to be one link has no label and stays; so does a link to an anchor of this page."""
+    words after the label must be linked and the paragraph must end with the link. A sentence of
+    the story that happens to be one link has no label and stays; so does a link to an anchor of
+    this page."""
     for p in list(tree.iter("p")):
         text = p.text_content()
         words = text.split()
@@ -160,16 +161,18 @@ def _drop_link_paragraphs(tree: lxml.html.HtmlElement, url: str | None) -> None:
         if not links:
             continue
         linked = sum(len(a.text_content().split()) for a in links)
-        last = links[-1]
-        ends_with_link = not (last.tail or "").strip() and all(
-            not (el.tail or "").strip() and el.getnext() is None
-            for el in last.iterancestors() if el is not p and _is_inside(el, p))
-        if 2 * linked >= len(words) - len(label.group(1).split()) and ends_with_link and p.getparent() is not None:
+        if 2 * linked >= len(words) - len(label.group(1).split()) and _ends_with(p, links[-1]):
             remove_keeping_tail(p)
 
 
-def _is_inside(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> bool:
-    return any(a is ancestor for a in el.iterancestors())
+def _ends_with(block: lxml.html.HtmlElement, el: lxml.html.HtmlElement) -> bool:
+    """Whether nothing of `block` follows `el` (no text after it, no later element)."""
+    node = el
+    while node is not None and node is not block:
+        if (node.tail or "").strip() or node.getnext() is not None:
+            return False
+        node = node.getparent()
+    return True
 
 
 def _flatten_math(tree: lxml.html.HtmlElement) -> None:
