@@ -38,6 +38,12 @@ _STORY_WORDS_BESIDE_GALLERY = 150
 _GALLERY_CONTEXT_LEVELS = 3
 
 
+def _headline_holders(tree: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+    """The page's <h1>s and every element around them: the page or the story itself, never an
+    insert in it."""
+    return {a for h in tree.iter("h1") for a in h.iterancestors()} | set(tree.iter("h1"))
+
+
 def _paragraph_words(el: lxml.html.HtmlElement) -> int:
     return sum(len((p.text_content() or "").split()) for p in el.iter("p"))
 
@@ -60,7 +66,7 @@ def _drop_galleries(tree: lxml.html.HtmlElement) -> None:
     captions ("3/50 Star Wars boosts economy ..."), not story text, and can outweigh the story
     itself, pulling the extractor onto them. Only a gallery with story text beside it (in an
     element at most three levels up) goes, and never one that holds the headline."""
-    headline_holders = {a for h in tree.iter("h1") for a in h.iterancestors()} | set(tree.iter("h1"))
+    headline_holders = _headline_holders(tree)
     galleries = _named(tree, _GALLERY, headline_holders | {tree} | set(tree.iter("body")))
     words: dict[lxml.html.HtmlElement, int] = {}  # ancestors are shared between galleries
 
@@ -110,7 +116,7 @@ def _drop_teaser_cards(tree: lxml.html.HtmlElement, url: str | None) -> None:
     of which at least three, and at least half, are cards. Story text never reads as a run of
     linked headlines each with a short blurb; one linked subheading does, so a run is required.
     The headline's own ancestors are never candidates."""
-    headline_holders = {a for h in tree.iter("h1") for a in h.iterancestors()} | set(tree.iter("h1"))
+    headline_holders = _headline_holders(tree)
     # Found from the headings up: each teaser heading makes every ancestor it leads a candidate.
     candidates: dict[lxml.html.HtmlElement, list[lxml.html.HtmlElement]] = {}
     judged: set[lxml.html.HtmlElement] = set()
