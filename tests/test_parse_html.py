@@ -592,3 +592,10 @@ def test_linked_sentences_that_are_no_read_more_line_stay(paragraph):
     tree = lxml.html.fromstring(f"<html><body><article>{paragraph}</article></body></html>")
     _drop_link_paragraphs(tree, "https://example.org/news/harbour")
     assert len(tree.findall(".//p")) == 1
+
+
+def test_teaser_cards_directly_under_the_headlines_container_are_found():
+    cards = "".join(_card(n) .replace("<li>", '<div class="card">').replace("</li>", "</div>") for n in range(1, 9))
+    html = f"<html><body><article><h1>Harbour plan</h1><div>{_council_story(6)}</div>{cards}</article></body></html>"
+    body = read_html_page(html).body
+    assert "summary3word" not in body and "Paragraph 6 tells" in body

@@ -115,7 +115,7 @@ def _drop_teaser_cards(tree: lxml.html.HtmlElement, url: str | None) -> None:
     linking to the story, a line or two of summary, a source or time); a list is a run of siblings
     of which at least three, and at least half, are cards. Story text never reads as a run of
     linked headlines each with a short blurb; one linked subheading does, so a run is required.
-    The headline's own ancestors are never candidates."""
+    A block holding the page's <h1> is never a card."""
     headline_holders = _headline_holders(tree)
     # Found from the headings up: each teaser heading makes every ancestor it leads a candidate.
     candidates: dict[lxml.html.HtmlElement, list[lxml.html.HtmlElement]] = {}
@@ -125,7 +125,7 @@ def _drop_teaser_cards(tree: lxml.html.HtmlElement, url: str | None) -> None:
             continue
         node = heading
         for ancestor in heading.iterancestors():
-            if ancestor in headline_holders or node in judged:
+            if node in headline_holders or node in judged:
                 break
             judged.add(node)
             # the card must be led by this heading: no earlier heading inside it
