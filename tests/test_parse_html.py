@@ -599,3 +599,22 @@ def test_teaser_cards_directly_under_the_headlines_container_are_found():
     html = f"<html><body><article><h1>Harbour plan</h1><div>{_council_story(6)}</div>{cards}</article></body></html>"
     body = read_html_page(html).body
     assert "summary3word" not in body and "Paragraph 6 tells" in body
+
+
+def test_writers_box_with_biography_stays_out_of_the_body_but_authors_are_read():
+    bio_text = ("Jane Roe is a harbour correspondent who has covered ports, shipping and the fishing industry for "
+                "twenty years, first for the Coast Gazette and then as our Europe editor, and she writes a weekly "
+                "column on the sea. She makes frequent appearances on national radio and television programs.")
+    bio = (f'<div class="slice-author-bio"><div class="author__biography"><p>{bio_text}</p><p>{bio_text}</p>'
+           "</div></div>")
+    html = (f'<html><head><meta name="author" content="Jane Roe"></head><body><article><h1>Harbour plan</h1>'
+            f"{_council_story(6)}{bio}</article></body></html>")
+    page = read_html_page(html)
+    assert "harbour correspondent" not in page.body and "Paragraph 6 tells" in page.body
+    assert page.authors == ["Jane Roe"]
+
+
+def test_story_wrapped_in_an_element_named_after_the_author_is_kept():
+    html = (f'<html><body><h1>Harbour plan</h1><div class="post author-info-enabled">{_council_story(12)}</div>'
+            "</body></html>")
+    assert "Paragraph 12 tells" in read_html_page(html).body

@@ -17,6 +17,7 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dic
     _drop_social_embeds(tree)
     _drop_hidden(tree)
     _drop_galleries(tree)
+    _drop_author_boxes(tree)
     _drop_teaser_cards(tree, url)
     _drop_link_paragraphs(tree, url)
     _flatten_math(tree)
@@ -83,6 +84,20 @@ def _drop_galleries(tree: lxml.html.HtmlElement) -> None:
             if paragraph_words(ancestor) - inside >= _STORY_WORDS_BESIDE_GALLERY:
                 remove_keeping_tail(el)
                 break
+
+
+# "author-bio", "authorbio", "about-the-author", "author-info", "author__details", "author-box".
+_AUTHOR_BOX = re.compile(r"author[-_]*(?:bio|info|box|card|details?)|about[-_]?the[-_]?author", re.I)
+# A box longer than this is not a writer's note: the name may wrap the story on some templates.
+_MAX_AUTHOR_BOX_WORDS = 150
+
+
+def _drop_author_boxes(tree: lxml.html.HtmlElement) -> None:
+    """Remove the writer's box (name, role, a short biography, links to follow them): the byline is
+    read as metadata from the whole page, and a biography is about the writer, not the story."""
+    for el in _named(tree, _AUTHOR_BOX, _headline_holders(tree) | {tree} | set(tree.iter("body"))):
+        if len(el.text_content().split()) <= _MAX_AUTHOR_BOX_WORDS:
+            remove_keeping_tail(el)
 
 
 _CARD_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
