@@ -618,3 +618,16 @@ def test_story_wrapped_in_an_element_named_after_the_author_is_kept():
     html = (f'<html><body><h1>Harbour plan</h1><div class="post author-info-enabled">{_council_story(12)}</div>'
             "</body></html>")
     assert "Paragraph 12 tells" in read_html_page(html).body
+
+
+def test_picture_then_line_break_then_italic_line_is_a_caption():
+    pic = ('<p><img src="/img/quay.jpg" width="800" height="450"><br>'
+           "<em>The old quay at low tide on Monday</em></p>")
+    inline = "<p>The harbour <em>was</em> busy all week, the harbour master said on Friday at the meeting.</p>"
+    html = (f"<html><body><article><h1>Harbour plan</h1>{_council_story(3)}{pic}{inline}{_council_story(6)[-300:]}"
+            "</article></body></html>")
+    page = read_html_page(html, url="https://example.org/news/harbour")
+    assert [c.caption for c in page.captions] == ["The old quay at low tide on Monday"]
+    assert page.captions[0].image_url == "https://example.org/img/quay.jpg"
+    assert "The old quay at low tide" not in page.body
+    assert "The harbour was busy all week" in page.body

@@ -120,7 +120,8 @@ def _unmarked_parts(block) -> list | None:
     ("<div><picture/><div>Fans cheer</div><div>Getty Images</div></div>")."""
     if block.tag in ("figure", "body", "html", "a") or not isinstance(block.tag, str):
         return None
-    children = [c for c in block if isinstance(c.tag, str) and c.tag not in INVISIBLE_TAGS]
+    # (a <br> between the picture and its text only breaks the line: "<p><img><br><em>Fans</em></p>")
+    children = [c for c in block if isinstance(c.tag, str) and c.tag not in INVISIBLE_TAGS and c.tag != "br"]
     if not 2 <= len(children) <= 3:
         return None
     image, *texts = children
