@@ -631,3 +631,14 @@ def test_picture_then_line_break_then_italic_line_is_a_caption():
     assert page.captions[0].image_url == "https://example.org/img/quay.jpg"
     assert "The old quay at low tide" not in page.body
     assert "The harbour was busy all week" in page.body
+
+
+def test_linked_headline_in_capitals_between_paragraphs_leaves_the_body():
+    story = _council_story(6)
+    shouted = '<p><a href="/politics/quay-vote"><strong>TWO COUNCILLORS QUIT OVER QUAY VOTE</strong></a></p>'
+    warning = "<p>STORM WARNING IN FORCE FOR THE WHOLE COAST UNTIL FRIDAY NIGHT</p>"  # capitals, no link
+    html = (f"<html><body><article><h1>Harbour plan</h1>{story[:300]}{shouted}{warning}{story[300:]}"
+            "</article></body></html>")
+    body = read_html_page(html, url="https://example.org/news/harbour").body
+    assert "TWO COUNCILLORS QUIT" not in body
+    assert "STORM WARNING IN FORCE" in body and "Paragraph 6 tells" in body

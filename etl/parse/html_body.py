@@ -167,23 +167,36 @@ _LINK_LABEL = re.compile(r"^\s*[\[(【]?\s*([^\s:|\]】»]+(?:\s+[^\s:|\]】»]+
 
 
 def _drop_link_paragraphs(tree: lxml.html.HtmlElement, url: str | None) -> None:
-    """Remove short paragraphs that are a label and a link to another page: the "READ MORE:
-    <headline>", "Related | <headline>" lines set between a story's paragraphs. At least half the
-    words after the label must be linked and the paragraph must end with the link. A sentence of
-    the story that happens to be one link has no label and stays; so does a link to an anchor of
-    this page."""
+    """Remove short paragraphs that link to another story: a label and a link ("READ MORE:
+    <headline>", "Related | <headline>"), or a headline in capitals that is all link ("2 RESIDENTS
+    CHARGED OVER ..."), set between a story's paragraphs. After the label, at least half the words
+    must be linked (all of them for a capitals line), and the paragraph must end with the link. A
+    sentence of the story that happens to be one link has neither and stays; so does a link to an
+    anchor of this page."""
     for p in list(tree.iter("p")):
         text = p.text_content()
         words = text.split()
-        label = _LINK_LABEL.match(text) if words and len(words) <= _MAX_LINK_PARAGRAPH_WORDS else None
-        if label is None:
+        if not words or len(words) > _MAX_LINK_PARAGRAPH_WORDS:
+            continue
+        label = _LINK_LABEL.match(text)
+        shouted = len(words) >= _MIN_SHOUTED_WORDS and _in_capitals(text)
+        if label is None and not shouted:
             continue
         links = [a for a in p.iter("a") if _links_away(a.get("href"), url)]
-        if not links:
+        if not links or not _ends_with(p, links[-1]):
             continue
         linked = sum(len(a.text_content().split()) for a in links)
-        if 2 * linked >= len(words) - len(label.group(1).split()) and _ends_with(p, links[-1]):
+        if (label is not None and 2 * linked >= len(words) - len(label.group(1).split())) \
+                or (shouted and linked >= 0.9 * len(words)):
             remove_keeping_tail(p)
+
+
+_MIN_SHOUTED_WORDS = 3
+
+
+def _in_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 10 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _ends_with(block: lxml.html.HtmlElement, el: lxml.html.HtmlElement) -> bool:
