@@ -16,9 +16,11 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dic
 
     _drop_social_embeds(tree)
     _drop_hidden(tree)
-    _drop_galleries(tree)
-    _drop_author_boxes(tree)
-    _drop_teaser_cards(tree, url)
+    # The page, and the story around its headline: never an insert in the story, whatever its name.
+    page_level = _headline_holders(tree) | {tree} | set(tree.iter("body"))
+    _drop_galleries(tree, page_level)
+    _drop_author_boxes(tree, page_level)
+    _drop_teaser_cards(tree, url, page_level)
     _drop_link_paragraphs(tree, url)
     _flatten_math(tree)
     _collapse_whitespace(tree)
@@ -62,13 +64,12 @@ def _named(tree: lxml.html.HtmlElement, pattern: re.Pattern[str], passed_over: s
     return found
 
 
-def _drop_galleries(tree: lxml.html.HtmlElement) -> None:
+def _drop_galleries(tree: lxml.html.HtmlElement, page_level: set) -> None:
     """Remove photo galleries, slideshows and carousels set into a story: their slides carry
     captions ("3/50 Star Wars boosts economy ..."), not story text, and can outweigh the story
     itself, pulling the extractor onto them. Only a gallery with story text beside it (in an
     element at most three levels up) goes, and never one that holds the headline."""
-    headline_holders = _headline_holders(tree)
-    galleries = _named(tree, _GALLERY, headline_holders | {tree} | set(tree.iter("body")))
+    galleries = _named(tree, _GALLERY, page_level)
     words: dict[lxml.html.HtmlElement, int] = {}  # ancestors are shared between galleries
 
     def paragraph_words(el: lxml.html.HtmlElement) -> int:
@@ -92,10 +93,10 @@ _AUTHOR_BOX = re.compile(r"author[-_]*(?:bio|info|box|card|details?)|about[-_]?t
 _MAX_AUTHOR_BOX_WORDS = 150
 
 
-def _drop_author_boxes(tree: lxml.html.HtmlElement) -> None:
+def _drop_author_boxes(tree: lxml.html.HtmlElement, page_level: set) -> None:
     """Remove the writer's box (name, role, a short biography, links to follow them): the byline is
     read as metadata from the whole page, and a biography is about the writer, not the story."""
-    for el in _named(tree, _AUTHOR_BOX, _headline_holders(tree) | {tree} | set(tree.iter("body"))):
+    for el in _named(tree, _AUTHOR_BOX, page_level):
         if len(el.text_content().split()) <= _MAX_AUTHOR_BOX_WORDS:
             remove_keeping_tail(el)
 
@@ -124,14 +125,13 @@ def _is_teaser_heading(heading: lxml.html.HtmlElement, page: str | None) -> bool
     return link_words >= 0.5 * len(heading_words)
 
 
-def _drop_teaser_cards(tree: lxml.html.HtmlElement, url: str | None) -> None:
+def _drop_teaser_cards(tree: lxml.html.HtmlElement, url: str | None, page_level: set) -> None:
     """Remove lists of teaser cards (a story stream, "more from", recirculation grids). A card is
     a block of at most 120 words whose first heading is mostly a link to another page (headline
     linking to the story, a line or two of summary, a source or time); a list is a run of siblings
     of which at least three, and at least half, are cards. Story text never reads as a run of
     linked headlines each with a short blurb; one linked subheading does, so a run is required.
-    A block holding the page's <h1> is never a card."""
-    headline_holders = _headline_holders(tree)
+    A block holding the page's <h1> (in `page_level`) is never a card."""
     # Found from the headings up: each teaser heading makes every ancestor it leads a candidate.
     candidates: dict[lxml.html.HtmlElement, list[lxml.html.HtmlElement]] = {}
     judged: set[lxml.html.HtmlElement] = set()
@@ -140,7 +140,7 @@ def _drop_teaser_cards(tree: lxml.html.HtmlElement, url: str | None) -> None:
             continue
         node = heading
         for ancestor in heading.iterancestors():
-            if node in headline_holders or node in judged:
+            if node in page_level or node in judged:
                 break
             judged.add(node)
             # the card must be led by this heading: no earlier heading inside it
