@@ -783,3 +783,28 @@ def test_a_dash_line_naming_a_handle_without_a_date_is_no_post_signature():
         + ARTICLE_PART[2:]
     text = _menu(15) + "\n\n" + "\n\n".join(parts) + "\n\n" + _menu(15)
     assert "posted the vote result" in read_text_page(text).body
+
+
+def test_long_comment_thread_past_a_related_box_is_cut_at_its_heading():
+    share = ["Share this:"] + [f"* Click to share on Site{n} (Opens in new window)" for n in range(6)] + ["Like this:"]
+    related = ["Related"]
+    for n in range(1, 4):
+        related += [f"Other story number {n} about the harbour and its future plans",
+                    f"A summary of other story {n}, which the site links below the article for its readers to find "
+                    "more.", f"March {n}, 2016", 'In "News"']
+    comments = ["Posted in News", "Tagged jobs , harbour", "There are 9 comments"]
+    for n in range(1, 10):
+        comments += [f"Reader {n} · March 10, 2017 at {n}:20 AM",
+                     f"Comment {n}: I have lived by the harbour for thirty years and the council has never once asked "
+                     "the people who work there what they need, which is why plans like this keep failing us, and "
+                     "why the fishing families have stopped going to the meetings at the town hall on Tuesdays.",
+                     "* Reply"]
+    text = _menu(12) + "\n\n" + "\n\n".join(ARTICLE_PART + share + related + comments) + "\n\n" + _menu(12)
+    body = read_text_page(text).body
+    assert "Comment 1:" not in body and "Comment 9:" not in body
+    assert body.split("\n\n")[:4] == ARTICLE_PART
+
+
+def test_a_comment_count_above_the_story_does_not_cut_it():
+    text = _menu(12) + "\n\n" + "\n\n".join(["12 comments"] + ARTICLE_PART + LATER_PART) + "\n\n" + _menu(12)
+    assert read_text_page(text).body.split("\n\n") == ARTICLE_PART + LATER_PART

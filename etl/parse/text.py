@@ -310,7 +310,30 @@ def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
         start -= 1
     while end < len(lines) - 1 and _neutral(lines[end + 1]):
         end += 1
+    end = _before_comments(lines, start, end)
     return start, _before_teaser_list(lines, start, end), gaps
+
+
+# The heading a comment thread opens with: "There are 13 comments", "42 Comments", "Leave a Reply",
+# "Join the conversation", "Comments (7)".
+_COMMENTS_HEADING = re.compile(
+    r"^(?:there (?:are|is) (?:\d+|no) (?:comments?|responses|replies)|[\d,]+ (?:comments?|responses|replies)|"
+    r"(?:leave|post|add) a (?:reply|comment)|join the (?:conversation|discussion)|comments? \(\d+\)|"
+    r"discussion \(\d+\))[\s.:!]*$", re.I)
+_PROSE_BEFORE_COMMENTS = 3
+
+
+def _before_comments(lines: list[Line], start: int, end: int) -> int:
+    """Where the article ends if a comment thread's heading lies inside its stretch: readers'
+    comments are prose too, and a long thread can outweigh the furniture between it and the story.
+    The heading counts only below a few paragraphs of the article (a page may open with a
+    comment count)."""
+    prose = 0
+    for i in range(start, end + 1):
+        if _COMMENTS_HEADING.match(lines[i].text) and prose >= _PROSE_BEFORE_COMMENTS:
+            return i - 1
+        prose += lines[i].kind == "prose"
+    return end
 
 
 def _before_teaser_list(lines: list[Line], start: int, end: int) -> int:
