@@ -642,3 +642,16 @@ def test_linked_headline_in_capitals_between_paragraphs_leaves_the_body():
     body = read_html_page(html, url="https://example.org/news/harbour").body
     assert "TWO COUNCILLORS QUIT" not in body
     assert "STORM WARNING IN FORCE" in body and "Paragraph 6 tells" in body
+
+
+def test_headings_linking_back_to_the_page_itself_are_no_teasers():
+    # The page's address comes from its canonical link; the headings link to it by a relative path.
+    posts = "".join(f'<div class="post"><h3><a href="/live/sea-wall#p{n}">Update {n} from the harbour</a>'
+                    f"</h3><p>Crews reported progress on section {n} of the sea wall this hour.</p></div>"
+                    for n in range(1, 7))
+    html = ('<html><head><link rel="canonical" href="https://example.org/live/sea-wall"></head><body><article>'
+            f'<h1>Sea wall: live</h1>{_council_story(2)}<div class="posts">{posts}</div></article></body></html>')
+    from etl.parse.html_body import _links_away
+    assert not _links_away("/live/sea-wall#p2", "https://example.org/live/sea-wall")
+    assert _links_away("/live/other-story", "https://example.org/live/sea-wall")
+    assert "progress on section 1 of" in read_html_page(html).body

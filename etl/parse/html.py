@@ -42,7 +42,7 @@ def _read(html: str, url: str | None) -> ParsedPage:
 
     body_tree = copy.deepcopy(tree)
     _drop_elements(tree, body_tree, caption_elements)
-    body, traf = extract_body(body_tree, url)
+    body, traf = extract_body(body_tree, url, page_url=canonical)
 
     ld = article_ld(tree)
     site_name = extract_site_name(tree, ld, traf.get("sitename"))

@@ -3,15 +3,20 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urljoin
 
 import lxml.html
 
 from etl.parse.html_dom import remove_keeping_tail
 
 
-def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dict[str, Any]]:
+def extract_body(tree: lxml.html.HtmlElement, url: str | None,
+                 page_url: str | None = None) -> tuple[str, dict[str, Any]]:
     """(body with paragraphs separated by one blank line, trafilatura's metadata as a dict).
+    `url` is where the page was fetched (given to trafilatura); `page_url` the page's own address
+    when known otherwise (its canonical link), against which links are told to lead elsewhere.
     `tree` may be modified."""
+    page_url = url or page_url
     import trafilatura
 
     _drop_social_embeds(tree)
@@ -20,8 +25,8 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None) -> tuple[str, dic
     page_level = _headline_holders(tree) | {tree} | set(tree.iter("body"))
     _drop_galleries(tree, page_level)
     _drop_author_boxes(tree, page_level)
-    _drop_teaser_cards(tree, url, page_level)
-    _drop_link_paragraphs(tree, url)
+    _drop_teaser_cards(tree, page_url, page_level)
+    _drop_link_paragraphs(tree, page_url)
     _flatten_math(tree)
     _collapse_whitespace(tree)
     repeats = sibling_repeats(tree)  # before trafilatura, which rewrites the tree it is given
@@ -112,7 +117,13 @@ def _links_away(href: str | None, page: str | None) -> bool:
     href = (href or "").strip()
     if not href or href.startswith("#") or href.lower().startswith("javascript:"):
         return False
-    return not page or href.split("#")[0].rstrip("/") != page.split("#")[0].rstrip("/")
+    if not page:
+        return True
+    try:
+        target = urljoin(page, href)
+    except ValueError:  # a malformed address leads nowhere we can name
+        return True
+    return target.split("#")[0].rstrip("/") != page.split("#")[0].rstrip("/")
 
 
 def _is_teaser_heading(heading: lxml.html.HtmlElement, page: str | None) -> bool:
