@@ -35,6 +35,10 @@ def test_split_credit(credit, expected):
     ("Fans at the final in Leeds. Perry Knotts/Getty Images", ("Fans at the final in Leeds.", "Perry Knotts/Getty Images")),
     ("A dry river bed near the dam AP Photo/Rosa H. Delgado", ("A dry river bed near the dam", "AP Photo/Rosa H. Delgado")),
     ("The winner celebrates. Photo by Kim Lee / AP", ("The winner celebrates.", "Photo by Kim Lee / AP")),
+    ("A sign for the spaceport on a desert road. Tara Atkinson for Rest of World",
+     ("A sign for the spaceport on a desert road.", "Tara Atkinson for Rest of World")),
+    ("Fans at the ground before the match. Jean-Luc van der Berg for De Telegraaf",
+     ("Fans at the ground before the match.", "Jean-Luc van der Berg for De Telegraaf")),
 ])
 def test_split_caption_credit(line, expected):
     assert split_caption_credit(line) == expected
@@ -45,6 +49,8 @@ def test_split_caption_credit(line, expected):
     "The Democratic Party (DP) won the vote.",
     "Officials said on Tuesday that the bridge would reopen in May.",
     "The results were 6-3 (7-5)",
+    "He said the match was over. Then Smith for England",  # a sentence opening, not a photographer
+    "Votes were counted. for the council",
     "",
 ])
 def test_body_sentences_are_not_captions(line):

@@ -195,7 +195,21 @@ def split_caption_credit(line: str) -> tuple[str, str] | None:
         head = text[: len(text) - len(tail)].rstrip()
         if head and len(head.split()) >= 2:
             return head, tail
+    m = _PERSON_FOR_OUTLET.search(text)
+    if m and looks_like_person(m.group(1)) and not _SENTENCE_WORD.search(m.group(1)) \
+            and len(text[:m.start()].split()) >= 3:
+        return text[:m.start()].rstrip(), f"{m.group(1)} for {m.group(2)}"
     return None
+
+
+# "... south of Duqm. Tara Atkinson for Rest of World": a photographer shooting for a publication,
+# after the caption's last sentence. ("Then Smith for England" opens a sentence instead.)
+_SENTENCE_WORD = re.compile(r"\b(?:The|Then|And|But|So|This|That|These|Those|When|While|After|Before|With|In|On|"
+                            r"At|As|If|Now|Today|It|He|She|They|We|I|You|His|Her|Their|Our|A|An)\b")
+_PERSON_FOR_OUTLET = re.compile(
+    r"(?<=[.!?”\"’])\s+([A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|der|den|da|di|du|le|la|bin|al|el)){1,4})"
+    r"\s+for\s+"
+    r"((?:[Tt]he\s+)?[A-Z][\w'’&.-]*(?:\s+(?:of|the|and|&|[A-Z][\w'’&.-]*)){0,5})\s*$")
 
 
 def _short_source(inner: str, head: str) -> bool:
