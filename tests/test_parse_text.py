@@ -808,3 +808,15 @@ def test_long_comment_thread_past_a_related_box_is_cut_at_its_heading():
 def test_a_comment_count_above_the_story_does_not_cut_it():
     text = _menu(12) + "\n\n" + "\n\n".join(["12 comments"] + ARTICLE_PART + LATER_PART) + "\n\n" + _menu(12)
     assert read_text_page(text).body.split("\n\n") == ARTICLE_PART + LATER_PART
+
+
+def test_headline_is_the_line_above_the_story_that_tells_it_not_the_menu_above_it():
+    header = ["Click to expand the Mega Menu", "Create an account or sign in to continue reading",
+              "Click to expand the Mega Menu", "Create an account or sign in to continue reading",
+              "Home › News › Department gave up floors of its office space",
+              "Department gave up floors of its office space"]
+    text = "\n\n".join(header + ARTICLE_PART + LATER_PART) + "\n\n" + _menu(12)
+    page = read_text_page(text)
+    assert page.title == "Department gave up floors of its office space"
+    assert "Home › News" not in page.body  # the breadcrumb ending in the headline is not body
+    assert page.body.split("\n\n")[:4] == ARTICLE_PART

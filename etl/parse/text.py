@@ -17,7 +17,7 @@ from datetime import datetime
 
 from etl.parse.credits import split_credit
 from etl.parse.dates import find_dates, years_in
-from etl.parse.text_lines import (Line, classify, content_weight, is_cut_short, is_markup, mark_introduced_lists,
+from etl.parse.text_lines import (STOP_WORDS, Line, classify, content_weight, is_cut_short, is_markup, mark_introduced_lists,
                                   split_lines, too_long_for_a_caption)
 from etl.records import Caption, ParsedPage
 
@@ -455,16 +455,45 @@ def _headline(lines: list[Line], body_start: int) -> tuple[int | None, int | Non
         candidates = [0]
     if not candidates:
         return None, None
-    # A line repeated in the header is very likely the headline (page title, share text, heading).
-    texts = [lines[i].text for i in candidates]
-    repeated = [i for i in candidates if texts.count(lines[i].text) > 1 and lines[i].words >= 4]
-    title = repeated[0] if repeated else candidates[0]
+    title = _pick_title(lines, candidates, body_start)
     subtitle = None
     for i in candidates:
         if i > title and lines[i].text != lines[title].text and lines[i].words >= 6:
             subtitle = i
             break
     return title, subtitle
+
+
+_LEAD_LINES = 4  # paragraphs of the story a headline is compared with
+_MIN_TITLE_OVERLAP = 0.5
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if w not in STOP_WORDS and not w.isdigit()}
+
+
+def _pick_title(lines: list[Line], candidates: list[int], body_start: int) -> int:
+    """The headline among the headline-like lines above the story. A headline tells the story in
+    brief, so most of its words come back in the story's first paragraphs, which menus, account
+    links and bylines do not: the first candidate sharing at least half its words with the lead
+    wins (a standfirst or a picture's caption retelling the lead come after the headline). Without
+    one, a line repeated in the header (page title, share text, heading) is taken, else the first
+    candidate."""
+    lead: set[str] = set()
+    for line in [ln for ln in lines[body_start:] if ln.kind == "prose"][:_LEAD_LINES]:
+        lead |= _content_words(line.text)
+    shares: dict[int, float] = {}
+    for i in candidates:
+        words = _content_words(lines[i].text)
+        if len(words) >= 2:
+            shares[i] = len(words & lead) / len(words)
+    telling = [i for i in candidates if shares.get(i, 0.0) >= _MIN_TITLE_OVERLAP]
+    if telling:
+        # a breadcrumb ending in the headline ("Home › News › <headline>") gives way to the headline
+        return next((j for j in telling[1:] if lines[telling[0]].text.endswith(lines[j].text)), telling[0])
+    texts = [lines[i].text for i in candidates]
+    repeated = [i for i in candidates if texts.count(lines[i].text) > 1 and lines[i].words >= 4]
+    return repeated[0] if repeated else candidates[0]
 
 
 def _headline_like(line: Line) -> bool:
@@ -594,6 +623,8 @@ def _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, capti
             continue
         if i < body_start and line.words <= 10 and parse_byline(line.text):
             continue  # "Jane Doe | Agency" above the first paragraph is a byline
+        if i < body_start and title_idx is not None and line.text.endswith(lines[title_idx].text):
+            continue  # a breadcrumb ending in the headline ("Home › News › <headline>")
         if line.text in skip_texts or (line.text in seen and line.words < 25):
             continue
         seen.add(line.text)
