@@ -60,7 +60,7 @@ def main() -> int:
     print(f"{args.set_dir.name} {args.ext} pages={len(rows)} P={p:.3f} R={r:.3f} F1={f:.3f} "
           f"title_acc={titles_right / max(titles, 1):.3f} (n={titles})")
     if args.worst:
-        scored = sorted((shingle_prf([(g, b)]), page_id, len(g.split()), len(b.split())) for page_id, g, b in rows)
+        scored = [(shingle_prf([(g, b)]), page_id, len(g.split()), len(b.split())) for page_id, g, b in rows]
         for (pp, rr, ff), page_id, gold_words, words in sorted(scored, key=lambda x: x[0][2])[: args.worst]:
             print(f"  F1 {ff:.2f} P {pp:.2f} R {rr:.2f}  {page_id:45} gold {gold_words} words, read {words}")
     return 0

@@ -29,13 +29,13 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None,
     _drop_link_paragraphs(tree, page_url)
     _flatten_math(tree)
     _collapse_whitespace(tree)
-    repeats = sibling_repeats(tree)  # before trafilatura, which rewrites the tree it is given
+    repeats = _sibling_repeats(tree)  # before trafilatura, which rewrites the tree it is given
     doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=True,
                                       include_tables=True)
     if not doc:
         return "", {}
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    return restore_repeats(paragraphs(data.get("text") or ""), repeats), data
+    return _restore_repeats(paragraphs(data.get("text") or ""), repeats), data
 
 
 _GALLERY = re.compile(r"(?<![a-z])(?:gallery|galleries|slideshow|slide-show|carousel|lightbox)", re.I)
@@ -266,7 +266,7 @@ def _is_block(el: lxml.html.HtmlElement) -> bool:
     return el.tag == "div" and next(el.iterdescendants(*_BLOCK_TAGS, "div"), None) is None
 
 
-def sibling_repeats(tree: lxml.html.HtmlElement) -> dict[tuple[str, ...], int]:
+def _sibling_repeats(tree: lxml.html.HtmlElement) -> dict[tuple[str, ...], int]:
     """{paragraph key: n} for each text the page prints as a run of n > 1 separate blocks (<p>,
     <li>, text-only <div>...) of one container. Another text block, or loose text, between two
     copies ends a run; a nested container (share buttons, an ad slot) does not, since the
@@ -290,7 +290,7 @@ def sibling_repeats(tree: lxml.html.HtmlElement) -> dict[tuple[str, ...], int]:
     return repeats
 
 
-def restore_repeats(body: str, repeats: dict[tuple[str, ...], int]) -> str:
+def _restore_repeats(body: str, repeats: dict[tuple[str, ...], int]) -> str:
     """The body with a run of equal paragraphs back at the count the page has.
     trafilatura drops a long paragraph equal to the one before it, as a precaution against its own
     doubles (one element reached through two candidates); where one container of the page holds

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from itertools import islice
 
 from etl.parse.credits import split_credit
 from etl.parse.dates import find_dates, years_in
@@ -480,7 +481,7 @@ def _pick_title(lines: list[Line], candidates: list[int], body_start: int) -> in
     one, a line repeated in the header (page title, share text, heading) is taken, else the first
     candidate."""
     lead: set[str] = set()
-    for line in [ln for ln in lines[body_start:] if ln.kind == "prose"][:_LEAD_LINES]:
+    for line in islice((ln for ln in lines[body_start:] if ln.kind == "prose"), _LEAD_LINES):
         lead |= _content_words(line.text)
     shares: dict[int, float] = {}
     for i in candidates:
