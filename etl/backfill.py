@@ -39,6 +39,13 @@ DAG_ID = "news_etl"
 # Must match the DAG's schedule, CronDataIntervalTimetable("0 2 * * *", timezone="UTC").
 RUN_HOUR_UTC = 2
 TERMINAL = {"success", "failed"}
+# The api-server, scheduler, dag-processor, their task processes and the `airflow` CLI calls all
+# write one SQLite file. Python's sqlite3 gives up on a lock after 5 s, which a busy 2-core host
+# exceeds (CI saw `airflow backfill create` fail with "database is locked" while the scheduler was
+# clearing runs). Every component is pointed at these arguments through
+# AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS(_ASYNC), so they wait for the lock instead.
+SQLITE_CONNECT_ARGS = {"timeout": 60}
+_CONNECT_ARGS_PATH = f"{__name__}.SQLITE_CONNECT_ARGS"
 
 
 def logical_date_for(partition: date) -> datetime:
@@ -55,6 +62,13 @@ def backfill_window(first: date, last: date) -> tuple[datetime, datetime]:
     if last < first:
         raise ValueError(f"TO ({last}) is before FROM ({first})")
     return logical_date_for(first), logical_date_for(last)
+
+
+def uses_sqlite(env: dict) -> bool:
+    """Whether Airflow started with `env` keeps its metadata in SQLite (its default, under
+    AIRFLOW_HOME) rather than a server database configured by the operator."""
+    conn = env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "")
+    return conn == "" or conn.startswith("sqlite")
 
 
 def free_port() -> int:
@@ -88,6 +102,10 @@ class AirflowServices:
         })
         self.env.pop("AIRFLOW__CORE__UNIT_TEST_MODE", None)
         self.env.update(extra_env or {})
+        if uses_sqlite(self.env):
+            for key in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS",
+                        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC"):
+                self.env.setdefault(key, _CONNECT_ARGS_PATH)
         self.airflow_bin = str(Path(bin_dir) / "airflow")
         self.log_dir = self.home / "backfill-logs"
 
@@ -200,6 +218,13 @@ def run_backfill(svc: AirflowServices, first: date, last: date, reprocess: str |
         # scheduler loop after its last run ends: wait for an earlier one rather than fail.
         if created.returncode != 0 and "AlreadyRunningBackfill" in output and time.monotonic() < deadline:
             svc.log("another backfill of news_etl is still active; waiting for it to complete")
+            time.sleep(5)
+            continue
+        # A lock error rolls the creation back (Airflow deletes the half-made backfill on it); if
+        # that clean-up failed too, the retry meets AlreadyRunningBackfill above and waits for the
+        # scheduler to mark the empty backfill complete.
+        if created.returncode != 0 and "database is locked" in output and time.monotonic() < deadline:
+            svc.log("the metadata database was locked; creating the backfill again")
             time.sleep(5)
             continue
         break

@@ -96,3 +96,90 @@ def test_backfill_three_seed_days_then_reprocess_completed(tmp_path):
     for g in generated:
         secret = g.read_text()
         assert not any(secret.strip() and secret.strip() in line for line in logs)
+
+
+class _FakeServices:
+    """Stands in for AirflowServices: `backfill create` answers from a script, list-runs with the
+    runs the last successful create made."""
+
+    def __init__(self, create_answers):
+        self.create_answers = list(create_answers)
+        self.create_calls = 0
+        self.runs = []
+        self.logs = []
+
+    def log(self, msg):
+        self.logs.append(msg)
+
+    def airflow(self, *args, check=True, timeout=300):
+        if args[:2] == ("backfill", "create"):
+            self.create_calls += 1
+            code, stderr = self.create_answers.pop(0)
+            if code == 0:
+                from datetime import datetime, timezone
+                ended = datetime.now(timezone.utc).isoformat()
+                self.runs = [{"run_id": f"backfill__{d}", "state": "success", "end_date": ended,
+                              "logical_date": backfill.logical_date_for(d).isoformat()} for d in SEED_DAYS]
+            return subprocess.CompletedProcess(args, code, stdout="", stderr=stderr)
+        if args[:2] == ("dags", "list-runs"):
+            return subprocess.CompletedProcess(args, 0, stdout=json.dumps(self.runs) + "\n", stderr="")
+        return subprocess.CompletedProcess(args, 0, stdout="", stderr="")
+
+
+def test_create_is_retried_when_the_metadata_database_was_locked(monkeypatch):
+    monkeypatch.setattr(backfill.time, "sleep", lambda s: None)
+    locked = (1, "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) database is locked")
+    svc = _FakeServices([locked, locked, (0, "")])
+    results = backfill.run_backfill(svc, SEED_DAYS[0], SEED_DAYS[-1], timeout=60)
+    assert svc.create_calls == 3
+    assert {d: r["state"] for d, r in results.items()} == {d.isoformat(): "success" for d in SEED_DAYS}
+    assert sum("locked" in m for m in svc.logs) == 2
+
+
+def test_create_failing_otherwise_is_reported_not_retried(monkeypatch):
+    monkeypatch.setattr(backfill.time, "sleep", lambda s: None)
+    svc = _FakeServices([(1, "DagNotFound: Could not find dag news_etl")])
+    with pytest.raises(RuntimeError, match="DagNotFound"):
+        backfill.run_backfill(svc, SEED_DAYS[0], SEED_DAYS[-1], timeout=60)
+    assert svc.create_calls == 1
+
+
+def test_a_lock_that_never_clears_ends_at_the_deadline(monkeypatch):
+    clock = iter(range(0, 10_000, 20))
+    monkeypatch.setattr(backfill.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(backfill.time, "sleep", lambda s: None)
+    svc = _FakeServices([(1, "database is locked")] * 100)
+    with pytest.raises(RuntimeError, match="database is locked"):
+        backfill.run_backfill(svc, SEED_DAYS[0], SEED_DAYS[-1], timeout=100)
+    assert 1 < svc.create_calls < 10
+
+
+def test_sqlite_components_wait_for_the_lock(tmp_path, monkeypatch):
+    """Every component started for the backfill resolves the same connect arguments, with a busy
+    timeout well above sqlite3's 5 s; an operator's server database gets none of it."""
+    import importlib
+
+    monkeypatch.delenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", raising=False)
+    monkeypatch.delenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", raising=False)
+    svc = backfill.AirflowServices(tmp_path / "home", log=lambda m: None)
+    for key in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC"):
+        module, _, name = svc.env[key].rpartition(".")
+        assert getattr(importlib.import_module(module), name)["timeout"] >= 30
+    pg = backfill.AirflowServices(tmp_path / "home", log=lambda m: None, extra_env={
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": "postgresql+psycopg2://u@db/airflow"})
+    assert "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS" not in pg.env
+    own = backfill.AirflowServices(tmp_path / "home", log=lambda m: None, extra_env={
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS": "mysettings.ARGS"})
+    assert own.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS"] == "mysettings.ARGS"
+
+
+def test_airflow_reads_the_connect_arguments(tmp_path):
+    """Airflow's own config resolves the path the services are given (the import happens in each
+    component, so it must work from a plain `airflow` process)."""
+    svc = backfill.AirflowServices(tmp_path / "home", log=lambda m: None)
+    code = ("from airflow.settings import _get_connect_args; a = _get_connect_args('sync'); "
+            "b = _get_connect_args('async'); print(a['timeout'], b['timeout'])")
+    import sys
+    out = subprocess.run([sys.executable, "-c", code], env=svc.env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-2:] == [str(backfill.SQLITE_CONNECT_ARGS["timeout"])] * 2
