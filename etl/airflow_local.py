@@ -12,6 +12,7 @@ Pitfalls it takes care of (see /work/shared/notes/airflow3-gx1.md §1.10):
     the port the api-server really listens on, or every task fails with "Connection refused".
   * On a busy box the first tasks can time out while the api-server boots; the DAG retries them,
     and `start()` waits for the health endpoint before returning.
+  * They all write one SQLite file by default: each waits up to a minute for its lock, not 5 s.
   * All components must share one airflow.cfg (its generated jwt_secret signs the tokens the
     api-server hands to task processes), so `airflow db migrate` runs first and writes it.
 
@@ -42,6 +43,11 @@ ALL_COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 # The triggerer only serves deferrable tasks, which news_etl does not use.
 PIPELINE_COMPONENTS = ("api-server", "scheduler", "dag-processor")
 FINISHED_STATES = {"success", "failed"}
+# Every component, its task processes and the `airflow` CLI calls write one SQLite file, and
+# Python's sqlite3 gives up on a lock after 5 s, which a busy 2-core host exceeds (CI saw
+# `airflow backfill create` fail with "database is locked" while the scheduler cleared runs).
+# airflow_env points [database] sql_alchemy_connect_args(_async) here so they wait instead.
+SQLITE_CONNECT_ARGS = {"timeout": 60}
 
 
 class AirflowServiceError(RuntimeError):
@@ -101,7 +107,17 @@ def airflow_env(home: str | os.PathLike, port: int, *, dags_folder: str | os.Pat
     if warehouse is not None:
         env["NEWS_ETL_WAREHOUSE"] = str(warehouse)
     env.update(extra or {})
+    if uses_sqlite(env):
+        for key in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC"):
+            env.setdefault(key, "etl.airflow_local.SQLITE_CONNECT_ARGS")
     return env
+
+
+def uses_sqlite(env: dict[str, str]) -> bool:
+    """Whether Airflow started with `env` keeps its metadata in SQLite (its default, under
+    AIRFLOW_HOME) rather than a server database the operator configured."""
+    conn = env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "")
+    return conn == "" or conn.startswith("sqlite")
 
 
 def airflow_cli(args: Iterable[str], env: dict[str, str], timeout: float = 300,

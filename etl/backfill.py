@@ -25,27 +25,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from datetime import date, datetime, time as dtime, timedelta, timezone
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from etl.airflow_local import REPO, LocalAirflow, airflow_cli
+
 DAG_ID = "news_etl"
 # Must match the DAG's schedule, CronDataIntervalTimetable("0 2 * * *", timezone="UTC").
 RUN_HOUR_UTC = 2
 TERMINAL = {"success", "failed"}
-# The api-server, scheduler, dag-processor, their task processes and the `airflow` CLI calls all
-# write one SQLite file. Python's sqlite3 gives up on a lock after 5 s, which a busy 2-core host
-# exceeds (CI saw `airflow backfill create` fail with "database is locked" while the scheduler was
-# clearing runs). Every component is pointed at these arguments through
-# AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS(_ASYNC), so they wait for the lock instead.
-SQLITE_CONNECT_ARGS = {"timeout": 60}
-_CONNECT_ARGS_PATH = f"{__name__}.SQLITE_CONNECT_ARGS"
 
 
 def logical_date_for(partition: date) -> datetime:
@@ -64,118 +55,28 @@ def backfill_window(first: date, last: date) -> tuple[datetime, datetime]:
     return logical_date_for(first), logical_date_for(last)
 
 
-def uses_sqlite(env: dict) -> bool:
-    """Whether Airflow started with `env` keeps its metadata in SQLite (its default, under
-    AIRFLOW_HOME) rather than a server database configured by the operator."""
-    conn = env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "")
-    return conn == "" or conn.startswith("sqlite")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class AirflowServices:
-    """api-server + scheduler + dag-processor for one AIRFLOW_HOME, started and stopped together."""
-
-    COMPONENTS = (("api-server",), ("scheduler",), ("dag-processor",))
+class AirflowServices(LocalAirflow):
+    """The deployment a backfill needs: api-server + scheduler + dag-processor on a free port,
+    with the DAG serialised before they start and no scheduled runs of the scheduler's own."""
 
     def __init__(self, airflow_home: Path, extra_env: dict | None = None, log=print):
-        self.home = Path(airflow_home).resolve()
-        self.port = free_port()
+        super().__init__(airflow_home, dags_folder=os.environ.get("AIRFLOW__CORE__DAGS_FOLDER"),
+                         extra_env={"AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False", **(extra_env or {})})
         self.log = log
-        self.procs: list[tuple[str, subprocess.Popen]] = []
-        bin_dir = str(Path(sys.executable).parent)
-        self.env = dict(os.environ)
-        self.env.update({
-            "AIRFLOW_HOME": str(self.home),
-            "AIRFLOW__CORE__DAGS_FOLDER": os.environ.get("AIRFLOW__CORE__DAGS_FOLDER", str(REPO / "dags")),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__API__HOST": "127.0.0.1",
-            "AIRFLOW__API__PORT": str(self.port),
-            "AIRFLOW__API__BASE_URL": f"http://localhost:{self.port}",
-            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://localhost:{self.port}/execution/",
-            "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
-            "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
-        })
-        self.env.pop("AIRFLOW__CORE__UNIT_TEST_MODE", None)
-        self.env.update(extra_env or {})
-        if uses_sqlite(self.env):
-            for key in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS",
-                        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC"):
-                self.env.setdefault(key, _CONNECT_ARGS_PATH)
-        self.airflow_bin = str(Path(bin_dir) / "airflow")
-        self.log_dir = self.home / "backfill-logs"
 
     def airflow(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
-        proc = subprocess.run([self.airflow_bin, *args], env=self.env, capture_output=True, text=True,
-                              timeout=timeout, cwd=REPO)
-        if check and proc.returncode != 0:
-            raise RuntimeError(f"airflow {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-        return proc
+        return airflow_cli(args, self.env, timeout=timeout, check=check)
 
-    def start(self, ready_timeout: float = 300) -> None:
-        self.home.mkdir(parents=True, exist_ok=True)
-        self.log_dir.mkdir(exist_ok=True)
-        self.log(f"airflow home {self.home}; api-server on 127.0.0.1:{self.port}")
-        self.airflow("db", "migrate", timeout=600)
+    def migrate(self) -> None:
+        super().migrate()
         # Serialise the DAG now rather than wait for the dag-processor's first parse.
         self.airflow("dags", "reserialize", timeout=600)
-        for comp in self.COMPONENTS:
-            out = open(self.log_dir / f"{comp[0]}.log", "ab")
-            proc = subprocess.Popen([self.airflow_bin, *comp], env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                                    cwd=REPO, start_new_session=True)
-            self.procs.append((comp[0], proc))
-        deadline = time.monotonic() + ready_timeout
-        url = f"http://127.0.0.1:{self.port}/api/v2/monitor/health"
-        while True:
-            for name, proc in self.procs:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"airflow {name} exited with {proc.returncode}; see {self.log_dir / name}.log")
-            try:
-                with urllib.request.urlopen(url, timeout=5) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"api-server not healthy after {ready_timeout:.0f} s; see {self.log_dir}")
-            time.sleep(2)
+
+    def start(self, timeout: float = 300) -> AirflowServices:
+        self.log(f"airflow home {self.home}; api-server on 127.0.0.1:{self.port}")
+        super().start(timeout)
         self.log("api-server, scheduler and dag-processor are up")
-
-    def stop(self, grace: float = 30) -> None:
-        """SIGTERM each started process group (the component and its workers), then SIGKILL."""
-        for _, proc in self.procs:
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        deadline = time.monotonic() + grace
-        for _, proc in self.procs:
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-            try:  # workers the component left behind in its group
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait()
-        self.procs = []
-
-    def __enter__(self) -> AirflowServices:
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
         return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def list_runs(svc: AirflowServices) -> list[dict]:

@@ -66,6 +66,9 @@ def test_backfill_three_seed_days_then_reprocess_completed(tmp_path):
     env = {"NEWS_ETL_WAREHOUSE": str(wh_dir), "NEWS_ETL_LANDING": str(ROOT / "seeds"), "NEWS_ETL_PROCESSES": "1"}
     with backfill.AirflowServices(home, extra_env=env, log=logs.append) as svc:
         assert f"127.0.0.1:{svc.port}" in logs[0]
+        started = list(svc.processes.values())
+        assert sorted(svc.processes) == ["api-server", "dag-processor", "scheduler"]
+        assert svc.env["AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE"] == "False"
         first = backfill.run_backfill(svc, SEED_DAYS[0], SEED_DAYS[-1], timeout=1200)
         wh = Warehouse(wh_dir)
         before = {d.isoformat(): _tables(wh, d.isoformat()) for d in SEED_DAYS}
@@ -88,7 +91,7 @@ def test_backfill_three_seed_days_then_reprocess_completed(tmp_path):
     assert sorted(p.name for p in (wh_dir / "articles").iterdir()) == [f"ingest_date={d}" for d in before]
     assert not list((wh_dir / "_staging").rglob("*.parquet")) if (wh_dir / "_staging").exists() else True
     # the processes it started are gone, and no admin password came near the repo
-    assert all(p.poll() is not None for _, p in svc.procs) and svc.procs == []
+    assert all(p.poll() is not None for p in started) and svc.processes == {}
     tracked = subprocess.run(["git", "ls-files", "--others", "--cached", "--exclude-standard"], cwd=ROOT,
                              capture_output=True, text=True).stdout
     assert "password" not in tracked.lower()
@@ -152,34 +155,3 @@ def test_a_lock_that_never_clears_ends_at_the_deadline(monkeypatch):
     with pytest.raises(RuntimeError, match="database is locked"):
         backfill.run_backfill(svc, SEED_DAYS[0], SEED_DAYS[-1], timeout=100)
     assert 1 < svc.create_calls < 10
-
-
-def test_sqlite_components_wait_for_the_lock(tmp_path, monkeypatch):
-    """Every component started for the backfill resolves the same connect arguments, with a busy
-    timeout well above sqlite3's 5 s; an operator's server database gets none of it."""
-    import importlib
-
-    monkeypatch.delenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", raising=False)
-    monkeypatch.delenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", raising=False)
-    svc = backfill.AirflowServices(tmp_path / "home", log=lambda m: None)
-    for key in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC"):
-        module, _, name = svc.env[key].rpartition(".")
-        assert getattr(importlib.import_module(module), name)["timeout"] >= 30
-    pg = backfill.AirflowServices(tmp_path / "home", log=lambda m: None, extra_env={
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": "postgresql+psycopg2://u@db/airflow"})
-    assert "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS" not in pg.env
-    own = backfill.AirflowServices(tmp_path / "home", log=lambda m: None, extra_env={
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS": "mysettings.ARGS"})
-    assert own.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS"] == "mysettings.ARGS"
-
-
-def test_airflow_reads_the_connect_arguments(tmp_path):
-    """Airflow's own config resolves the path the services are given (the import happens in each
-    component, so it must work from a plain `airflow` process)."""
-    svc = backfill.AirflowServices(tmp_path / "home", log=lambda m: None)
-    code = ("from airflow.settings import _get_connect_args; a = _get_connect_args('sync'); "
-            "b = _get_connect_args('async'); print(a['timeout'], b['timeout'])")
-    import sys
-    out = subprocess.run([sys.executable, "-c", code], env=svc.env, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split()[-2:] == [str(backfill.SQLITE_CONNECT_ARGS["timeout"])] * 2
