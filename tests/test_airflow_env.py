@@ -1,8 +1,13 @@
 """The environment every process of a local Airflow deployment gets (etl.airflow_local.airflow_env):
 `make airflow`, `make backfill` and the LocalExecutor test all start their services with it."""
 import importlib
+import sqlite3
 import subprocess
 import sys
+import threading
+import time
+
+import pytest
 
 from etl import airflow_local
 from etl.backfill import AirflowServices
@@ -52,3 +57,44 @@ def test_airflow_itself_reads_the_connect_arguments(tmp_path):
                          timeout=120, cwd=tmp_path)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split()[-2:] == [str(airflow_local.SQLITE_CONNECT_ARGS["timeout"])] * 2
+
+
+@pytest.mark.slow
+def test_a_cli_call_outwaits_a_lock_that_breaks_it_without_the_arguments(tmp_path):
+    """What failed in CI, reproduced: another process holds the SQLite DB's write lock for 15 s.
+    `airflow backfill create` without the connect arguments gives up ("database is locked");
+    with the deployment's environment it waits for the lock and creates the backfill."""
+    home = tmp_path / "home"
+    env = airflow_local.airflow_env(home, airflow_local.free_port())
+    airflow_local.airflow_cli(["db", "migrate"], env, timeout=600)
+    airflow_local.airflow_cli(["dags", "reserialize"], env, timeout=600)
+    create = ["backfill", "create", "--dag-id", "news_etl", "--from-date", "2025-12-03T02:00:00+00:00",
+              "--to-date", "2025-12-03T02:00:00+00:00"]
+    held_seconds = 15
+
+    def run_while_locked(call_env):
+        locked = threading.Event()
+
+        def hold():
+            con = sqlite3.connect(home / "airflow.db", isolation_level=None)
+            con.execute("BEGIN EXCLUSIVE")
+            locked.set()
+            time.sleep(held_seconds)
+            con.execute("COMMIT")
+            con.close()
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        locked.wait(30)
+        started = time.monotonic()
+        result = airflow_local.airflow_cli(create, call_env, check=False, timeout=300)
+        took = time.monotonic() - started
+        holder.join()
+        return result, took
+
+    bare = {k: v for k, v in env.items() if k not in CONNECT_KEYS}
+    failed, _ = run_while_locked(bare)
+    assert failed.returncode != 0 and "database is locked" in failed.stderr + failed.stdout
+    created, took = run_while_locked(env)
+    assert created.returncode == 0, created.stderr[-2000:]
+    assert took >= held_seconds - 1  # it did wait for the holder
