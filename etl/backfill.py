@@ -37,6 +37,15 @@ DAG_ID = "news_etl"
 # Must match the DAG's schedule, CronDataIntervalTimetable("0 2 * * *", timezone="UTC").
 RUN_HOUR_UTC = 2
 TERMINAL = {"success", "failed"}
+# Failures of `airflow backfill create` that pass: (what its output says, what we tell the user).
+_CREATE_AGAIN_AFTER = (
+    # One active backfill per DAG, marked complete only on a scheduler loop after its last run.
+    ("AlreadyRunningBackfill", "another backfill of news_etl is still active; waiting for it to complete"),
+    # A lock error rolls the creation back (Airflow deletes the half-made backfill on it); if that
+    # clean-up failed too, the next attempt meets AlreadyRunningBackfill until the scheduler has
+    # marked the empty backfill complete.
+    ("database is locked", "the metadata database was locked; creating the backfill again"),
+)
 
 
 def logical_date_for(partition: date) -> datetime:
@@ -115,20 +124,11 @@ def run_backfill(svc: AirflowServices, first: date, last: date, reprocess: str |
     while True:
         created = svc.airflow(*args, check=False)
         output = created.stderr + created.stdout
-        # Airflow allows one active backfill per DAG, and marks a backfill complete only on a
-        # scheduler loop after its last run ends: wait for an earlier one rather than fail.
-        if created.returncode != 0 and "AlreadyRunningBackfill" in output and time.monotonic() < deadline:
-            svc.log("another backfill of news_etl is still active; waiting for it to complete")
-            time.sleep(5)
-            continue
-        # A lock error rolls the creation back (Airflow deletes the half-made backfill on it); if
-        # that clean-up failed too, the retry meets AlreadyRunningBackfill above and waits for the
-        # scheduler to mark the empty backfill complete.
-        if created.returncode != 0 and "database is locked" in output and time.monotonic() < deadline:
-            svc.log("the metadata database was locked; creating the backfill again")
-            time.sleep(5)
-            continue
-        break
+        waiting = next((why for marker, why in _CREATE_AGAIN_AFTER if marker in output), None)
+        if created.returncode == 0 or waiting is None or time.monotonic() >= deadline:
+            break
+        svc.log(waiting)
+        time.sleep(5)
     if created.returncode != 0:
         if "NoBackfillRunsToCreate" not in output:
             raise RuntimeError(f"airflow backfill create failed:\n{created.stderr[-3000:]}")

@@ -129,14 +129,15 @@ class _FakeServices:
         return subprocess.CompletedProcess(args, 0, stdout="", stderr="")
 
 
-def test_create_is_retried_when_the_metadata_database_was_locked(monkeypatch):
+def test_create_is_retried_when_the_database_was_locked_or_a_backfill_still_active(monkeypatch):
     monkeypatch.setattr(backfill.time, "sleep", lambda s: None)
     locked = (1, "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) database is locked")
-    svc = _FakeServices([locked, locked, (0, "")])
+    active = (1, "airflow.exceptions.AlreadyRunningBackfill: Another backfill is running for Dag news_etl.")
+    svc = _FakeServices([locked, active, locked, (0, "")])
     results = backfill.run_backfill(svc, SEED_DAYS[0], SEED_DAYS[-1], timeout=60)
-    assert svc.create_calls == 3
+    assert svc.create_calls == 4
     assert {d: r["state"] for d, r in results.items()} == {d.isoformat(): "success" for d in SEED_DAYS}
-    assert sum("locked" in m for m in svc.logs) == 2
+    assert sum("locked" in m for m in svc.logs) == 2 and sum("still active" in m for m in svc.logs) == 1
 
 
 def test_create_failing_otherwise_is_reported_not_retried(monkeypatch):
