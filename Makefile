@@ -46,7 +46,7 @@ test: $(VENV)/.installed
 AIRFLOW_PORT ?= 8080
 .PHONY: airflow
 airflow: $(AIRFLOW_HOME)/.migrated
-	@$(BIN)/python -m etl.airflow_local serve --home $(AIRFLOW_HOME) --port $(AIRFLOW_PORT)
+	@$(BIN)/python -m etl.airflow.services serve --home $(AIRFLOW_HOME) --port $(AIRFLOW_PORT)
 
 ## bench: throughput and memory vs bare spaCy (N articles, default 2000; INPUT=dir of pages; PROCESSES=n)
 .PHONY: bench
@@ -63,4 +63,4 @@ clean:
 .PHONY: backfill
 backfill:
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD [REPROCESS=completed]" >&2; exit 2; }
-	$(BIN)/python -m etl.backfill --from $(FROM) --to $(TO) $(if $(REPROCESS),--reprocess-behavior $(REPROCESS))
+	$(BIN)/python -m etl.airflow.backfill --from $(FROM) --to $(TO) $(if $(REPROCESS),--reprocess-behavior $(REPROCESS))

@@ -1,6 +1,6 @@
 """news_etl: one day of raw articles from the landing zone -> validated Parquet partition.
 
-Wiring only: every task is one call into `etl.airflow_tasks`; nothing is imported from `etl`
+Wiring only: every task is one call into `etl.airflow.tasks`; nothing is imported from `etl`
 (or pandas, spaCy, GX) when this file is parsed. Tasks pass paths and counts through XCom."""
 from __future__ import annotations
 
@@ -35,34 +35,34 @@ PUBLISHED = [Asset(name=f"news_etl_{t}", uri=f"file:///news_etl/warehouse/{t}") 
 def news_etl():
     @task
     def plan(**context) -> list[dict]:
-        from etl import airflow_tasks
+        from etl.airflow import tasks
 
-        return airflow_tasks.plan(context)
+        return tasks.plan(context)
 
     @task(max_active_tis_per_dagrun=8)
     def process(batch: dict) -> dict:
-        from etl import airflow_tasks
+        from etl.airflow import tasks
 
-        return airflow_tasks.process(batch)
+        return tasks.process(batch)
 
     # none_failed: a day with no input files maps zero batches and still publishes (empty tables).
     @task(trigger_rule="none_failed")
     def finalize(batches: list, batch_summaries: list, **context) -> dict:
-        from etl import airflow_tasks
+        from etl.airflow import tasks
 
-        return airflow_tasks.finalize(context, batches)
+        return tasks.finalize(context, batches)
 
     @task
     def validate(finalized: dict, **context) -> dict:
-        from etl import airflow_tasks
+        from etl.airflow import tasks
 
-        return airflow_tasks.validate(context)
+        return tasks.validate(context)
 
     @task(outlets=PUBLISHED)
     def publish(audit: dict, **context) -> dict:
-        from etl import airflow_tasks
+        from etl.airflow import tasks
 
-        return airflow_tasks.publish(context)
+        return tasks.publish(context)
 
     batches = plan()
     summaries = process.expand(batch=batches)

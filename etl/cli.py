@@ -46,10 +46,10 @@ def _short(value, width: int = 38) -> str:
 
 
 def show(warehouse: str, ingest_date: str, example_rows: int) -> int:
-    from etl import schema
-    from etl.warehouse import Warehouse
+    from etl.model import schema
+    from etl.warehouse import open_warehouse
 
-    wh = Warehouse(warehouse)
+    wh = open_warehouse(warehouse)
     manifest = wh.read_manifest(ingest_date)
     if manifest is None:
         print(f"news-etl: partition {ingest_date} is not published in {warehouse}", file=sys.stderr)
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if args.processes is not None:
         os.environ["NEWS_ETL_PROCESSES"] = str(args.processes)
-    from etl import pipeline
+    from etl.run import pipeline
     from etl.warehouse import PartitionLocked
 
     run_id = args.run_id or f"cli__{datetime.now(timezone.utc):%Y%m%dT%H%M%S}__{os.getpid()}"

@@ -70,9 +70,9 @@ def measure(cmd: list[str], env: dict, log_path: Path, cwd: Path) -> dict:
 def _segments(landing: str, out: str) -> None:
     """The paragraph texts the pipeline gives spaCy, one JSON string per line; prints counts."""
     from etl import ingest
-    from etl.articles import build_article
+    from etl.parse.article import build_article
     from etl.nlp.segments import article_segments
-    from etl.records import ArticleResult, SourceDocument
+    from etl.model.records import ArticleResult, SourceDocument
 
     files, _ = ingest.discover([landing])
     articles = words = texts = 0

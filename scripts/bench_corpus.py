@@ -44,8 +44,8 @@ _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
 def _seed_paragraphs() -> list[str]:
     """Body paragraphs of the seed pages, read by the project's own page reader."""
-    from etl.articles import build_article
-    from etl.records import SourceDocument
+    from etl.parse.article import build_article
+    from etl.model.records import SourceDocument
 
     paras: list[str] = []
     for f in sorted((REPO / "seeds").rglob("*.txt")):

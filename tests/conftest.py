@@ -33,11 +33,11 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_partition(tmp_path_factory):
     """The seeds' 2025-12-03 partition, built once by the CLI code path for the whole session."""
-    from etl import pipeline
-    from etl.warehouse import Warehouse
+    from etl.run import pipeline
+    from etl.warehouse import open_warehouse
 
     wh = tmp_path_factory.mktemp("seed-warehouse")
     pipeline.run([str(ROOT / "seeds" / "2025-12-03")], str(wh), "2025-12-03", "test-seed")
-    warehouse = Warehouse(wh)
+    warehouse = open_warehouse(wh)
     return {t: warehouse.read_table(t, "2025-12-03").to_pylist()
             for t in ("articles", "entity_mentions", "entities", "quotes", "image_captions", "rejects")}

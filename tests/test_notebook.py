@@ -58,7 +58,7 @@ def seed_warehouse(tmp_path_factory):
 
 @pytest.mark.slow
 def test_notebook_runs_on_the_seed_warehouse(seed_warehouse, monkeypatch):
-    from etl.warehouse import Warehouse
+    from etl.warehouse import open_warehouse
 
     nb = _execute(seed_warehouse, monkeypatch)
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -66,7 +66,7 @@ def test_notebook_runs_on_the_seed_warehouse(seed_warehouse, monkeypatch):
     assert not [o for o in _outputs(nb) if o.output_type == "error"]
     assert _pngs(nb) >= CHARTS
     text = _text(nb)
-    wh = Warehouse(seed_warehouse)
+    wh = open_warehouse(seed_warehouse)
     assert wh.read_table("articles").num_rows > 0
     for table in ("articles", "entity_mentions", "entities", "quotes"):
         assert f"{table}: {wh.read_table(table).num_rows} rows;" in text
@@ -81,10 +81,10 @@ def test_notebook_runs_on_the_seed_warehouse(seed_warehouse, monkeypatch):
 @pytest.mark.slow
 def test_notebook_copes_with_empty_tables(tmp_path, monkeypatch):
     """A published but empty partition for every table (a day without inputs), no rows anywhere."""
-    from etl import schema
-    from etl.warehouse import Warehouse, write_parquet
+    from etl.model import schema
+    from etl.warehouse import open_warehouse, Warehouse, write_parquet
 
-    wh = Warehouse(tmp_path)
+    wh = open_warehouse(tmp_path)
     for name, table in schema.TABLES.items():
         write_parquet(table.arrow_schema().empty_table(), wh.partition_dir(name, DAY) / "part-00000.parquet")
     assert all(wh.read_table(t).num_rows == 0 for t in schema.TABLE_NAMES)

@@ -19,7 +19,7 @@ from pathlib import Path
 from etl import config
 from etl.ingest.encoding import decode_bytes
 from etl.ingest.warc import read_warc
-from etl.records import META_KEYS, Reject, SkippedRecord, SourceDocument
+from etl.model.records import META_KEYS, Reject, SkippedRecord, SourceDocument
 
 __all__ = ["discover", "read_input", "decode_bytes", "SkippedRecord"]
 
@@ -34,13 +34,14 @@ def discover(paths: list[str | os.PathLike]) -> tuple[list[Path | str], list[Rej
     """Every regular file under `paths` (files or folders, walked recursively), sorted, plus
     rejects for what cannot be read as an input (missing paths, links leaving the folder).
     s3:// prefixes are listed on the object store; their objects come back as URL strings."""
-    from etl import storage
+    from etl import fs
+    from etl.ingest import remote
 
     files: list[Path | str] = []
     rejects: list[Reject] = []
     for raw in paths:
-        if storage.is_remote(raw):
-            found, refused = storage.discover(raw)
+        if fs.is_remote(raw):
+            found, refused = remote.discover(raw)
             files.extend(found)
             rejects.extend(refused)
             continue
@@ -80,11 +81,11 @@ def discover(paths: list[str | os.PathLike]) -> tuple[list[Path | str], list[Rej
 def read_input(path: Path | str) -> Iterator[SourceDocument | Reject | SkippedRecord]:
     """Documents in one input file (a path, or an s3:// URL streamed from the store); failures
     become Rejects."""
-    from etl import storage
+    from etl.ingest import remote
 
     uri = str(path)
     try:
-        path = storage.input_path(path)
+        path = remote.input_path(path)
         suffix = path.suffix.lower()
         inner = Path(path.stem).suffix.lower() if suffix in GZIP_SUFFIXES else suffix
         size = path.stat().st_size

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from etl import config
 from etl.ingest.encoding import charset_from_header
-from etl.records import Reject, SkippedRecord, SourceDocument
+from etl.model.records import Reject, SkippedRecord, SourceDocument
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 

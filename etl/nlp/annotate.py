@@ -4,7 +4,7 @@ All body paragraphs of all articles in the batch go through one `nlp.pipe` strea
 multi-process when asked to), so the model is the only real cost. Titles, standfirsts and captions
 need entities only (quotes are read from the body), so they go through a second stream that runs
 just the NER component and what it depends on: about half the model's cost for those texts. The
-pipeline itself calls this with n_process=1 inside its own worker processes (etl.stream), which
+pipeline itself calls this with n_process=1 inside its own worker processes (etl.run.stream), which
 parallelise reading and extraction as well as the model. Articles whose language has no configured
 model keep their row but skip NLP, with the reason recorded."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from etl import config
 from etl.nlp.segments import Segment, article_segments
-from etl.records import ArticleResult
+from etl.model.records import ArticleResult
 
 log = logging.getLogger(__name__)
 

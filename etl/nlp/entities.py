@@ -33,7 +33,7 @@ from etl.nlp.entity_lexicon import NAME_SUFFIXES, PERSON_HONORIFICS, is_demonym,
 from etl.nlp.entity_spans import (KEEP_LABELS, Span, clean_span, follows_place_preposition, is_caps_text,
                                   is_junk, trim_chars, words_of)
 from etl.nlp.segments import Segment
-from etl.records import Entity, Mention
+from etl.model.records import Entity, Mention
 
 __all__ = ["extract_entities", "KEEP_LABELS"]
 

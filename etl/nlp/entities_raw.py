@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from etl.nlp.entities import KEEP_LABELS
 from etl.nlp.segments import Segment
-from etl.records import Entity, Mention
+from etl.model.records import Entity, Mention
 
 
 def raw_entities(segments: list[Segment]) -> tuple[list[Mention], list[Entity]]:

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from etl.nlp.quote_cues import SPEECH_FORMS, WEAK_FORMS, cue_text, is_speech_verb
 from etl.nlp.quote_marks import QuoteSpan, find_quote_spans
 from etl.nlp.segments import Segment
-from etl.records import Entity, Mention, Quote
+from etl.model.records import Entity, Mention, Quote
 
 MIN_BARE_WORDS = 8  # a quote with no cue and nothing to inherit must be at least this long
 _MAX_TITLE_WORDS = 6

@@ -1,7 +1,7 @@
 """Page readers: a decoded page (plain text or HTML) -> ParsedPage (title, body, captions, metadata)."""
 from __future__ import annotations
 
-from etl.records import ParsedPage, SourceDocument
+from etl.model.records import ParsedPage, SourceDocument
 
 
 def parse_document(doc: SourceDocument) -> ParsedPage:

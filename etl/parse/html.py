@@ -15,7 +15,7 @@ from etl.parse.html_meta import (article_ld, declared_language, extract_authors,
                                  extract_published, extract_site_name, extract_subtitle, extract_title,
                                  headline_variants, in_text_byline)
 from etl.parse.language import detect_language
-from etl.records import ParsedPage
+from etl.model.records import ParsedPage
 
 
 def read_html_page(html: str, url: str | None = None) -> ParsedPage:

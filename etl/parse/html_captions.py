@@ -15,7 +15,7 @@ import lxml.html
 from etl.parse.credits import is_credit, split_credit
 from etl.parse.html_dom import (INVISIBLE_TAGS, absolute_url, class_and_id, clean_space, element_text, json_ld_objects,
                                 ld_names, ld_types, meta_content)
-from etl.records import Caption
+from etl.model.records import Caption
 
 _CAPTION_CLASS = re.compile(r"caption|figcaption|desc(?:ription)?(?![a-z])", re.I)
 _STRONG_CAPTION_CLASS = re.compile(r"caption", re.I)

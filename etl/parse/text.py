@@ -20,7 +20,7 @@ from etl.parse.credits import split_credit
 from etl.parse.dates import find_dates, years_in
 from etl.parse.text_lines import (STOP_WORDS, Line, classify, content_weight, is_cut_short, is_markup, mark_introduced_lists,
                                   split_lines, too_long_for_a_caption)
-from etl.records import Caption, ParsedPage
+from etl.model.records import Caption, ParsedPage
 
 _TITLE_WINDOW = 80
 _TEASER_RUN = 2  # headline-and-summary pairs in a row

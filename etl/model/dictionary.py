@@ -1,0 +1,232 @@
+"""The data dictionary (docs/tables.md), generated from the table registry in etl/model/schema.py.
+
+    python -m etl.model.dictionary                       # rewrite docs/tables.md from the declared examples
+    python -m etl.model.dictionary --check               # exit 1 if docs/tables.md is out of date
+    python -m etl.model.dictionary --warehouse DIR --date YYYY-MM-DD --output -   # examples from real rows
+
+The committed file uses the examples declared below, not rows of a seed-built warehouse: the
+NLP keeps improving, and the dictionary must not go stale every time an entity changes. The
+output is a pure function of the registry and the examples (no clock, no paths, no versions)."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from etl.model import schema
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_OUTPUT = REPO / "docs" / "tables.md"
+EXAMPLE_WIDTH = 110
+
+# Joins beyond each table's parent key (which always points at articles.article_id).
+REFERENCES: dict[tuple[str, str], str] = {
+    ("entity_mentions", "entity_id"): "entities.entity_id",
+    ("quotes", "speaker_entity_id"): "entities.entity_id",
+}
+
+_ARTICLE = "3f1c0a9e5b2d4c71"
+_TRUMP = "8e2b7d0c4a196f35"
+_MOSCOW = "c04d9a7e21b5f863"
+
+# One plausible row per table, every column present (tests check them against the registry).
+EXAMPLES: dict[str, dict] = {
+    "articles": {
+        "article_id": _ARTICLE,
+        "source_uri": "landing/2025-12-03/000_300d874ee8deddb0.txt",
+        "url": None,
+        "source": None,
+        "title": "Trump: Putin Wants To End the War",
+        "subtitle": "The White House has voiced optimism, while Moscow says more work is needed but it is open to diplomacy.",
+        "authors": [],
+        "published_at": dt.datetime(2025, 12, 3, 0, 0, tzinfo=dt.timezone.utc),
+        "language": "en",
+        "body": "President Donald Trump said on Wednesday, December 3rd, that he believes Russia's Vladimir Putin "
+                "wants to end the Ukraine war despite inconclusive talks in Moscow, ...",
+        "word_count": 412,
+        "content_sha256": "9b0f3c5e7a1d2f4b6c8e0a1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f1a3c5e7b9d1f",
+        "nlp_status": "ok",
+        "pipeline_version": "0.1.0",
+    },
+    "entity_mentions": {
+        "article_id": _ARTICLE,
+        "mention_id": "51e7a2c90d3b8f46",
+        "entity_id": _TRUMP,
+        "text": "Donald Trump",
+        "label": "PERSON",
+        "field": "body",
+        "field_index": 0,
+        "char_start": 10,
+        "char_end": 22,
+    },
+    "entities": {
+        "article_id": _ARTICLE,
+        "entity_id": _MOSCOW,
+        "name": "Moscow",
+        "label": "GPE",
+        "mention_count": 3,
+        "first_field": "subtitle",
+        "first_char_start": 43,
+        "title": None,
+        "country_code": "RU",
+        "latitude": 55.75222,
+        "longitude": 37.61556,
+        "geonames_id": 524901,
+    },
+    "quotes": {
+        "article_id": _ARTICLE,
+        "quote_id": "a7d3e91f0b6c2584",
+        "quote": "I can tell you that they had a reasonably good meeting with President Putin,",
+        "char_start": 1033,
+        "char_end": 1109,
+        "speaker": "Donald Trump",
+        "speaker_mention": "Trump",
+        "speaker_entity_id": _TRUMP,
+        "cue": "said",
+    },
+    "image_captions": {
+        "article_id": _ARTICLE,
+        "caption_id": "0c5f8e2a71d94b36",
+        "position": 0,
+        "image_url": None,
+        "caption": "U.S. President Donald Trump speaks to the press in the Oval Office of the White House in "
+                   "Washington, D.C. on December 3, 2025.",
+        "credit": "Andrew Caballero-Reynols / AFP",
+        "photographer": "Andrew Caballero-Reynols",
+        "agency": "AFP",
+    },
+    "rejects": {
+        "reject_id": "e4b19c07d2a5f368",
+        "source_uri": "landing/2025-12-03/feed.jsonl#L17",
+        "reason": "bad_json",
+        "detail": "line 17 is not valid JSON: Expecting ',' delimiter: line 1 column 88 (char 87)",
+        "quarantine_path": "rejects/ingest_date=2025-12-03/_quarantine/e4b19c07d2a5f368.bin",
+    },
+}
+
+
+def key_of(table: schema.Table, column: str) -> str:
+    """Key role of a column, as the dictionary prints it."""
+    roles = []
+    if column in table.primary_key:
+        roles.append("PK")
+    if table.parent_key == column:
+        roles.append("FK → articles.article_id")
+    if (table.name, column) in REFERENCES:
+        roles.append(f"FK → {REFERENCES[(table.name, column)]}")
+    return ", ".join(roles)
+
+
+def example_rows_from_warehouse(warehouse: str | Path, ingest_date: str) -> dict[str, dict]:
+    """The first row (by primary key, so reruns pick the same one) of each published table of a
+    local warehouse, read as any Parquet reader would (the partition folders hold only the
+    published files)."""
+    import pyarrow.dataset as ds
+
+    rows = {}
+    for name, table in schema.TABLES.items():
+        folder = Path(warehouse) / name / f"{schema.PARTITION_COLUMN}={ingest_date}"
+        if not folder.is_dir():
+            continue
+        t = ds.dataset(folder, format="parquet", schema=table.arrow_schema()).to_table()
+        if t.num_rows:
+            t = t.sort_by([(k, "ascending") for k in table.primary_key])
+            rows[name] = t.slice(0, 1).to_pylist()[0]
+    return rows
+
+
+def render(examples: dict[str, dict] | None = None) -> str:
+    """The whole data dictionary as Markdown. Tables without an example row get none."""
+    examples = EXAMPLES if examples is None else examples
+    out = [
+        "# Data dictionary",
+        "",
+        "<!-- Generated from etl/model/schema.py by `python -m etl.model.dictionary`; do not edit by hand. "
+        "tests/test_data_dictionary.py fails when this file is out of date. -->",
+        "",
+        "Every table is a folder of Parquet files in the warehouse, partitioned by ingest day:",
+        "",
+        f"    <warehouse>/<table>/{schema.PARTITION_COLUMN}=YYYY-MM-DD/part-00000.parquet",
+        "",
+        f"`{schema.PARTITION_COLUMN}` is not stored inside the files; hive-partitioned readers (pyarrow, "
+        "pandas, DuckDB, polars) add it as a column from the folder name. Paths starting with `_` or `.` "
+        "(staging, manifests, validation reports, quarantined inputs) are not data. "
+        "Ids are deterministic hashes, so a rerun of a day reproduces the same keys. "
+        "See the README for reading snippets.",
+        "",
+        "| table | one row is | primary key | joins to |",
+        "|---|---|---|---|",
+    ]
+    for name, table in schema.TABLES.items():
+        joins = []
+        if table.parent_key:
+            joins.append(f"articles on `{table.parent_key}`")
+        joins += [f"{ref.split('.')[0]} on `{col}`" for (t, col), ref in REFERENCES.items() if t == name]
+        out.append(f"| [{name}](#{name}) | {_cell(table.row_meaning)} | "
+                   f"{', '.join(f'`{k}`' for k in table.primary_key)} | {', '.join(joins) or '—'} |")
+    for name, table in schema.TABLES.items():
+        out += ["", f"## {name}", "", f"One row: {table.row_meaning}", "",
+                f"Primary key: {', '.join(f'`{k}`' for k in table.primary_key)}. "
+                f"Partition column: `{schema.PARTITION_COLUMN}` (from the folder name).",
+                "", "| column | Arrow type | nullable | key | meaning |", "|---|---|---|---|---|"]
+        for c in table.columns:
+            out.append(f"| `{c.name}` | `{c.type}` | {'yes' if c.nullable else 'no'} | "
+                       f"{key_of(table, c.name)} | {_cell(c.description)} |")
+        row = examples.get(name)
+        if row:
+            out += ["", "Example row:", "", "| column | example |", "|---|---|"]
+            for c in table.columns:
+                out.append(f"| `{c.name}` | {_example(row.get(c.name))} |")
+    return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _example(value) -> str:
+    if value is None:
+        return "*null*"
+    if isinstance(value, dt.datetime):
+        text = value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    elif isinstance(value, (list, tuple, dict)):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    else:
+        text = str(value)
+    text = " ".join(text.split())
+    if len(text) > EXAMPLE_WIDTH:
+        text = text[: EXAMPLE_WIDTH - 1] + "…"
+    return "`" + text.replace("`", "'").replace("|", "\\|") + "`"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m etl.model.dictionary", description="Write the data dictionary (docs/tables.md).")
+    ap.add_argument("--output", default=str(DEFAULT_OUTPUT), help="file to write, or - for stdout")
+    ap.add_argument("--warehouse", help="take example rows from this warehouse instead of the declared ones")
+    ap.add_argument("--date", help="partition to take example rows from (with --warehouse)")
+    ap.add_argument("--check", action="store_true", help="do not write; exit 1 if the output file differs")
+    args = ap.parse_args(argv)
+    if bool(args.warehouse) != bool(args.date):
+        ap.error("--warehouse and --date go together")
+    examples = example_rows_from_warehouse(args.warehouse, args.date) if args.warehouse else None
+    text = render(examples)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.output)
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.exists() else None
+        if current != text:
+            print(f"{target} is out of date: run `python -m etl.model.dictionary`", file=sys.stderr)
+            return 1
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

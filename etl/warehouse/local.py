@@ -1,0 +1,414 @@
+"""The warehouse on disk: staging, write-audit-publish, manifests, quarantine and locks.
+
+Layout under the warehouse root:
+    <table>/ingest_date=<d>/part-00000.parquet   published partitions (what analysts read)
+    rejects/ingest_date=<d>/_quarantine/<id>.bin raw bytes of rejected inputs (inside the rejects
+                                                 partition, so they are swapped with it)
+    _manifests/ingest_date=<d>.json              written last on publish: run id, counts, checksums
+    _reports/ingest_date=<d>/<run_id>/           validation results (JSON) and GX Data Docs (HTML)
+    _staging/ingest_date=<d>/<run_id>/           per-run work area, removed after publish
+    _staging/ingest_date=<d>/_publish.json       publish journal: exists only while a publish is
+                                                 in flight (or was cut short by a crash)
+    _locks/ingest_date=<d>.lock                  held while a partition is published or repaired
+    _locks/ingest_date=<d>.run.lock              held by a CLI run for its whole duration
+Readers (pyarrow, pandas, DuckDB, polars) skip `_`- and `.`-prefixed paths, and staging lives
+outside the table folders, so they never see staging, reports, quarantine or temporary files.
+
+Publishing, and what a reader sees:
+  * Per table, a partition is replaced by an atomic directory exchange (renameat2
+    RENAME_EXCHANGE): a reader of one table sees the whole old or the whole new partition.
+  * The six tables are exchanged one after another (a few milliseconds apart), so a reader who
+    opens several tables during that window can get new articles with old entities. The manifest
+    is written after the last exchange and is the consistent view: `read_partition()` reads every
+    table under a shared lock and checks each file against the manifest's checksums.
+  * Before the first exchange the publish journal records the staged copy, the new manifest and
+    the previous one. A run killed between exchanges leaves the journal behind; the next run (its
+    plan and its publish, under the partition lock) finishes the publish from the staged copy
+    (roll forward) or, if that copy is damaged, exchanges the old partitions back (roll back).
+    The old partitions stay in the run's staging folder until the journal is gone."""
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from etl.faults import checkpoint
+from etl.fs import HELD_LOCK_FDS
+from etl.model import schema
+
+log = logging.getLogger(__name__)
+
+
+PART_NAME = "part-00000.parquet"
+JOURNAL_NAME = "_publish.json"
+
+
+class PartitionLocked(RuntimeError):
+    """Another run holds the partition."""
+
+
+class PartitionInconsistent(RuntimeError):
+    """The published files do not match the partition's manifest (a publish is in flight or was
+    cut short and not yet repaired)."""
+
+
+class PublishRecoveryError(RuntimeError):
+    """A publish journal could be neither finished nor undone."""
+
+
+def partition_name(ingest_date: str) -> str:
+    return f"{schema.PARTITION_COLUMN}={ingest_date}"
+
+
+class Warehouse:
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+
+    # Hooks for warehouses whose published side is elsewhere (etl.warehouse.s3.ObjectWarehouse).
+    def public_path(self, local: str | None) -> str | None:
+        """Where a file written under the warehouse root is kept for readers."""
+        return local
+
+    def upload_reports(self, ingest_date: str, run_id: str) -> None:
+        """Store this run's validation reports where readers find them (already there on disk)."""
+
+    # --- paths -----------------------------------------------------------------------------
+    def partition_dir(self, table: str, ingest_date: str) -> Path:
+        return self.root / table / partition_name(ingest_date)
+
+    def staging_root(self, ingest_date: str) -> Path:
+        return self.root / "_staging" / partition_name(ingest_date)
+
+    def staging_dir(self, ingest_date: str, run_id: str) -> Path:
+        return self.staging_root(ingest_date) / _safe(run_id)
+
+    def journal_path(self, ingest_date: str) -> Path:
+        return self.staging_root(ingest_date) / JOURNAL_NAME
+
+    def report_dir(self, ingest_date: str, run_id: str) -> Path:
+        return self.root / "_reports" / partition_name(ingest_date) / _safe(run_id)
+
+    def manifest_path(self, ingest_date: str) -> Path:
+        return self.root / "_manifests" / f"{partition_name(ingest_date)}.json"
+
+    # --- reading -----------------------------------------------------------------------------
+    def read_manifest(self, ingest_date: str) -> dict | None:
+        p = self.manifest_path(ingest_date)
+        if not p.exists():
+            return None
+        return json.loads(p.read_text(encoding="utf-8"))
+
+    def read_table(self, table: str, ingest_date: str | None = None) -> pa.Table:
+        """A published table (one partition or all), as analysts would read it."""
+        import pyarrow.dataset as ds
+
+        base = self.root / table
+        if ingest_date is not None:
+            base = self.partition_dir(table, ingest_date)
+            if not base.exists():
+                return schema.TABLES[table].arrow_schema().empty_table()
+            return ds.dataset(base, format="parquet", schema=schema.TABLES[table].arrow_schema()).to_table()
+        if not base.exists():
+            return schema.TABLES[table].arrow_schema().empty_table()
+        return ds.dataset(base, format="parquet", partitioning="hive").to_table()
+
+    def read_partition(self, ingest_date: str, wait_seconds: float = 60) -> tuple[dict, dict[str, pa.Table]]:
+        """The manifest and every table of one partition, all from the same publish: read under a
+        shared lock (a publish holds it exclusively) and checked against the manifest's checksums.
+        Raises PartitionInconsistent if a cut-short publish has not been repaired yet."""
+        with contextlib.ExitStack() as held:
+            try:
+                held.enter_context(self.lock(ingest_date, wait_seconds=wait_seconds, shared=True))
+            except PermissionError:
+                pass  # a read-only copy of the warehouse: the checksums below still catch a mix
+            manifest = self.read_manifest(ingest_date)
+            if manifest is None:
+                raise FileNotFoundError(f"partition {ingest_date} is not published in {self.root}")
+            tables = {}
+            for table in schema.TABLE_NAMES:
+                d = self.partition_dir(table, ingest_date)
+                if _dir_checksums(d) != manifest["tables"][table]:
+                    raise PartitionInconsistent(
+                        f"{table} of partition {ingest_date} does not match its manifest (run "
+                        f"{manifest.get('run_id')}); a publish was cut short: the next run repairs it")
+                tables[table] = pq.read_table(d / PART_NAME, schema=schema.TABLES[table].arrow_schema())
+            return manifest, tables
+
+    # --- locking -----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self, ingest_date: str, wait_seconds: float = 0.0, kind: str = "publish",
+             shared: bool = False, holder: str = "") -> Iterator[None]:
+        """A lock on one partition: kind "publish" (held while files move) or "run" (held by a
+        whole CLI run). Waits up to `wait_seconds`, then raises PartitionLocked naming the holder.
+        The kernel drops the lock when its process dies, so a crash never leaves it stuck."""
+        lock_dir = self.root / "_locks"
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        suffix = ".lock" if kind == "publish" else f".{kind}.lock"
+        path = lock_dir / f"{partition_name(ingest_date)}{suffix}"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            deadline = time.monotonic() + wait_seconds
+            mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+            while True:
+                try:
+                    fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        who = _read_fd(fd)
+                        what = "built" if kind == "run" else "published"
+                        raise PartitionLocked(
+                            f"partition {ingest_date} of {self.root} is being {what} by another run"
+                            f"{' (' + who + ')' if who else ''}; waited {wait_seconds:g} s; "
+                            f"try again when it has finished") from None
+                    time.sleep(0.1)
+            if not shared:
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"pid {os.getpid()}{', ' + holder if holder else ''}".encode(), 0)
+            HELD_LOCK_FDS.add(fd)
+            yield
+        finally:
+            HELD_LOCK_FDS.discard(fd)
+            os.close(fd)  # closing releases the flock
+
+    # --- publishing --------------------------------------------------------------------------
+    def publish(self, staged: Path, ingest_date: str, manifest: dict) -> dict:
+        """Swap the staged tables (`staged/<table>/`) into place, then write the manifest.
+        Call with the partition lock held. The journal makes the swaps restartable."""
+        rel_staged = os.path.relpath(staged, self.root)
+        pending = self._read_journal(ingest_date)
+        if pending is not None and pending.get("staged") == rel_staged:
+            # This very publish was cut short (a retried task): finishing it is all there is to do.
+            self.recover(ingest_date)
+            return pending["manifest"]
+        self.recover(ingest_date)
+        tables = {}
+        for table in schema.TABLE_NAMES:
+            src = staged / table
+            if not src.is_dir():
+                raise FileNotFoundError(f"staged partition has no {table} table: {src}")
+            tables[table] = _dir_checksums(src)
+        manifest = dict(manifest, tables=tables,
+                        published_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        journal = {"staged": rel_staged, "manifest": manifest,
+                   "previous_manifest": self.read_manifest(ingest_date)}
+        _atomic_write_json(self.journal_path(ingest_date), journal)
+        checkpoint("publish:journal_written")
+        self._roll_forward(ingest_date, journal)
+        return manifest
+
+    def _read_journal(self, ingest_date: str) -> dict | None:
+        try:
+            return json.loads(self.journal_path(ingest_date).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def recover(self, ingest_date: str) -> str | None:
+        """Finish (or undo) a publish that a crash cut short. Call with the partition lock held.
+        Returns what was done, or None when there was nothing to repair."""
+        path = self.journal_path(ingest_date)
+        if not path.exists():
+            return None
+        try:
+            journal = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            # The journal is written atomically, so an unreadable one was never acted on.
+            path.unlink(missing_ok=True)
+            return "discarded an unreadable publish journal"
+        run_id = journal["manifest"].get("run_id")
+        try:
+            self._roll_forward(ingest_date, journal)
+            log.warning("partition %s: finished the publish of run %s cut short by a crash", ingest_date, run_id)
+            return f"rolled forward the publish of run {run_id}"
+        except PublishRecoveryError as exc:
+            log.warning("partition %s: cannot finish run %s's publish (%s); rolling back", ingest_date, run_id, exc)
+            self._roll_back(ingest_date, journal)
+            return f"rolled back the publish of run {run_id}: {exc}"
+
+    def _roll_forward(self, ingest_date: str, journal: dict) -> None:
+        staged = self.root / journal["staged"]
+        manifest = journal["manifest"]
+        # Check every table first, so a damaged staged copy is found before anything moves.
+        todo = []
+        for table in schema.TABLE_NAMES:
+            want = manifest["tables"][table]
+            target = self.partition_dir(table, ingest_date)
+            if target.is_dir() and _dir_checksums(target) == want:
+                continue  # exchanged before the crash
+            src = staged / table
+            if not (src.is_dir() and _dir_checksums(src) == want):
+                raise PublishRecoveryError(f"the staged copy of {table} is missing or changed ({src})")
+            todo.append(table)
+        for table in todo:
+            _swap_in(staged / table, self.partition_dir(table, ingest_date), staged / f".aside-{table}")
+            checkpoint(f"publish:swapped:{table}")
+        _atomic_write_json(self.manifest_path(ingest_date), manifest)
+        checkpoint("publish:manifest_written")
+        # The old partitions (now in `staged`) are kept until the manifest is written, for a roll
+        # back; once they are gone a retry of this publish finds nothing to swap in again.
+        shutil.rmtree(staged, ignore_errors=True)
+        checkpoint("publish:staged_removed")
+        self.journal_path(ingest_date).unlink()
+        _fsync_dir(self.journal_path(ingest_date).parent)
+        checkpoint("publish:journal_removed")
+
+    def _roll_back(self, ingest_date: str, journal: dict) -> None:
+        """Put back the partitions named by the previous manifest (their old directories are in
+        the staged folder, where the exchanges left them)."""
+        staged = self.root / journal["staged"]
+        previous = journal.get("previous_manifest")
+        new = journal["manifest"]["tables"]
+        for table in schema.TABLE_NAMES:
+            target = self.partition_dir(table, ingest_date)
+            current = _dir_checksums(target) if target.is_dir() else None
+            old = previous["tables"].get(table) if previous else None
+            if current == old:
+                continue
+            candidates = [p for p in (staged / table, staged / f".aside-{table}")
+                          if p.is_dir() and old is not None and _dir_checksums(p) == old]
+            if candidates:
+                _swap_in(candidates[0], target, staged / f".aside2-{table}")
+            elif old is None and current == new.get(table):
+                # The partition did not exist before this publish: take the new one away again.
+                os.rename(target, staged / f".unpublished-{table}")
+            else:
+                raise PublishRecoveryError(
+                    f"partition {ingest_date}: {table} can be neither finished nor restored; "
+                    f"rerun the partition (journal {self.journal_path(ingest_date)})")
+        if previous is None:
+            self.manifest_path(ingest_date).unlink(missing_ok=True)
+        else:
+            _atomic_write_json(self.manifest_path(ingest_date), previous)
+        self.journal_path(ingest_date).unlink()
+
+    def sweep_staging(self, ingest_date: str, keep: str | None = None, older_than_hours: float = 24) -> list[str]:
+        """Remove staging folders of this partition that crashed runs left behind. Only old ones:
+        a concurrent run of the same partition may still be using its own folder."""
+        root = self.staging_root(ingest_date)
+        if not root.is_dir() or self.journal_path(ingest_date).exists():
+            return []
+        removed = []
+        cutoff = time.time() - older_than_hours * 3600
+        for d in root.iterdir():
+            if d.is_dir() and d.name != keep and d.stat().st_mtime < cutoff:
+                shutil.rmtree(d, ignore_errors=True)
+                removed.append(d.name)
+        return removed
+
+    def clear_staging(self, ingest_date: str, run_id: str) -> None:
+        shutil.rmtree(self.staging_dir(ingest_date, run_id), ignore_errors=True)
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Write to a temporary name, fsync, then rename: a crash never leaves a truncated file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    _fsync(tmp)
+    os.replace(tmp, path)
+
+
+def _swap_in(new_dir: Path, target: Path, aside: Path) -> None:
+    """Put `new_dir` at `target`; the previous `target` (if any) ends up at `new_dir` (atomic
+    exchange) or at `aside` (filesystems without renameat2: two renames, repaired by the journal
+    if a crash falls between them)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        if not _rename_exchange(new_dir, target):
+            shutil.rmtree(aside, ignore_errors=True)
+            os.rename(target, aside)
+            os.rename(new_dir, target)
+    else:
+        os.rename(new_dir, target)
+    _fsync_dir(target.parent)
+
+
+_libc = None
+
+
+def _rename_exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE). False if unsupported."""
+    global _libc
+    if os.environ.get("NEWS_ETL_NO_RENAME_EXCHANGE"):  # lets tests exercise the fallback
+        return False
+    if _libc is None:
+        _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    fn = getattr(_libc, "renameat2", None)
+    if fn is None:
+        return False
+    AT_FDCWD, RENAME_EXCHANGE = -100, 2
+    rc = fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def _dir_checksums(d: Path) -> dict:
+    """sha256 (and rows, for Parquet) of every file under `d`, by relative path."""
+    out = {}
+    if not d.is_dir():
+        return out
+    for p in sorted(d.rglob("*")):
+        if p.is_file() and not p.is_symlink():
+            h = hashlib.sha256()
+            with p.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+            entry = {"sha256": h.hexdigest(), "bytes": p.stat().st_size}
+            if p.suffix == ".parquet":
+                entry["rows"] = pq.ParquetFile(p).metadata.num_rows
+            out[p.relative_to(d).as_posix()] = entry
+    return out
+
+
+def _atomic_write_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str), encoding="utf-8")
+    _fsync(tmp)
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _fsync(path)
+
+
+def _read_fd(fd: int) -> str:
+    with contextlib.suppress(OSError):
+        return os.pread(fd, 300, 0).decode(errors="replace").strip()
+    return ""
+
+
+def _safe(name: str) -> str:
+    """Run ids come from Airflow or the CLI; keep them to a filesystem-safe alphabet."""
+    safe = "".join(c if c.isalnum() or c in "-_.+" else "_" for c in name)[:200]
+    # No "..", hidden or `_`-prefixed names: a run folder must stay a plain child of the staging
+    # folder and never collide with the journal.
+    return safe.lstrip("._") or "run"

@@ -1,0 +1,100 @@
+"""The environment every process of a local Airflow deployment gets (etl.airflow.services.airflow_env):
+`make airflow`, `make backfill` and the LocalExecutor test all start their services with it."""
+import importlib
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from etl.airflow import services as airflow_local
+from etl.airflow.backfill import AirflowServices
+
+CONNECT_KEYS = ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC")
+
+
+def _resolve(path):
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def test_sqlite_deployments_wait_for_the_lock(tmp_path):
+    """Components sharing the default SQLite DB wait well beyond sqlite3's 5 s for its lock."""
+    env = airflow_local.airflow_env(tmp_path, 8080, base={"PATH": "/usr/bin"})
+    for key in CONNECT_KEYS:
+        assert _resolve(env[key])["timeout"] >= 30
+    sqlite_file = airflow_local.airflow_env(tmp_path, 8080, base={
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{tmp_path}/airflow.db"})
+    assert all(k in sqlite_file for k in CONNECT_KEYS)
+
+
+def test_a_server_database_or_the_operators_own_arguments_are_left_alone(tmp_path):
+    pg = airflow_local.airflow_env(tmp_path, 8080, base={
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": "postgresql+psycopg2://u@db/airflow"})
+    assert not any(k in pg for k in CONNECT_KEYS)
+    own = airflow_local.airflow_env(tmp_path, 8080, base={}, extra={CONNECT_KEYS[0]: "mysettings.ARGS"})
+    assert own[CONNECT_KEYS[0]] == "mysettings.ARGS"
+
+
+def test_the_backfill_services_use_the_same_environment(tmp_path, monkeypatch):
+    monkeypatch.delenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", raising=False)
+    svc = AirflowServices(tmp_path / "home", log=lambda m: None, extra_env={"NEWS_ETL_PROCESSES": "1"})
+    assert svc.env[CONNECT_KEYS[0]] == "etl.airflow.services.SQLITE_CONNECT_ARGS"
+    assert svc.env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == f"http://127.0.0.1:{svc.port}/execution/"
+    assert svc.env["AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE"] == "False"
+    assert svc.env["NEWS_ETL_PROCESSES"] == "1"
+
+
+def test_airflow_itself_reads_the_connect_arguments(tmp_path):
+    """Airflow resolves the path in a plain process started with the deployment's environment
+    (each component imports it for itself, from the installed package, not the test's sys.path)."""
+    env = airflow_local.airflow_env(tmp_path, 8080)
+    code = ("from airflow.settings import _get_connect_args; "
+            "print(_get_connect_args('sync')['timeout'], _get_connect_args('async')['timeout'])")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-2:] == [str(airflow_local.SQLITE_CONNECT_ARGS["timeout"])] * 2
+
+
+@pytest.mark.slow
+def test_a_cli_call_outwaits_a_lock_that_breaks_it_without_the_arguments(tmp_path):
+    """What failed in CI, reproduced: another process holds the SQLite DB's write lock for 15 s.
+    `airflow backfill create` without the connect arguments gives up ("database is locked");
+    with the deployment's environment it waits for the lock and creates the backfill."""
+    home = tmp_path / "home"
+    env = airflow_local.airflow_env(home, airflow_local.free_port())
+    airflow_local.airflow_cli(["db", "migrate"], env, timeout=600)
+    airflow_local.airflow_cli(["dags", "reserialize"], env, timeout=600)
+    create = ["backfill", "create", "--dag-id", "news_etl", "--from-date", "2025-12-03T02:00:00+00:00",
+              "--to-date", "2025-12-03T02:00:00+00:00"]
+    held_seconds = 15
+
+    def run_while_locked(call_env):
+        locked = threading.Event()
+
+        def hold():
+            con = sqlite3.connect(home / "airflow.db", isolation_level=None)
+            con.execute("BEGIN EXCLUSIVE")
+            locked.set()
+            time.sleep(held_seconds)
+            con.execute("COMMIT")
+            con.close()
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        locked.wait(30)
+        started = time.monotonic()
+        result = airflow_local.airflow_cli(create, call_env, check=False, timeout=300)
+        took = time.monotonic() - started
+        holder.join()
+        return result, took
+
+    bare = {k: v for k, v in env.items() if k not in CONNECT_KEYS}
+    failed, _ = run_while_locked(bare)
+    assert failed.returncode != 0 and "database is locked" in failed.stderr + failed.stdout
+    created, took = run_while_locked(env)
+    assert created.returncode == 0, created.stderr[-2000:]
+    assert took >= held_seconds - 1  # it did wait for the holder

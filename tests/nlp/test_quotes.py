@@ -1,0 +1,499 @@
+"""Quotes and their speakers on small hand-written texts, one pattern per test."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from etl.nlp.entities import extract_entities
+from etl.nlp.quotes import extract_quotes
+from etl.nlp.segments import split_field
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "2025-12-03" / "000_300d874ee8deddb0.txt"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from etl.nlp import model
+    return model.load()
+
+
+@pytest.fixture(scope="module")
+def quotes_of(nlp):
+    def run(body: str):
+        segments = split_field("body", 0, body)
+        for seg, doc in zip(segments, nlp.pipe(s.text for s in segments)):
+            seg.doc = doc
+        mentions, entities = extract_entities(segments)
+        quotes = extract_quotes(body, segments, mentions, entities)
+        for q in quotes:
+            assert body[q.char_start:q.char_end] == q.quote
+        return quotes
+    return run
+
+
+def test_quote_then_speaker_with_role_and_name(quotes_of):
+    qs = quotes_of("“We are ready to meet again,” Kremlin spokesman Dmitry Peskov said.")
+    assert len(qs) == 1
+    q = qs[0]
+    assert q.quote == "We are ready to meet again,"
+    assert q.speaker == "Dmitry Peskov"
+    assert "Dmitry Peskov" in q.speaker_mention
+    assert q.speaker_entity_key
+    assert q.cue == "said"
+
+
+def test_inverted_cue_speaker_after_verb(quotes_of):
+    qs = quotes_of("“The talks went well,” said Angela Merkel.")
+    assert [(q.quote, q.speaker) for q in qs] == [("The talks went well,", "Angela Merkel")]
+
+
+def test_colon_introduced_quote(quotes_of):
+    qs = quotes_of("Peskov said: “We are still ready to talk. The door is open.”")
+    assert [q.quote for q in qs] == ["We are still ready to talk. The door is open."]
+    assert qs[0].speaker == "Peskov" and qs[0].cue == "said"
+
+
+def test_split_quote_same_speaker_for_both_parts(quotes_of):
+    body = "Mary Jones spoke at length. “We won,” she said. “Now we govern.”"
+    qs = quotes_of(body)
+    assert [q.quote for q in qs] == ["We won,", "Now we govern."]
+    assert qs[0].speaker_mention == "she"
+    assert qs[0].speaker == qs[1].speaker == "Mary Jones"
+
+
+def test_partial_quote_inside_reported_speech(quotes_of):
+    qs = quotes_of("Senator John Smith added that the plan was “pretty well” received by voters.")
+    assert [(q.quote, q.speaker, q.cue) for q in qs] == [("pretty well", "John Smith", "added")]
+
+
+def test_according_to(quotes_of):
+    qs = quotes_of("“There will be no deal this year,” according to Janet Yellen.")
+    assert len(qs) == 1
+    assert qs[0].speaker == "Janet Yellen" and qs[0].cue == "according to"
+
+
+def test_quote_over_several_paragraphs_is_one_quote(quotes_of):
+    body = ("Governor Tom Brady spoke to reporters on Monday.\n\n"
+            "“The first part of what I have to say concerns the budget for next year.\n\n"
+            "“The second part is about schools,” Brady said.")
+    qs = quotes_of(body)
+    assert len(qs) == 1
+    assert qs[0].quote.startswith("The first part") and qs[0].quote.endswith("about schools,")
+    assert qs[0].speaker == "Tom Brady"
+
+
+def test_pronoun_resolves_to_most_recent_person(quotes_of):
+    body = "Prime Minister Keir Starmer visited Leeds on Friday.\n\n“This city deserves better,” he said."
+    qs = quotes_of(body)
+    assert len(qs) == 1
+    assert qs[0].speaker_mention == "he" and qs[0].speaker == "Keir Starmer"
+
+
+def test_nominal_speaker_resolves_to_person_with_that_role(quotes_of):
+    body = ("Kremlin spokesman Dmitry Peskov met the press in Moscow.\n\n"
+            "“Nothing has changed in our position,” the spokesman said.")
+    qs = quotes_of(body)
+    assert qs[0].speaker_mention == "the spokesman" and qs[0].speaker == "Dmitry Peskov"
+
+
+def test_unresolvable_pronoun_gives_no_speaker(quotes_of):
+    qs = quotes_of("“We will not back down from this fight,” they said.")
+    assert len(qs) == 1
+    assert qs[0].speaker is None and qs[0].speaker_entity_key is None and qs[0].speaker_mention == "they"
+
+
+def test_straight_double_marks(quotes_of):
+    qs = quotes_of('"The vote was close," said Maria Lopez. "We need a recount."')
+    assert [q.quote for q in qs] == ["The vote was close,", "We need a recount."]
+    assert all(q.speaker == "Maria Lopez" for q in qs)
+
+
+def test_single_curly_marks_and_apostrophes(quotes_of):
+    qs = quotes_of("Russia’s envoy Sergei Lavrov said: ‘We don’t accept the players’ demands at all.’")
+    assert len(qs) == 1
+    assert qs[0].quote == "We don’t accept the players’ demands at all."
+    assert qs[0].speaker == "Sergei Lavrov"
+
+
+def test_guillemets(quotes_of):
+    qs = quotes_of("«We are open to a dialogue with everyone,» Emmanuel Macron said.")
+    assert [q.quote for q in qs] == ["We are open to a dialogue with everyone,"]
+    assert qs[0].speaker == "Emmanuel Macron"
+
+
+def test_scare_quotes_are_left_out(quotes_of):
+    assert quotes_of("The so-called “peace plan” was published on Monday.") == []
+    assert quotes_of("The government’s “reforms” took effect on Monday, and the debate moved on.") == []
+
+
+def test_song_title_is_left_out(quotes_of):
+    assert quotes_of("The band closed the rally with “Born in the USA” to loud cheers.") == []
+
+
+def test_nickname_is_left_out(quotes_of):
+    qs = quotes_of("Dwayne “The Rock” Johnson said he might run for office one day.")
+    assert qs == []
+
+
+def test_long_quote_without_cue_kept_without_speaker(quotes_of):
+    qs = quotes_of("“Nobody in this town has ever seen a flood like the one we had last spring.”")
+    assert len(qs) == 1 and qs[0].speaker is None
+
+
+def test_unbalanced_mark_does_not_swallow_the_rest(quotes_of):
+    body = ("The minister said “we are ready and left the room.\n\n"
+            "Anna Berg said: “This is real.”\n\n"
+            "Later, “More talks are planned for next week,” Berg added.")
+    qs = quotes_of(body)
+    assert [q.quote for q in qs] == ["This is real.", "More talks are planned for next week,"]
+    assert all(q.speaker == "Anna Berg" for q in qs)
+
+
+def test_unbalanced_closing_mark_and_empty_input(quotes_of):
+    assert quotes_of("") == []
+    assert quotes_of("He left” and never came back.") == []
+
+
+def test_boilerplate_person_is_not_a_guess(quotes_of):
+    # no person before the cue: "he" must stay unresolved, not become someone mentioned later
+    body = "“It is over,” he said.\n\nPhoto by John Doe."
+    qs = quotes_of(body)
+    assert len(qs) == 1 and qs[0].speaker is None
+
+
+def _seed_body() -> str:
+    text = SEED.read_text(encoding="utf-8")
+    start = text.index("President Donald Trump said on Wednesday")
+    end_marker = "Kremlin spokesman Dmitry Peskov said."
+    return text[start:text.index(end_marker) + len(end_marker)]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed file not present")
+def test_golden_seed_quotes(quotes_of):
+    qs = quotes_of(_seed_body())
+    got = [(q.quote, q.speaker) for q in qs]
+    assert got == [
+        ("I can tell you that they had a reasonably good meeting with President Putin,", "Donald Trump"),
+        ("very good.", "Donald Trump"),
+        ("He would like to end the war. That was their impression.", "Donald Trump"),
+        ("pretty well", "Donald Trump"),
+        ("We are still ready to meet as many times as is needed to reach a peace settlement,", "Dmitry Peskov"),
+    ]
+
+
+def test_quote_paragraph_follows_paragraph_about_a_person(quotes_of):
+    body = ("Senator Mary Jones is upbeat about the vote on Tuesday.\n\n"
+            "“We will win this one easily and then we will govern the state.”")
+    qs = quotes_of(body)
+    assert [(q.speaker, q.cue) for q in qs] == [("Mary Jones", None)]
+
+
+def test_quote_paragraph_after_paragraph_about_a_thing_stays_unattributed(quotes_of):
+    body = ("The weather in the city was bad on Tuesday.\n\n"
+            "“We will win this one easily and then we will govern the state.”")
+    qs = quotes_of(body)
+    assert len(qs) == 1 and qs[0].speaker is None
+
+
+def test_name_after_a_dash_credits_the_quote(quotes_of):
+    qs = quotes_of("“Maybe we can build a wall around the whole city.” ― Steve Quinlan")
+    assert [(q.quote, q.speaker) for q in qs] == [("Maybe we can build a wall around the whole city.", "Steve Quinlan")]
+
+
+def test_dash_without_a_name_gives_no_speaker(quotes_of):
+    qs = quotes_of("“Maybe we can build a wall around the whole city before the winter.” ― and then nothing.")
+    assert len(qs) == 1 and qs[0].speaker is None
+
+
+def test_name_and_colon_introduce_a_quote(quotes_of):
+    qs = quotes_of("Rep. Trey Gowdy: “Who told you that figure? Who told you that?”")
+    assert len(qs) == 1 and qs[0].speaker == "Trey Gowdy"
+
+
+def test_words_reported_inside_another_speakers_clause_go_to_the_outer_speaker(quotes_of):
+    qs = quotes_of("City Attorney Brad Holm said the advertisement “unmistakably and wrongfully” suggests "
+                   "that the police support the campaign.")
+    assert [(q.quote, q.speaker) for q in qs] == [("unmistakably and wrongfully", "Brad Holm")]
+
+
+def test_speaker_before_an_aside_between_commas(quotes_of):
+    qs = quotes_of("“We have had better conventions than this one,” Texas delegate Bill Eastland, "
+                   "wearing a cowboy hat, said on Thursday.")
+    assert qs[0].speaker == "Bill Eastland"
+    assert qs[0].speaker_mention == "Texas delegate Bill Eastland"
+
+
+def test_dateline_is_not_the_speaker(quotes_of):
+    qs = quotes_of("LONDON (Reuters) - Donald Trump said he was unlikely to get along with David Cameron because "
+                   "the British prime minister called him “divisive, stupid and wrong” last year.")
+    assert [(q.quote, q.speaker) for q in qs] == [("divisive, stupid and wrong", "Donald Trump")]
+    qs = quotes_of("LONDON (Reuters) - Donald Trump said the plan was “a total disaster” for everyone.")
+    assert qs[0].speaker_mention == "Donald Trump"
+
+
+def test_back_particle_makes_a_reporting_cue(quotes_of):
+    qs = quotes_of("Senator Mark Olson defended the bill. “That is simply false,” Olson shot back.")
+    assert [(q.quote, q.speaker) for q in qs] == [("That is simply false,", "Mark Olson")]
+
+
+def test_fired_without_back_is_not_a_cue(quotes_of):
+    qs = quotes_of("“Stop,” the guard fired at Tom Wells.")
+    assert all(q.speaker != "Tom Wells" for q in qs)
+
+
+def test_possessor_of_a_noun_of_saying_is_the_speaker(quotes_of):
+    qs = quotes_of("Madeleine Albright stirred a row with her remark that “there is a special place in hell "
+                   "for women who do not help each other.”")
+    assert len(qs) == 1
+    assert qs[0].speaker == "Madeleine Albright" and qs[0].cue == "remark"
+
+
+def test_participle_on_a_person_names_the_speaker(quotes_of):
+    qs = quotes_of("The ad uses footage of Hillary Clinton asking, “Why aren’t I fifty points ahead?”")
+    assert len(qs) == 1 and qs[0].speaker == "Hillary Clinton"
+
+
+def test_passive_asked_speaker_is_the_agent_not_the_addressee(quotes_of):
+    qs = quotes_of("Marco Rubio was asked by moderator Gerard Baker whether the plan would risk “adding "
+                   "another expensive entitlement program.”")
+    assert len(qs) == 1 and qs[0].speaker == "Gerard Baker"
+
+
+def test_long_quote_without_cue_takes_the_subject_of_its_clause(quotes_of):
+    qs = quotes_of("In the depths of the recession, Paul Ryan worried that the safety net was becoming "
+                   "“a hammock that lulls able-bodied people to lives of dependency.”")
+    assert len(qs) == 1 and qs[0].speaker == "Paul Ryan"
+
+
+def test_clause_subject_never_turns_a_short_phrase_into_a_quote(quotes_of):
+    assert quotes_of("Paul Ryan visited the “big house” on Monday.") == []
+
+
+def test_relative_pronoun_subject_is_the_mention_and_the_antecedent_the_speaker(quotes_of):
+    qs = quotes_of("The campaign hired John Weaver, who said there are “no secrets in politics.”")
+    assert [(q.speaker_mention, q.speaker) for q in qs] == [("who", "John Weaver")]
+
+
+def test_relative_pronoun_with_unresolved_antecedent_keeps_the_antecedent_words(quotes_of):
+    qs = quotes_of("The groups, who say they are “concerned about the mixed messages,” wrote a letter.")
+    assert len(qs) == 1
+    assert qs[0].speaker_mention == "The groups" and qs[0].speaker is None
+
+
+def test_inverted_common_noun_subject_after_quote(quotes_of):
+    qs = quotes_of("“Too much hate,” said the woman, who did not want to be named.")
+    assert [(q.quote, q.speaker_mention) for q in qs] == [("Too much hate,", "the woman")]
+
+
+def test_inverted_cue_without_any_subject_names_nobody(quotes_of):
+    qs = quotes_of("“We will win this state,” said in a statement released on Monday.")
+    assert len(qs) == 1
+    assert qs[0].speaker_mention is None and qs[0].speaker is None
+
+
+def test_previous_sentence_skips_a_conditional_cue(quotes_of):
+    body = ("John Bolton distanced himself from the movement by saying he would help if asked. "
+            "“I’m going to support him, and support him enthusiastically.”")
+    qs = quotes_of(body)
+    assert [q.speaker for q in qs] == ["John Bolton"]
+
+
+def test_verb_first_lead_in_paragraph_names_the_speaker(quotes_of):
+    body = "Roger Stone spoke on Monday.\n\nStated Stone:\n\n“I think that the stakes are so high.”"
+    qs = quotes_of(body)
+    assert len(qs) == 1
+    assert qs[0].speaker_mention == "Stone" and qs[0].cue == "Stated"
+
+
+def test_verb_first_lead_in_same_sentence(quotes_of):
+    qs = quotes_of("Continued Roger Stone: “So I think it’s a very real problem.”")
+    assert [(q.speaker_mention, q.speaker) for q in qs] == [("Roger Stone", "Roger Stone")]
+
+
+def test_verb_first_lead_in_with_a_nominal_speaker_when_the_cue_has_no_subject(quotes_of):
+    qs = quotes_of("Added the senator, “We will not back down from this fight.”")
+    assert [q.speaker_mention for q in qs] == ["the senator"]
+
+
+def test_heading_with_a_past_participle_is_not_a_verb_first_lead_in(quotes_of):
+    qs = quotes_of("Stated goals: “Lower taxes and fewer rules for small businesses everywhere in the country.”")
+    assert all(q.speaker_mention is None for q in qs)
+
+
+def test_words_carried_by_a_thing_are_its_publishers(quotes_of):
+    qs = quotes_of("Bernie Sanders is releasing a new ad that urges voters to “send a message to Wall Street.”")
+    assert [(q.speaker_mention, q.speaker) for q in qs] == [("Bernie Sanders", "Bernie Sanders")]
+
+
+def test_thing_seen_by_someone_unnamed_keeps_the_thing_as_source(quotes_of):
+    qs = quotes_of("Voters saw a new ad that urges them to “send a message to Wall Street.”")
+    assert [(q.speaker_mention, q.speaker) for q in qs] == [("a new ad", None)]
+
+
+def test_participle_hung_on_the_reported_clause_continues_the_reporter(quotes_of):
+    body = ("Donald Trump told Newsmax that Mitt Romney “had a crazy policy of self-deportation,” "
+            "adding, “He lost all of the Latino vote.”")
+    qs = quotes_of(body)
+    assert [q.speaker for q in qs] == ["Donald Trump", "Donald Trump"]
+    assert qs[1].cue == "adding"
+
+
+def test_person_named_right_before_a_colon_is_the_speaker(quotes_of):
+    body = ("The timing doesn’t surprise Republican pollster Daron Shaw: "
+            "“Lesser-known candidates have seen the biggest boost.”")
+    qs = quotes_of(body)
+    assert [q.speaker for q in qs] == ["Daron Shaw"]
+
+
+def test_person_before_a_colon_after_told_is_the_addressee_not_the_speaker(quotes_of):
+    qs = quotes_of("Donald Trump told CNN’s Jake Tapper: “I will win the nomination easily.”")
+    assert [q.speaker for q in qs] == ["Donald Trump"]
+
+
+def test_previous_sentence_takes_its_own_attribution_not_a_later_aside(quotes_of):
+    body = ("“Where were we attacked?” Hillary Clinton said, with a passion that almost suggested the "
+            "question was out of line. “I did spend a lot of time helping them rebuild.”")
+    qs = quotes_of(body)
+    assert [(q.speaker, q.cue) for q in qs] == [("Hillary Clinton", "said"), ("Hillary Clinton", "said")]
+
+
+def test_participle_is_not_moved_to_a_reporting_verb_inside_the_quote(quotes_of):
+    body = ("Weaver didn’t seem particularly impressed with Sanders’ comments Tuesday, telling reporters, "
+            "“A lot of people said the governor should step down.”")
+    qs = quotes_of(body)
+    assert [(q.speaker_mention, q.cue) for q in qs] == [("Weaver", "telling")]
+
+
+def test_weak_cue_closing_the_previous_sentence_introduces_the_quote(quotes_of):
+    body = ("Iowa State University's Dianne Bystrom agreed. "
+            "“Mainstream Republicans are running out of time to find an alternative.”")
+    assert [q.speaker for q in quotes_of(body)] == ["Dianne Bystrom"]
+
+
+def test_weak_verb_inside_the_previous_sentence_is_no_cue(quotes_of):
+    body = ("Dianne Bystrom agreed with the analysis of the race. "
+            "“Mainstream Republicans are running out of time to find an alternative.”")
+    assert [q.speaker for q in quotes_of(body)] == [None]
+
+
+def test_any_verb_of_a_person_right_after_a_quote_is_its_attribution(quotes_of):
+    body = ("Donald Trump said France had lost its identity. “France will always be France,” an angry "
+            "François Hollande retaliated. “It never gives up, because it still bears ideals.”")
+    qs = quotes_of(body)
+    assert [(q.speaker, q.cue) for q in qs] == [("François Hollande", "retaliated")] * 2
+
+
+def test_a_non_person_after_a_quote_with_an_ordinary_verb_is_no_attribution(quotes_of):
+    qs = quotes_of("“Nobody knows what will happen next in this strange election year,” the machine buzzed.")
+    assert len(qs) == 1 and qs[0].cue is None and qs[0].speaker is None
+
+
+def test_participle_after_a_concessive_clause_takes_that_clauses_subject(quotes_of):
+    body = ("President Barack Obama has been criticized for using the term, though in a news conference "
+            "last week he used stronger language, saying the group “must be destroyed.”")
+    qs = quotes_of(body)
+    assert [(q.speaker_mention, q.speaker) for q in qs] == [("he", "Barack Obama")]
+
+
+def test_participle_after_a_time_clause_still_climbs_to_the_main_speaker(quotes_of):
+    qs = quotes_of("Ted Cruz said when a reporter asked him about the polls, adding that the race is “far from over.”")
+    assert [q.speaker for q in qs] == ["Ted Cruz"]
+
+
+def test_surname_read_as_a_modal_after_a_quote_is_the_speaker(quotes_of):
+    qs = quotes_of("“This might hasten the eclipse of the outsiders,” Will wrote.")
+    assert [(q.speaker_mention, q.cue) for q in qs] == [("Will", "wrote")]
+
+
+def test_modal_opening_a_quoted_question_is_not_a_name(quotes_of):
+    qs = quotes_of("“We will see what happens next in this race,” he said. “Will they listen?”")
+    assert [q.speaker_mention for q in qs] == ["he", "he"]
+
+
+def test_partial_quote_in_a_reported_clause_is_the_outer_speakers(quotes_of):
+    qs = quotes_of("Ted Cruz said Marco Rubio suggested the “stakes in this election are too high.”")
+    assert [(q.speaker, q.cue) for q in qs] == [("Ted Cruz", "said")]
+
+
+def test_partial_quote_in_a_relative_clause_stays_with_its_own_speaker(quotes_of):
+    qs = quotes_of("Ted Cruz, whom Donald Trump called “a liar and a cheat,” said he would stay in the race.")
+    assert [(q.speaker, q.cue) for q in qs] == [("Donald Trump", "called")]
+
+
+def test_counting_word_after_an_inverted_cue_is_the_source(quotes_of):
+    qs = quotes_of("Six planes wrote messages in the sky. “America is great! Trump is disgusting,” read one.")
+    assert [(q.speaker_mention, q.cue) for q in qs] == [("one", "read")]
+
+
+def test_counting_word_starting_a_longer_phrase_is_not_taken_alone(quotes_of):
+    qs = quotes_of("“America is great! Trump is disgusting,” read one banner over the stadium on Friday.")
+    assert all(q.speaker_mention != "one" for q in qs)
+
+
+def test_reporting_aside_set_off_by_commas_attributes_the_sentence(quotes_of):
+    body = ("Angela Merkel spoke in Berlin on Sunday. Her countrymen, she said, should not listen to "
+            "“those with hate in their hearts.”")
+    qs = quotes_of(body)
+    assert [(q.quote, q.speaker_mention, q.cue) for q in qs] == [
+        ("those with hate in their hearts.", "she", "said")]
+    assert qs[0].speaker == "Angela Merkel"
+
+
+def test_inverted_reporting_aside_names_the_speaker(quotes_of):
+    body = "The paradox, says historian Carl Anthony, is that she was “one of the most powerful first ladies.”"
+    qs = quotes_of(body)
+    assert [q.speaker for q in qs] == ["Carl Anthony"]
+
+
+def test_reporting_verb_before_a_comma_without_its_own_subject_is_not_an_aside(quotes_of):
+    # "When asked," has no speaker of its own: the short title-like quote keeps no cue and is left out
+    body = "Jane Doe arrived late. When asked, the crowd of students waved at the “Go home” signs."
+    assert quotes_of(body) == []
+
+
+def test_phrase_in_a_clause_of_a_named_source_is_kept_as_theirs(quotes_of):
+    body = ("Marco Rubio spoke in Ohio on Monday. Rubio bemoaned a climate in which people "
+            "“literally hate each other” because they vote differently.")
+    qs = quotes_of(body)
+    assert [(q.quote, q.speaker) for q in qs] == [("literally hate each other", "Marco Rubio")]
+
+
+def test_short_phrase_or_unnamed_clause_without_cue_stays_a_scare_quote(quotes_of):
+    # two words are too short to tell a source's words from a scare quote
+    assert quotes_of("Marco Rubio spoke in Ohio. Rubio bemoaned the “toxic climate” in the capital.") == []
+    # no named source in the clause
+    assert quotes_of("The shop was “open all night long” until the storm came.") == []
+
+
+def test_as_source_puts_it_hands_the_sentence_to_the_source(quotes_of):
+    body = "As columnist Dana Milbank puts it, “Senate Republicans are unmoved, and liberal activists are uninspired.”"
+    qs = quotes_of(body)
+    assert [(q.speaker, q.cue) for q in qs] == [("Dana Milbank", "puts")]
+    body = "As the Global Times tabloid noted in an op-ed, the candidate “has earned himself a few fans in China.”"
+    assert [q.speaker_mention for q in quotes_of(body)] == ["the Global Times tabloid"]
+
+
+def test_as_clause_with_its_own_object_does_not_attribute(quotes_of):
+    # "as she said the words" is a time clause: the chant is the crowd's, not hers
+    body = "Mary Jones stood up. As she said the words, the crowd began to chant “Lock them all up now!”"
+    assert all(q.speaker != "Mary Jones" for q in quotes_of(body))
+
+
+def test_less_common_reporting_verbs_are_cues(quotes_of):
+    body = "Ghazala Khan spoke on Sunday. “The way I see it,” she elaborated, “nobody should question his service.”"
+    qs = quotes_of(body)
+    assert [(q.quote, q.speaker, q.cue) for q in qs] == [
+        ("The way I see it,", "Ghazala Khan", "elaborated"),
+        ("nobody should question his service.", "Ghazala Khan", "elaborated")]
+    body = "Donald Trump likened refugees to a “vicious snake” at the rally."
+    assert [(q.quote, q.speaker) for q in quotes_of(body)] == [("vicious snake", "Donald Trump")]
+
+
+def test_short_sentence_after_a_quote_with_a_bare_surname_attributes_it(quotes_of):
+    body = "“Would it be negotiable?” Hannity pressed. “Maybe let some people stay?”"
+    qs = quotes_of(body)
+    assert [q.speaker_mention for q in qs] == ["Hannity", "Hannity"]
+    # a lower-case common noun is not a name
+    body = "“Would it be negotiable?” the crowd roared back loudly. “Maybe let some people stay?”"
+    assert all(q.speaker_mention != "crowd" for q in quotes_of(body))

@@ -1,0 +1,412 @@
+"""Inputs and warehouse on S3, against moto's S3 server on loopback (no other network).
+
+Fast tests fabricate staged partitions to exercise the object-store publish protocol (fresh
+names, manifest last, leftovers removed), the manifest-driven readers and the lock object; the
+slow ones run the CLI, the DAG's task bodies (each "on another machine") and dag.test() end to end."""
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import ROOT
+from etl import ingest, tables
+from etl.model import schema
+from etl import fs, warehouse as storage
+from etl.model.records import Reject, SourceDocument
+from etl.warehouse import PartitionLocked, open_warehouse
+
+DAY = "2025-12-03"
+JSONL = (b'{"text": "Mayor Anna Berg opened the new bridge in Riverton on Tuesday. The bridge cost '
+         b'twelve million euros, the city said.", "title": "Riverton opens its bridge"}\n'
+         b"\n"
+         b"not json\n")
+
+
+@pytest.fixture(scope="module")
+def s3_server():
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3(s3_server, monkeypatch, tmp_path):
+    """A fresh bucket on the loopback server; the pipeline's endpoint via NEWS_ETL_S3_ENDPOINT."""
+    for var in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "HTTP_PROXY", "HTTPS_PROXY",
+                "http_proxy", "https_proxy", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+           "NEWS_ETL_S3_ENDPOINT": s3_server, "NEWS_ETL_WORK_DIR": str(tmp_path / "work"),
+           "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    bucket = f"news-{uuid.uuid4().hex[:12]}"
+    fs = fs.filesystem(f"s3://{bucket}")
+    fs.mkdir(bucket)
+    return SimpleNamespace(fs=fs, bucket=bucket, url=f"s3://{bucket}", endpoint=s3_server, env=env)
+
+
+# --- inputs ----------------------------------------------------------------------------------
+def test_discover_lists_objects_recursively_and_skips_hidden_names(s3):
+    for key in ("landing/d/a.txt", "landing/d/sub/b.html", "landing/d/_tmp/c.txt", "landing/d/.part.txt",
+                "landing/d/sub/.x.jsonl", "landing/other/e.txt"):
+        s3.fs.pipe_file(f"{s3.bucket}/{key}", b"x")
+    files, rejects = ingest.discover([f"{s3.url}/landing/d"])
+    assert files == [f"{s3.url}/landing/d/a.txt", f"{s3.url}/landing/d/sub/b.html"]
+    assert rejects == []
+    # a single object is an input too
+    files, _ = ingest.discover([f"{s3.url}/landing/other/e.txt"])
+    assert files == [f"{s3.url}/landing/other/e.txt"]
+
+
+def test_discover_turns_missing_prefixes_and_buckets_into_rejects(s3):
+    files, rejects = ingest.discover([f"{s3.url}/nothing/here", "s3://no-such-bucket-news-etl/x"])
+    assert files == []
+    assert [r.source_uri for r in rejects] == [f"{s3.url}/nothing/here", "s3://no-such-bucket-news-etl/x"]
+    assert rejects[0].reason == "missing"
+    assert rejects[1].reason in ("missing", "read_error")
+
+
+def test_read_input_streams_objects_and_keeps_s3_source_uris(s3, monkeypatch):
+    html = (ROOT / "tests" / "fixtures" / "html" / "cp1252.html").read_bytes()
+    s3.fs.pipe_file(f"{s3.bucket}/in/page.html", html)
+    s3.fs.pipe_file(f"{s3.bucket}/in/lines.jsonl", JSONL)
+    s3.fs.pipe_file(f"{s3.bucket}/in/dump.txt.gz", gzip.compress(b"A headline\n\nSome body text here."))
+    s3.fs.pipe_file(f"{s3.bucket}/in/empty.txt", b"")
+
+    page = list(ingest.read_input(f"{s3.url}/in/page.html"))
+    local = list(ingest.read_input(ROOT / "tests" / "fixtures" / "html" / "cp1252.html"))
+    assert len(page) == 1 and isinstance(page[0], SourceDocument)
+    assert page[0].source_uri == f"{s3.url}/in/page.html"
+    assert page[0].content == local[0].content and page[0].kind == "html"
+
+    lines = list(ingest.read_input(f"{s3.url}/in/lines.jsonl"))
+    assert [x.source_uri for x in lines] == [f"{s3.url}/in/lines.jsonl#L1", f"{s3.url}/in/lines.jsonl#L3"]
+    assert isinstance(lines[0], SourceDocument) and lines[0].meta["title"] == "Riverton opens its bridge"
+    assert isinstance(lines[1], Reject) and lines[1].reason == "bad_json"
+
+    gz = list(ingest.read_input(f"{s3.url}/in/dump.txt.gz"))
+    assert isinstance(gz[0], SourceDocument) and "Some body text" in gz[0].content
+
+    empty = list(ingest.read_input(f"{s3.url}/in/empty.txt"))
+    assert isinstance(empty[0], Reject) and empty[0].reason == "empty"
+
+    monkeypatch.setenv("NEWS_ETL_MAX_INPUT_BYTES", "50")  # the object's size decides, before reading
+    big = list(ingest.read_input(f"{s3.url}/in/page.html"))
+    assert isinstance(big[0], Reject) and big[0].reason == "too_large"
+
+    gone = list(ingest.read_input(f"{s3.url}/in/deleted.txt"))
+    assert isinstance(gone[0], Reject) and gone[0].reason == "read_error"
+
+
+def test_standard_aws_endpoint_variable_is_honoured(s3, monkeypatch):
+    s3.fs.pipe_file(f"{s3.bucket}/std/a.txt", b"hello")
+    monkeypatch.delenv("NEWS_ETL_S3_ENDPOINT")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", s3.endpoint)
+    files, rejects = ingest.discover([f"{s3.url}/std"])
+    assert files == [f"{s3.url}/std/a.txt"] and rejects == []
+
+
+# --- publish protocol on fabricated partitions -----------------------------------------------
+def _stage(root: Path, marker: str, n: int) -> Path:
+    """A staged partition: every table empty except `rejects` with n rows whose detail is
+    `marker`, plus one quarantine blob."""
+    final = root / f"final-{marker}"
+    for table in schema.TABLE_NAMES:
+        (final / table).mkdir(parents=True)
+        spec = schema.TABLES[table].arrow_schema()
+        t = spec.empty_table()
+        if table == "rejects":
+            rows = tables.reject_rows([Reject(f"s3://in/{marker}/{i}.txt", "empty", marker) for i in range(n)])
+            t = tables.to_arrow("rejects", tables.frame("rejects", rows))
+            (final / table / "_quarantine").mkdir()
+            (final / table / "_quarantine" / f"{marker}.bin").write_bytes(marker.encode())
+        pq.write_table(t, final / table / "part-00000.parquet")
+    return final
+
+
+def _published_keys(s3, table: str) -> set[str]:
+    prefix = f"{s3.bucket}/wh/{table}/ingest_date={DAY}/"
+    return {k[len(prefix):] for k in s3.fs.find(prefix)}
+
+
+def _publish(wh, staged: Path, marker: str, n: int) -> dict:
+    with wh.lock(DAY, wait_seconds=30, holder=marker):
+        return wh.publish(staged, DAY, {"run_id": marker, "row_counts": {"rejects": n}})
+
+
+def test_publish_uploads_fresh_names_writes_manifest_and_removes_the_previous_version(s3, tmp_path):
+    wh = open_warehouse(f"{s3.url}/wh")
+    assert isinstance(wh, storage.ObjectWarehouse)
+    first = _publish(wh, _stage(tmp_path, "v1", 2), "v1", 2)
+    second = _publish(wh, _stage(tmp_path, "v2", 3), "v2", 3)
+    assert first["storage"]["version"] != second["storage"]["version"]
+    for table in schema.TABLE_NAMES:
+        # exactly the files the manifest lists, nothing of v1 left
+        assert _published_keys(s3, table) == set(second["tables"][table])
+    assert set(second["tables"]["rejects"]) == {f"part-{second['storage']['version']}.parquet", "_quarantine/v2.bin"}
+    assert wh.read_manifest(DAY)["run_id"] == "v2"
+    manifest, parts = wh.read_partition(DAY)
+    assert parts["rejects"].column("detail").to_pylist() == ["v2"] * 3
+    assert storage.read_table(f"{s3.url}/wh", "rejects", DAY).num_rows == 3
+    every_day = storage.read_table(f"{s3.url}/wh", "rejects")
+    assert every_day.column("ingest_date").to_pylist() == [DAY] * 3
+    assert not s3.fs.exists(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock")  # released
+
+
+class _Crash(BaseException):
+    """Stands in for a SIGKILL at a checkpoint: nothing after it runs (not even `except Exception`)."""
+
+
+def _crash_at(monkeypatch, name: str) -> None:
+    def checkpoint(reached):
+        if reached == name:
+            raise _Crash(reached)
+
+    monkeypatch.setattr(storage, "checkpoint", checkpoint)
+
+
+def test_crash_before_the_manifest_leaves_the_old_version_and_the_next_run_cleans(s3, tmp_path, monkeypatch):
+    wh = open_warehouse(f"{s3.url}/wh")
+    _publish(wh, _stage(tmp_path, "old", 2), "old", 2)
+    _crash_at(monkeypatch, "publish:uploaded")
+    with pytest.raises(_Crash):
+        _publish(wh, _stage(tmp_path, "new", 5), "new", 5)
+    monkeypatch.undo()
+    manifest, parts = open_warehouse(f"{s3.url}/wh").read_partition(DAY)
+    assert manifest["run_id"] == "old"
+    assert parts["rejects"].column("detail").to_pylist() == ["old"] * 2
+    assert len([k for k in _published_keys(s3, "rejects") if k.endswith(".parquet")]) == 2  # a leftover
+    with wh.lock(DAY, wait_seconds=5):
+        assert "removed 7 file(s)" in wh.recover(DAY)  # six tables' parts + the quarantine blob
+    assert _published_keys(s3, "rejects") == set(manifest["tables"]["rejects"])
+
+
+def test_crash_after_the_manifest_shows_the_new_version_and_recover_removes_the_old(s3, tmp_path, monkeypatch):
+    wh = open_warehouse(f"{s3.url}/wh")
+    _publish(wh, _stage(tmp_path, "old", 2), "old", 2)
+    _crash_at(monkeypatch, "publish:manifest_written")
+    with pytest.raises(_Crash):
+        _publish(wh, _stage(tmp_path, "new", 5), "new", 5)
+    monkeypatch.undo()
+    manifest, parts = wh.read_partition(DAY)
+    assert manifest["run_id"] == "new"
+    assert parts["rejects"].column("detail").to_pylist() == ["new"] * 5
+    assert _published_keys(s3, "rejects") > set(manifest["tables"]["rejects"])  # the old files linger
+    second = _publish(wh, _stage(tmp_path, "newer", 1), "newer", 1)  # publishing recovers first
+    assert _published_keys(s3, "rejects") == set(second["tables"]["rejects"])
+
+
+def test_readers_following_the_manifest_never_see_a_mix(s3, tmp_path):
+    url = f"{s3.url}/wh"
+    staged = [(f"v{i}", i + 1, _stage(tmp_path, f"v{i}", i + 1)) for i in range(6)]
+    _publish(open_warehouse(url), *staged[0][2:], *staged[0][:2])
+    seen, problems = set(), []
+    done = threading.Event()
+
+    def read_while_publishing():
+        reader = open_warehouse(url)
+        while not done.is_set():
+            try:
+                manifest, parts = reader.read_partition(DAY)
+                details = set(parts["rejects"].column("detail").to_pylist())
+                if details != {manifest["run_id"]} or parts["rejects"].num_rows != manifest["row_counts"]["rejects"]:
+                    problems.append((manifest["run_id"], details))
+                seen.add(manifest["run_id"])
+            except Exception as exc:  # noqa: BLE001 - any failure to read is a finding
+                problems.append(repr(exc))
+
+    thread = threading.Thread(target=read_while_publishing)
+    thread.start()
+    try:
+        for marker, n, path in staged[1:]:
+            _publish(open_warehouse(url), path, marker, n)
+            time.sleep(0.05)
+    finally:
+        time.sleep(0.3)
+        done.set()
+        thread.join(60)
+    assert problems == []
+    assert len(seen) >= 2  # the reader did overlap the publishes
+
+
+def test_publish_lock_is_shared_across_hosts_and_stale_locks_are_broken(s3, tmp_path, monkeypatch, caplog):
+    url = f"{s3.url}/wh"
+    host_a = storage.ObjectWarehouse(url, work=tmp_path / "host-a")
+    host_b = storage.ObjectWarehouse(url, work=tmp_path / "host-b")  # its own flock: only S3 is shared
+    with host_a.lock(DAY, holder="run A (publish)"):
+        t0 = time.monotonic()
+        with pytest.raises(PartitionLocked, match="run A"):
+            with host_b.lock(DAY, wait_seconds=1):
+                pass
+        assert time.monotonic() - t0 >= 1
+    with host_b.lock(DAY, wait_seconds=1, holder="run B"):
+        pass  # free again once A released it
+    # a lock left by a process that died: broken once older than the TTL
+    s3.fs.pipe_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock", b'{"holder": "dead run"}')
+    with pytest.raises(PartitionLocked, match="dead run"):
+        with host_b.lock(DAY, wait_seconds=0):
+            pass
+    # ... or at once when its holder was a process of this host that is gone
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    s3.fs.pipe_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock", json.dumps(
+        {"holder": "killed run", "host": socket.gethostname(), "pid": int(dead.stdout)}).encode())
+    with host_b.lock(DAY, wait_seconds=0, holder="run D"):
+        pass
+    s3.fs.pipe_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock", b'{"holder": "dead run"}')
+    monkeypatch.setenv("NEWS_ETL_S3_LOCK_TTL_SECONDS", "1")
+    time.sleep(1.5)
+    with caplog.at_level(logging.WARNING, logger="etl.warehouse.s3"), host_b.lock(DAY, wait_seconds=5, holder="run C"):
+        holder = json.loads(s3.fs.cat_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock"))
+        assert holder["holder"] == "run C"
+    assert "breaking the lock" in caplog.text
+
+
+# --- end to end --------------------------------------------------------------------------------
+def _land(s3, day: str = DAY) -> list[str]:
+    """The seed day, a JSON Lines file (one article, one bad line) and a skipped `_` object."""
+    for f in sorted((ROOT / "seeds" / day).iterdir()):
+        s3.fs.put_file(str(f), f"{s3.bucket}/landing/{day}/{f.name}")
+    s3.fs.pipe_file(f"{s3.bucket}/landing/{day}/more/lines.jsonl", JSONL)
+    s3.fs.pipe_file(f"{s3.bucket}/landing/{day}/_incoming.txt", b"half-written")
+    return [f.name for f in (ROOT / "seeds" / day).iterdir()]
+
+
+def _assert_tidy(s3, manifest: dict) -> None:
+    for table in schema.TABLE_NAMES:
+        assert _published_keys(s3, table) == set(manifest["tables"][table])
+    assert not s3.fs.exists(f"{s3.bucket}/wh/_staging") or not s3.fs.find(f"{s3.bucket}/wh/_staging")
+    assert not s3.fs.exists(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock")
+
+
+@pytest.mark.slow
+def test_cli_runs_end_to_end_on_s3_and_survives_a_kill_during_publish(s3, tmp_path, monkeypatch):
+    from etl import cli
+
+    seeds = _land(s3)
+    monkeypatch.setenv("NEWS_ETL_CACHE_DIR", str(tmp_path / "cache"))  # shared by the runs below
+    args = ["run", "--input", f"{s3.url}/landing/{DAY}", "--warehouse", f"{s3.url}/wh", "--date", DAY, "--quiet"]
+    assert cli.main(args + ["--run-id", "first"]) == 0
+
+    wh = open_warehouse(f"{s3.url}/wh")
+    manifest, parts = wh.read_partition(DAY)
+    assert manifest["run_id"] == "first" and manifest["input_count"] == len(seeds) + 2
+    uris = sorted(parts["articles"].column("source_uri").to_pylist())
+    assert uris == sorted([f"{s3.url}/landing/{DAY}/{n}" for n in seeds] + [f"{s3.url}/landing/{DAY}/more/lines.jsonl#L1"])
+    assert parts["rejects"].select(["source_uri", "reason"]).to_pylist() == [
+        {"source_uri": f"{s3.url}/landing/{DAY}/more/lines.jsonl#L3", "reason": "bad_json"}]
+    assert parts["entities"].num_rows > 5
+    assert s3.fs.exists(fs.key(manifest["validation"]["results"]))  # reports kept beside the tables
+    assert manifest["validation"]["results"].startswith(f"{s3.url}/wh/_reports/")
+    _assert_tidy(s3, manifest)
+
+    # the same inputs from local disk give the same tables (but for where they came from)
+    local_in = tmp_path / "local" / DAY
+    shutil.copytree(ROOT / "seeds" / DAY, local_in)
+    (local_in / "more").mkdir()
+    (local_in / "more" / "lines.jsonl").write_bytes(JSONL)
+    assert cli.main(["run", "--input", str(local_in), "--warehouse", str(tmp_path / "local-wh"),
+                     "--date", DAY, "--quiet", "--run-id", "local"]) == 0
+    local_articles = open_warehouse(tmp_path / "local-wh").read_table("articles", DAY)
+    drop = ["article_id", "source_uri"]
+    assert sorted(map(str, local_articles.drop_columns(drop).to_pylist())) == \
+        sorted(map(str, parts["articles"].drop_columns(drop).to_pylist()))
+
+    # a run killed (SIGKILL) after uploading, before its manifest: readers keep the first run
+    env = dict(os.environ, NEWS_ETL_CRASH_AT="publish:uploaded", PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-m", "etl.cli"] + args + ["--run-id", "killed"], env=env,
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == -9, proc.stderr[-2000:]
+    assert wh.read_partition(DAY)[0]["run_id"] == "first"
+    assert len([k for k in _published_keys(s3, "articles") if k.endswith(".parquet")]) == 2
+    # the killed run's lock object is still there; its holder is a dead process of this host
+    left = json.loads(s3.fs.cat_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock"))
+    assert "killed" in left["holder"] and isinstance(left["pid"], int)
+
+    # the next run cleans up and publishes
+    assert cli.main(args + ["--run-id", "third"]) == 0
+    manifest3, parts3 = wh.read_partition(DAY)
+    assert manifest3["run_id"] == "third"
+    assert parts3["articles"].to_pylist() == parts["articles"].to_pylist()
+    _assert_tidy(s3, manifest3)
+    assert cli.main(["show", "--warehouse", f"{s3.url}/wh", "--date", DAY, "--rows", "1"]) == 0
+
+
+@pytest.mark.slow
+def test_dag_tasks_on_separate_machines_share_staging_through_s3(s3, tmp_path, monkeypatch):
+    """Each task body runs with its own local work folder, as on different workers: everything a
+    task needs from an earlier one must come through the warehouse's `_staging/` prefix."""
+    from etl.airflow import tasks as airflow_tasks
+
+    seeds = _land(s3)
+    monkeypatch.setenv("NEWS_ETL_LANDING", f"{s3.url}/landing")
+    monkeypatch.setenv("NEWS_ETL_WAREHOUSE", f"{s3.url}/wh")
+    context = {"params": {"partition_date": DAY, "files_per_batch": 1}, "run_id": "manual__dag"}
+    machines = iter(range(100))
+
+    def on_another_machine():
+        monkeypatch.setenv("NEWS_ETL_WORK_DIR", str(tmp_path / f"worker-{next(machines)}"))
+
+    on_another_machine()
+    batches = airflow_tasks.plan(context)
+    assert len(batches) == len(seeds) + 1
+    summaries = []
+    for batch in batches:
+        on_another_machine()
+        summaries.append(airflow_tasks.process(json.loads(json.dumps(batch))))  # through "XCom"
+    on_another_machine()
+    assert airflow_tasks.finalize(context, batches)["inputs"] == len(seeds) + 2
+    on_another_machine()
+    assert airflow_tasks.validate(context)["success"]
+    on_another_machine()
+    manifest = airflow_tasks.publish(context)
+    assert manifest["run_id"] == "manual__dag"
+    published, parts = open_warehouse(f"{s3.url}/wh").read_partition(DAY)
+    assert published == manifest
+    assert parts["articles"].num_rows == len(seeds) + 1
+    _assert_tidy(s3, manifest)
+    # a retried publish finds the partition already published by this run
+    on_another_machine()
+    assert airflow_tasks.publish(context)["run_id"] == "manual__dag"
+
+
+@pytest.fixture(scope="module")
+def airflow_db():
+    from airflow.utils import db
+
+    db.resetdb()
+
+
+@pytest.mark.slow
+def test_dag_test_publishes_from_s3_landing_to_s3_warehouse(s3, airflow_db, monkeypatch):
+    from airflow.dag_processing.dagbag import DagBag
+
+    seeds = _land(s3)
+    monkeypatch.setenv("NEWS_ETL_LANDING", f"{s3.url}/landing")
+    monkeypatch.setenv("NEWS_ETL_WAREHOUSE", f"{s3.url}/wh")
+    dag = DagBag(dag_folder=str(ROOT / "dags")).dags["news_etl"]
+    run = dag.test(run_conf={"partition_date": DAY, "files_per_batch": 1})
+    assert run.state == "success"
+    manifest, parts = open_warehouse(f"{s3.url}/wh").read_partition(DAY)
+    assert manifest["run_id"] == run.run_id
+    assert parts["articles"].num_rows == len(seeds) + 1
+    _assert_tidy(s3, manifest)
