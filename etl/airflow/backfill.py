@@ -14,7 +14,7 @@ Airflow 3.3 sets a run's logical_date to the START of its interval (its run_afte
 carry the end): partition P is the run with logical_date P 02:00 UTC, run id
 backfill__<P+1>T02:00:00+00:00. `backfill create` takes the runs whose interval starts inside
 [--from-date, --to-date], so the window is [FROM 02:00, TO 02:00]. (Checked against Airflow's own
-`iter_dagrun_infos_between` in tests/test_backfill.py, and end to end there.)
+`iter_dagrun_infos_between` in tests/airflow/test_backfill.py, and end to end there.)
 
 No admin password is created or printed by this script (it does not use `airflow standalone`);
 the api-server's auth manager keeps whatever it generates under $AIRFLOW_HOME, outside git.

@@ -3,7 +3,7 @@
 This is the ONE place that knows how to bring Airflow's services up on this machine. It is shared by
   * `make airflow`   -> `python -m etl.airflow.services serve` (foreground; Ctrl-C stops everything),
   * `make backfill`  -> reuse `LocalAirflow` (start, `airflow backfill create ...`, `wait_for_runs`, stop),
-  * tests/test_local_executor.py (LocalExecutor, parallelism >= 2, a throw-away AIRFLOW_HOME).
+  * tests/airflow/test_local_executor.py (LocalExecutor, parallelism >= 2, a throw-away AIRFLOW_HOME).
 Please extend it here rather than copying the start/wait/stop logic elsewhere.
 
 Pitfalls it takes care of (found running Airflow 3.3 here):

@@ -144,7 +144,7 @@ def render(examples: dict[str, dict] | None = None) -> str:
         "# Data dictionary",
         "",
         "<!-- Generated from etl/model/schema.py by `python -m etl.model.dictionary`; do not edit by hand. "
-        "tests/test_data_dictionary.py fails when this file is out of date. -->",
+        "tests/model/test_data_dictionary.py fails when this file is out of date. -->",
         "",
         "Every table is a folder of Parquet files in the warehouse, partitioned by ingest day:",
         "",

@@ -23,7 +23,7 @@ class _Prefiltered:
     """A case-insensitive pattern that is only run on lines holding one of `literals` (lower case),
     a set that every match must contain. Long alternations of words cost ~25 us per line in `re`,
     which tries each alternative at each position; a substring test rules out most lines first.
-    tests/test_parse_text.py checks that the two always agree."""
+    tests/parse/test_parse_text.py checks that the two always agree."""
 
     def __init__(self, pattern: re.Pattern, literals: tuple[str, ...]):
         self.pattern, self.literals = pattern, literals

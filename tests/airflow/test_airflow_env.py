@@ -4,7 +4,6 @@ import importlib
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
@@ -61,40 +60,44 @@ def test_airflow_itself_reads_the_connect_arguments(tmp_path):
 
 @pytest.mark.slow
 def test_a_cli_call_outwaits_a_lock_that_breaks_it_without_the_arguments(tmp_path):
-    """What failed in CI, reproduced: another process holds the SQLite DB's write lock for 15 s.
+    """What failed in CI, reproduced: another process holds the SQLite DB's write lock.
     `airflow backfill create` without the connect arguments gives up ("database is locked");
-    with the deployment's environment it waits for the lock and creates the backfill."""
+    with the deployment's environment it waits for the lock and creates the backfill.
+
+    No verdict depends on the machine's speed: the lock is released on events, not on a clock
+    racing the CLI's start-up. Without the arguments the lock is held until the CLI has exited,
+    so it can only fail. With them, it is held until the CLI has run longer than the bare call
+    took to start and give up, plus 10 s: the CLI meets the lock and must wait well past sqlite's
+    own 5 s, yet far less than the deployment's 60 s."""
     home = tmp_path / "home"
     env = airflow_local.airflow_env(home, airflow_local.free_port())
     airflow_local.airflow_cli(["db", "migrate"], env, timeout=600)
     airflow_local.airflow_cli(["dags", "reserialize"], env, timeout=600)
     create = ["backfill", "create", "--dag-id", "news_etl", "--from-date", "2025-12-03T02:00:00+00:00",
               "--to-date", "2025-12-03T02:00:00+00:00"]
-    held_seconds = 15
 
-    def run_while_locked(call_env):
-        locked = threading.Event()
-
-        def hold():
-            con = sqlite3.connect(home / "airflow.db", isolation_level=None)
-            con.execute("BEGIN EXCLUSIVE")
-            locked.set()
-            time.sleep(held_seconds)
+    def run_while_locked(call_env, release_after: float | None):
+        con = sqlite3.connect(home / "airflow.db", isolation_level=None)
+        con.execute("BEGIN EXCLUSIVE")
+        started = time.monotonic()
+        proc = subprocess.Popen([str(airflow_local.VENV_BIN / "airflow"), *create], env=call_env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            if release_after is None:
+                out, _ = proc.communicate(timeout=600)  # held until the CLI is gone
+            else:
+                with pytest.raises(subprocess.TimeoutExpired):  # it must still be waiting then
+                    proc.wait(timeout=release_after)
+        finally:
             con.execute("COMMIT")
             con.close()
-
-        holder = threading.Thread(target=hold)
-        holder.start()
-        locked.wait(30)
-        started = time.monotonic()
-        result = airflow_local.airflow_cli(create, call_env, check=False, timeout=300)
-        took = time.monotonic() - started
-        holder.join()
-        return result, took
+        if release_after is not None:
+            out, _ = proc.communicate(timeout=600)
+        return proc.returncode, out, time.monotonic() - started
 
     bare = {k: v for k, v in env.items() if k not in CONNECT_KEYS}
-    failed, _ = run_while_locked(bare)
-    assert failed.returncode != 0 and "database is locked" in failed.stderr + failed.stdout
-    created, took = run_while_locked(env)
-    assert created.returncode == 0, created.stderr[-2000:]
-    assert took >= held_seconds - 1  # it did wait for the holder
+    code, out, bare_took = run_while_locked(bare, None)
+    assert code != 0 and "database is locked" in out
+    hold = min(bare_took + 10, 40)  # below the deployment's 60 s wait whatever the start-up cost
+    code, out, _ = run_while_locked(env, hold)
+    assert code == 0, out[-2000:]

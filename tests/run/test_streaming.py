@@ -125,14 +125,19 @@ def test_with_workers_two_batches_overlap_and_the_tables_are_the_same(tmp_path, 
     inputs = [str(tmp_path / f"feed{i}.jsonl") for i in range(6)]
 
     real, active, peak, lock = pipeline.process_batch, [0], [0], threading.Lock()
+    overlapped, expect_overlap = threading.Event(), [False]
 
     def counting(*args, **kwargs):
         with lock:
             active[0] += 1
             peak[0] = max(peak[0], active[0])
+            if active[0] >= 2:
+                overlapped.set()
         try:
-            import time
-            time.sleep(0.2)  # long enough for the other thread to start its batch
+            if expect_overlap[0]:
+                # Hold the first batch until the next one has started (an event, not a guess at
+                # how long a thread takes to start); a pipeline that never overlaps waits it out.
+                overlapped.wait(60)
             return real(*args, **kwargs)
         finally:
             with lock:
@@ -142,7 +147,7 @@ def test_with_workers_two_batches_overlap_and_the_tables_are_the_same(tmp_path, 
     rows = {}
     for processes in ("1", "2"):
         monkeypatch.setenv("NEWS_ETL_PROCESSES", processes)
-        peak[0] = 0
+        peak[0], expect_overlap[0] = 0, processes == "2"
         wh = tmp_path / f"wh{processes}"
         summary = pipeline.run(inputs, str(wh), "2025-12-01", f"run{processes}")
         assert len(summary.batches) == 3

@@ -183,7 +183,7 @@ def test_a_forked_child_does_not_keep_the_partition_locked(tmp_path):
         child.start()
     try:
         # the run's lock is gone with the run although its child lives on
-        with wh.lock("2025-12-03", kind="run", wait_seconds=2):
+        with wh.lock("2025-12-03", kind="run", wait_seconds=30):
             pass
     finally:
         child.kill()
