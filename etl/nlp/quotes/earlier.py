@@ -4,11 +4,12 @@ When nothing in its own sentence attributes a quote, news writing has usually na
 earlier: a paragraph ending "… said:" right before the quote's paragraph, or a sentence of the
 same paragraph that reports someone's words ("Trump said he would win. “We will win big.”").
 Quotes with still no cue inherit the speaker of the quote they continue: the earlier part of a
-quote split by its attribution ("“A,” she said. “B.”"), the other paragraphs of a quote running
-over several (shared backwards from the paragraph that carries the attribution), or a quote in
-the paragraph just before (a bare quote paragraph continues the last speaker), unless a reporting
-verb for someone else stands between. A bare quote paragraph after a paragraph about a person
-takes that person ("Viguerie is upbeat about Cruz’s chances." / "“Not only can Ted Cruz win …”").
+quote split by its attribution ("“A,” she said. “B.”"; not when a later sentence between the two
+reports someone's words), the other paragraphs of a quote running over several (shared backwards
+from the paragraph that carries the attribution), or a quote in the paragraph just before (a bare
+quote paragraph continues the last speaker). A bare quote paragraph after a paragraph about a
+person takes that person ("Viguerie is upbeat about Cruz’s chances." / "“Not only can Ted Cruz
+win …”").
 """
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
 """Resolving the speaker, part 2: from the subject token to the speaker as written and as an entity.
 
 The token `subject` found is widened to its noun phrase as written ("Kremlin spokesman Dmitry
-Peskov"), cut where a quote or an aside begins, and after a verb-first cue the tagger read as part
-of a name ("Stated Stone"). The phrase is then linked to the article's entities: an entity
-mentioned inside it or its appositive; for "he"/"she" the most recent PERSON before the cue
-(preferring sentence subjects, as pronouns usually continue the topic); for a nominal ("the
+Peskov"), cut at commas, brackets, dashes and quote marks, and after a verb-first cue the tagger
+read as part of a name ("Stated Stone"). The phrase is then linked to the article's entities: an
+entity mentioned inside it or its appositive; for "he"/"she" the most recent PERSON before the
+cue (preferring sentence subjects, as pronouns usually continue the topic); for a nominal ("the
 spokesman") the most recent PERSON introduced with that word. Nothing further is guessed: with no
 link the speaker stays None and only the mention as written is kept. A relative "who" whose
 antecedent resolves stays the mention, and the antecedent is the speaker.
