@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.nlp.quote_marks import find_quote_spans
+from etl.nlp.quotes.marks import find_quote_spans
 from etl.nlp.quotes import extract_quotes
 
 
@@ -98,21 +98,21 @@ def test_extract_quotes_never_raises_without_parse(body):
 
 
 def test_single_marks_nested_in_doubled_apostrophes_are_not_quotes_of_their_own(monkeypatch):
-    from etl.nlp import quote_marks
+    from etl.nlp.quotes import marks
     body = "''We are told all the time, 'Kosovo is a special case,''' Mr. Putin said."
-    monkeypatch.setattr(quote_marks, "DOUBLED_APOSTROPHES_ARE_QUOTES", False)
+    monkeypatch.setattr(marks, "DOUBLED_APOSTROPHES_ARE_QUOTES", False)
     assert find_quote_spans(body) == []
-    monkeypatch.setattr(quote_marks, "DOUBLED_APOSTROPHES_ARE_QUOTES", True)
+    monkeypatch.setattr(marks, "DOUBLED_APOSTROPHES_ARE_QUOTES", True)
     assert [body[s.start:s.end] for s in find_quote_spans(body)] == [
         "We are told all the time, 'Kosovo is a special case,'"]
 
 
 def test_doubled_apostrophes_do_not_pair_with_single_marks(monkeypatch):
-    from etl.nlp import quote_marks
+    from etl.nlp.quotes import marks
     body = "He kept shouting ''Get 'em out of here'' and ''Be nice.'' to the crowd."
-    monkeypatch.setattr(quote_marks, "DOUBLED_APOSTROPHES_ARE_QUOTES", False)
+    monkeypatch.setattr(marks, "DOUBLED_APOSTROPHES_ARE_QUOTES", False)
     assert find_quote_spans(body) == []
-    monkeypatch.setattr(quote_marks, "DOUBLED_APOSTROPHES_ARE_QUOTES", True)
+    monkeypatch.setattr(marks, "DOUBLED_APOSTROPHES_ARE_QUOTES", True)
     assert [body[s.start:s.end] for s in find_quote_spans(body)] == ["Get 'em out of here", "Be nice."]
 
 

@@ -9,7 +9,7 @@ from etl.nlp.entities import extract_entities
 from etl.nlp.quotes import extract_quotes
 from etl.nlp.segments import split_field
 
-SEED = Path(__file__).resolve().parents[2] / "seeds" / "2025-12-03" / "000_300d874ee8deddb0.txt"
+SEED = Path(__file__).resolve().parents[3] / "seeds" / "2025-12-03" / "000_300d874ee8deddb0.txt"
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,160 @@
+"""Finding the cue before the quote's sentence, and carrying a speaker on to the quotes that follow.
+
+When nothing in its own sentence attributes a quote, news writing has usually named the speaker
+earlier: a paragraph ending "… said:" right before the quote's paragraph, or a sentence of the
+same paragraph that reports someone's words ("Trump said he would win. “We will win big.”").
+Quotes with still no cue inherit the speaker of the quote they continue: the earlier part of a
+quote split by its attribution ("“A,” she said. “B.”"; not when a later sentence between the two
+reports someone's words), the other paragraphs of a quote running over several (shared backwards
+from the paragraph that carries the attribution), or a quote in the paragraph just before (a bare
+quote paragraph continues the last speaker). A bare quote paragraph after a paragraph about a
+person takes that person ("Viguerie is upbeat about Cruz’s chances." / "“Not only can Ted Cruz
+win …”").
+"""
+from __future__ import annotations
+
+from etl.nlp.quotes.article import (_SENTENCE_END, _SUBJECT_DEPS, _WORDS, _Article, _Attribution, _Para,
+                                    _outside_tokens)
+from etl.nlp.quotes.cues import WEAK_FORMS, cue_text, is_speech_verb
+from etl.nlp.quotes.marks import QuoteSpan
+from etl.nlp.quotes.nearby import _verb_first
+from etl.nlp.quotes.speaker import _resolve_speaker
+from etl.nlp.quotes.subject import _subject_of
+
+
+def _previous_sentence(art: _Article, para: _Para, span: QuoteSpan) -> _Attribution | None:
+    """A quote opening a sentence, right after a sentence of the same paragraph that reports
+    someone's words ("Trump said he would win. “We will win big.”")."""
+    lead_in = art.body[span.paragraph_start:span.open_mark].rstrip()
+    if not lead_in or lead_in[-1] not in ".!?”\"":
+        return None
+    window = [t for t in _outside_tokens(art, para, span.paragraph_start, span.open_mark) if not t.is_space]
+    ends = [k for k, t in enumerate(window[:-1]) if t.text in _SENTENCE_END]
+    last_sentence = window[ends[-1] + 1:] if ends else window
+    # the first reporting verb is the sentence's own attribution; later ones sit in asides about
+    # it ("“A,” Clinton said, with a passion that suggested …. “B.”")
+    for n, tok in enumerate(last_sentence):
+        # a weak cue closing its sentence ("Dianne Bystrom agreed. “…”") reports what follows
+        closes = n + 2 == len(last_sentence) and last_sentence[-1].text in _SENTENCE_END
+        if is_speech_verb(tok) and (tok.lower_ not in WEAK_FORMS or closes) and not _is_conditional(tok):
+            att = _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "previous")
+            _resolve_speaker(art, para, att)
+            if att.speaker_mention:
+                return att
+    return None
+
+
+def _is_conditional(verb) -> bool:
+    """A verb in a subordinate condition or time clause ("if asked", "when pressed"): it does not
+    introduce what follows."""
+    return any(c.dep_ == "mark" and c.lower_ in ("if", "when", "unless", "whenever") for c in verb.children)
+
+
+def _colon_paragraph(art: _Article, span: QuoteSpan) -> _Attribution | None:
+    """A quote opening a paragraph right after a paragraph that ends "… said:"."""
+    if span.open_mark != span.paragraph_start:
+        return None
+    prev_para = art.para_of(span.paragraph_start - 1) or _para_before(art, span.paragraph_start)
+    if prev_para is None or not prev_para.segment.text.rstrip().endswith(":"):
+        return None
+    last_sentence = [t for t in prev_para.tokens[-1].sent if not t.is_space] if prev_para.tokens else []
+    inverted = _verb_first(art, prev_para, last_sentence, prev_para.segment.text.rstrip())
+    if inverted is not None:
+        inverted.how = "colon"
+        _resolve_speaker(art, prev_para, inverted)
+        return inverted
+    for tok in reversed(prev_para.tokens):
+        if tok.text in _SENTENCE_END:
+            break
+        if is_speech_verb(tok) and not art.in_quote(art.char(tok, prev_para)):
+            att = _Attribution(cue_text(tok), _subject_of(art, prev_para, tok), art.char(tok, prev_para), "colon")
+            _resolve_speaker(art, prev_para, att)
+            return att
+    return None
+
+
+def _para_before(art: _Article, char: int) -> _Para | None:
+    earlier = [p for p in art.paras if p.offset < char]
+    return earlier[-1] if earlier else None
+
+
+def _inherit(art: _Article, spans: list[QuoteSpan], atts: list[_Attribution | None]) -> None:
+    """Quotes with no cue take the speaker of the quote they continue."""
+    # A quote running over several paragraphs is usually attributed in its last paragraph; share
+    # that attribution backwards along the run first.
+    for k in range(len(spans) - 2, -1, -1):
+        if spans[k].runs_on and atts[k] is None and atts[k + 1] is not None:
+            atts[k] = _inherited(atts[k + 1])
+    for k in range(1, len(spans)):
+        if atts[k] is not None:
+            continue
+        prev, cur = spans[k - 1], spans[k]
+        if atts[k - 1] is None:
+            continue
+        same_para = prev.paragraph == cur.paragraph
+        run = prev.runs_on and cur.paragraph == prev.paragraph + 1
+        next_para_opening = (cur.paragraph == prev.paragraph + 1 and cur.open_mark == cur.paragraph_start
+                             and _last_in_paragraph(spans, k - 1))
+        if same_para or run or next_para_opening:
+            if same_para and _other_speaker_between(art, prev, cur):
+                continue
+            atts[k] = _inherited(atts[k - 1])
+    for k, span in enumerate(spans):
+        if atts[k] is None and span.open_mark == span.paragraph_start:
+            atts[k] = _lead_paragraph(art, spans, span)
+
+
+def _lead_paragraph(art: _Article, spans: list[QuoteSpan], span: QuoteSpan) -> _Attribution | None:
+    """A quote opening a paragraph with no cue of its own, right after a paragraph without quotes
+    whose last sentence is about a person ("Viguerie is upbeat about Cruz’s chances." / "“Not only
+    can Ted Cruz win …”"): news writing introduces the speaker first and lets the quote follow."""
+    if any(s.paragraph == span.paragraph - 1 for s in spans):
+        return None
+    outside = art.body[span.paragraph_start:span.paragraph_end]
+    for s in spans:
+        if s.paragraph == span.paragraph:
+            outside = outside.replace(art.body[s.open_mark:s.outer_end], " ")
+    if _WORDS.search(outside):
+        return None  # the paragraph has words of its own: its cue was missed, not left out
+    prev_para = _para_before(art, span.paragraph_start)
+    if prev_para is None or not prev_para.tokens:
+        return None
+    sentence = list(prev_para.tokens[-1].sent)
+    roots = [t for t in sentence if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
+    if not roots:
+        return None
+    root = roots[0]
+    subject = _subject_of(art, prev_para, root) if is_speech_verb(root) else next(
+        (c for c in root.children if c.dep_ in _SUBJECT_DEPS), None)
+    if subject is None:
+        return None
+    att = _Attribution(cue_text(root) if is_speech_verb(root) else None, subject, art.char(root, prev_para), "lead")
+    _resolve_speaker(art, prev_para, att)
+    entity = art.entities.get(att.speaker_entity_key or "")
+    if entity is None or entity.label != "PERSON":
+        return None
+    return att
+
+
+def _last_in_paragraph(spans: list[QuoteSpan], k: int) -> bool:
+    return k + 1 >= len(spans) or spans[k + 1].paragraph != spans[k].paragraph
+
+
+def _other_speaker_between(art: _Article, prev: QuoteSpan, cur: QuoteSpan) -> bool:
+    """Between two quotes of a paragraph, a reporting verb that is not about the first quote."""
+    para = art.para_of(prev.open_mark)
+    if para is None:
+        return False
+    between = _outside_tokens(art, para, prev.outer_end, cur.open_mark)
+    seen_end = False
+    for tok in between:
+        if tok.text in _SENTENCE_END:
+            seen_end = True
+        elif seen_end and is_speech_verb(tok):
+            return True
+    return False
+
+
+def _inherited(att: _Attribution) -> _Attribution:
+    return _Attribution(att.cue, att.subject, att.cue_char, "inherited", att.speaker, att.speaker_mention,
+                        att.speaker_entity_key)

@@ -1,0 +1,120 @@
+"""Finding the cue in the dependency parse: the reporting verb whose complement holds the quote.
+
+This covers colon and comma introductions and partial quotes inside reported speech ("added that
+Ukraine “pretty well” backed"). Climbing up the parse from the quote's words, the first reporting
+verb is the cue, unless it sits in a clause reported by an outer speaker who is named: then the
+words are that outer reporter's ("Cruz said Rubio suggested the “stakes …”"). A noun of saying
+with a possessor ("her remark that “…”", "Romney’s “47 percent” comment") names its speaker the
+same way.
+
+`_clause_source` climbs the same way for a quote with no reporting cue at all and takes the
+subject of the outermost clause that embeds it ("Paul Ryan worried that the net was becoming
+“…”"). That names a source for a stretch kept on its length, and is what lets `keep` keep a short
+phrase quoted in a named source's clause.
+"""
+from __future__ import annotations
+
+from etl.nlp.quotes.article import _SUBJECT_DEPS, _Article, _Attribution, _Para
+from etl.nlp.quotes.cues import WEAK_FORMS, cue_text, is_speech_verb
+from etl.nlp.quotes.marks import QuoteSpan
+from etl.nlp.quotes.speaker import _resolve_speaker
+from etl.nlp.quotes.subject import _PERSONAL_SUBJECTS, _subject_of
+
+
+def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
+    """A reporting verb outside the quote whose complement contains the quote."""
+    inside_ids = {t.i for t in inside}
+    for tok in inside:
+        if tok.head.i in inside_ids or tok.head.i == tok.i:
+            continue
+        child, head = tok, tok.head
+        first = named = None
+        for _ in range(10):
+            if art.in_quote(art.char(head, para)):
+                break
+            if first is None and head.lower_ in _SPEECH_NOUNS and head.pos_ in ("NOUN", "PROPN"):
+                # "her remark that “…”", "Romney’s “47 percent” comment": a noun of saying names
+                # its speaker as its possessor
+                owner = next((c for c in head.children if c.dep_ == "poss" and art.outside(c, para)), None)
+                if owner is not None:
+                    return _Attribution(head.text, owner, art.char(head, para), "governor")
+            if is_speech_verb(head):
+                if child.dep_ in _SUBJECT_DEPS or child.dep_ == "csubj":
+                    break
+                att = _Attribution(cue_text(head), _subject_of(art, para, head), art.char(head, para), "governor")
+                if first is None:
+                    first = att
+                    if head.lower_ not in WEAK_FORMS and _names_someone(art, para, att):
+                        named = att
+                elif head.lower_ not in WEAK_FORMS and (named is None or child.dep_ == "ccomp") \
+                        and _names_someone(art, para, att):
+                    # "Holm said the advertisement “unmistakably” suggests …", "Obama said he expected
+                    # that Americans will say “no”": the words of a clause reported by an outer
+                    # speaker are that speaker's
+                    named = att
+            if head.head.i == head.i:
+                break
+            child, head = head, head.head
+        if named is not None:
+            return named
+        if first is not None:
+            return first
+    return None
+
+
+_SPEECH_NOUNS = frozenset((
+    "remark remarks comment comments statement statements claim claims assertion assertions words word "
+    "promise promises pledge pledges vow vows quip quips tweet tweets message messages warning warnings "
+    "declaration answer answers reply response question questions insistence argument arguments admission "
+    "boast boasts prediction predictions suggestion suggestions charge charges accusation accusations "
+    "observation observations joke jokes slogan slogans line lines catchphrase mantra refrain description "
+    "characterization assessment complaint complaints criticism criticisms retort rebuke plea "
+    "advice quote quotes phrase phrases post posts explanation explanations denial description "
+    "announcement confession testimony insult insults"
+).split())
+
+
+def _names_someone(art: _Article, para: _Para, att: _Attribution) -> bool:
+    """The cue's subject is a personal pronoun or links to a named entity (not "the ad", "his
+    comments", "the process")."""
+    if att.subject is None:
+        return False
+    if att.subject.lower_ in _PERSONAL_SUBJECTS:
+        return True
+    trial = _Attribution(att.cue, att.subject, att.cue_char, att.how)
+    _resolve_speaker(art, para, trial)
+    return trial.speaker is not None
+
+
+def _clause_source(art: _Article, span: QuoteSpan) -> _Attribution | None:
+    """For a quote kept on its own length but with no reporting cue, the subject of the clause
+    that embeds it ("Paul Ryan worried that the safety net was becoming “…”", "Article 33
+    affirms: “…”"): the words are that subject's. It never makes a stretch a quote; it only
+    names a source for one already kept."""
+    para = art.para_of(span.open_mark)
+    if para is None or not para.tokens:
+        return None
+    inside = [t for t in para.tokens if span.open_mark <= art.char(t, para) < span.outer_end]
+    inside_ids = {t.i for t in inside}
+    for tok in inside:
+        if tok.head.i in inside_ids or tok.head.i == tok.i:
+            continue
+        child, head = tok, tok.head
+        found = None
+        for _ in range(8):
+            if art.in_quote(art.char(head, para)) or child.dep_ in _SUBJECT_DEPS:
+                break
+            if head.pos_ in ("VERB", "AUX"):
+                subject = next((c for c in head.children if c.dep_ in _SUBJECT_DEPS and art.outside(c, para)), None)
+                if subject is not None and subject.lower_ not in ("it", "this", "that", "there", "what"):
+                    # the outermost clause holds the source ("Paul Ryan worried that the net was
+                    # becoming “…”"), inner ones the topic of the words
+                    found = (subject, head)
+            if head.head.i == head.i:
+                break
+            child, head = head, head.head
+        if found is not None:
+            att = _Attribution(None, found[0], art.char(found[1], para), "clause")
+            _resolve_speaker(art, para, att)
+            return att
+    return None

@@ -1,0 +1,208 @@
+"""Resolving the speaker, part 1: the token that heads the speaker phrase of a reporting verb.
+
+Usually that is the verb's grammatical subject, but news prose often keeps it from the parse:
+participles ("…, adding") and conjoined verbs ("and added") hang off another clause, so the search
+climbs to the verb they continue; a relative "who" stands for its antecedent; a thing that carries
+words ("released an ad that urges") stands for whoever put it out; a passive "was asked by" gives
+the words to the asker, not to the one asked. When the parse gives the verb no subject at all, the
+noun right before it or the name right after it ("said former president Bill Clinton") is taken,
+stepping over asides and parentheses. The answer is one token; `speaker` turns it into the speaker
+as written and links it to an entity.
+"""
+from __future__ import annotations
+
+from etl.nlp.quotes.article import _SUBJECT_DEPS, _Article, _Para
+from etl.nlp.quotes.cues import is_speech_verb
+
+_CLIMB_DEPS = ("advcl", "conj", "xcomp", "pcomp", "prep", "acl", "dep")
+_PERSONAL_SUBJECTS = {"he", "she", "i", "we", "they", "you"}
+
+
+def _subject_of(art: _Article, para: _Para, verb):
+    """The subject of a reporting verb, climbing to the verb it hangs off when it has none."""
+    before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    if verb.tag_ == "VBG" and before is not None and before.dep_ == "pobj" and before.head.lower_ == "of" \
+            and _is_person_token(art, para, before):
+        # "footage of Hillary Clinton asking …", "a video of Trump saying …": a participle right
+        # after a person shown in a recording reports that person's words, however the parser hung it
+        return before
+    head = verb
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj", "xcomp"):
+        # "Trump told Newsmax that Romney “…,” adding, “…”": the parser hangs the participle on
+        # the reported clause, but it continues the reporting one
+        reporting = _reporting_verb_above(verb.head)
+        if reporting is not None and not art.in_quote(art.char(reporting, para)):
+            head = reporting
+    for _ in range(5):
+        # the subject nearest the verb: a dateline ("LONDON (Reuters) - Donald Trump said") is
+        # often parsed as a second subject further away
+        subjects = sorted((c for c in head.children if c.dep_ in _SUBJECT_DEPS and art.outside(c, para)),
+                          key=lambda c: abs(c.i - head.i))
+        for c in subjects[:1]:
+            if c.lower_ in ("who", "that") and head.dep_ == "relcl":
+                return _publisher(art, para, head.head) or head.head
+            if c.dep_ == "nsubjpass" and head.lower_ in _ADDRESSED_FORMS:
+                # "Rubio was asked by the moderator whether …": the words are the asker's, and
+                # the passive subject is only the one addressed
+                return _agent_of(head)
+            return c
+        if head.dep_ == "relcl":
+            return head.head
+        if head.dep_ in _CLIMB_DEPS and head.head.i != head.i:
+            via_noun = head.dep_ == "acl"
+            if via_noun and _is_person_token(art, para, head.head):
+                # "footage of Hillary Clinton asking …", "a man shouting …": the participle
+                # describes the person who speaks, not the clause around them
+                return head.head
+            head = head.head
+            # "Clinton released a statement saying …": from the noun the participle describes,
+            # on to the verb whose object it is
+            while via_noun and head.dep_ in ("dobj", "pobj", "prep", "attr") and head.head.i != head.i:
+                head = head.head
+            # "X said when a reporter asked him, adding …": a participle hangs off the main clause,
+            # whatever time clause the parser attached it to; a concessive or causal clause
+            # ("though he used stronger language, saying …") is the participle's own
+            while head.dep_ == "advcl" and head.head.i != head.i and verb.tag_ == "VBG" and any(
+                    c.dep_ in ("mark", "advmod") and c.tag_ in ("WRB", "IN") and c.lower_ not in _OWN_CLAUSE_MARKS
+                    for c in head.children):
+                head = head.head
+            continue
+        break
+    return _adjacent_subject(art, para, verb)
+
+
+def _reporting_verb_above(token, steps: int = 3):
+    """The reporting verb whose reported clause holds `token`, within a few steps up the parse."""
+    for _ in range(steps):
+        if token.dep_ == "ccomp" and is_speech_verb(token.head):
+            return token.head
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    return None
+
+
+def _publisher(art: _Article, para: _Para, thing):
+    """For a thing that carries words ("released a letter that says …", "hoisted a sign that
+    read …"), the person who put it out: the subject of the verb it is the object of, when that
+    subject names someone (a person, a pronoun for one, or a name). None when the thing is itself
+    a person or has no such owner."""
+    if thing.pos_ != "NOUN" or thing.dep_ != "dobj" or _is_person_token(art, para, thing):
+        return None
+    verb = thing.head
+    subject = next((c for c in verb.children if c.dep_ == "nsubj" and art.outside(c, para)), None)
+    if subject is None:
+        return None
+    if subject.lower_ in _PERSONAL_SUBJECTS or subject.pos_ == "PROPN" or _is_person_token(art, para, subject):
+        return subject
+    return None
+
+
+_OWN_CLAUSE_MARKS = {"though", "although", "because", "since", "if", "unless", "whereas"}
+
+_ADDRESSED_FORMS = {"asked", "told", "questioned", "pressed", "interviewed", "informed", "assured", "advised",
+                    "urged", "warned", "reminded", "thanked", "begged", "accused", "criticized", "criticised"}
+
+
+def _agent_of(verb):
+    """The object of a passive verb's "by" phrase, or None."""
+    for c in verb.children:
+        if c.dep_ == "agent":
+            objects = [o for o in c.children if o.dep_ == "pobj"]
+            if objects:
+                return objects[0]
+    return None
+
+
+def _is_person_token(art: _Article, para: _Para, token) -> bool:
+    """A token that names or stands for a person: inside a PERSON mention, or a personal noun
+    phrase spaCy labels PERSON."""
+    if token.ent_type_ == "PERSON":
+        return True
+    c = art.char(token, para)
+    return any(m.label == "PERSON" for m in art.mentions_in(c, c + len(token.text)))
+
+
+_SKIP_BEFORE_VERB = {"also", "has", "have", "had", "later", "then", "again", "further", "once", "previously",
+                     "recently", "repeatedly", "quickly", "simply", "just", "would", "will", "then", "only"}
+_NOT_NAMES = {"DATE", "TIME", "CARDINAL", "ORDINAL"}
+
+
+def _adjacent_subject(art: _Article, para: _Para, verb):
+    """When the parse gives the verb no subject (long sentence openers often swallow it), the noun
+    right before the verb ("… former president Bill Clinton said") or the name right after it
+    ("said former president Bill Clinton")."""
+    doc = verb.doc
+    k = verb.i - 1
+    while k >= 0 and (doc[k].lower_ in _SKIP_BEFORE_VERB or doc[k].tag_ in ("RB", "MD")):
+        if _name_read_as_modal(art, para, doc[k]):
+            return doc[k]
+        k -= 1
+    k = _skip_aside(doc, k, verb.sent.start)
+    if k >= 0 and doc[k].pos_ in ("PROPN", "NOUN", "PRON") and not art.in_quote(art.char(doc[k], para)) \
+            and doc[k].ent_type_ not in _NOT_NAMES:
+        return doc[k]
+    k, last_name, last_noun = verb.i + 1, None, None
+    while k < len(doc) and _in_inverted_subject(doc[k]) \
+            and doc[k].ent_type_ not in _NOT_NAMES and not art.in_quote(art.char(doc[k], para)):
+        if doc[k].tag_ in ("NNP", "NNPS") or doc[k].text[:1].isupper():
+            last_name = doc[k]
+        elif doc[k].tag_ in ("NN", "NNS"):
+            last_noun = doc[k]
+        k += 1
+    if last_name is not None:
+        return last_name
+    # "“…,” said the woman, who …": right after a quote, a plain noun phrase closed by punctuation
+    # is the inverted subject, however the parser attached it
+    after_quote = verb.i > 0 and art.in_quote(art.char(doc[verb.i - 1], para))
+    if after_quote and k == verb.i + 1 and k + 1 < len(doc) and doc[k].lower_ in _COUNTING_WORDS \
+            and doc[k + 1].is_punct:
+        # "“America is great!” read one.": a counting word alone stands for one of the things just
+        # mentioned
+        return doc[k]
+    closed = k >= len(doc) or doc[k].is_punct
+    return last_noun if after_quote and closed else None
+
+
+_COUNTING_WORDS = {"one", "another", "others", "some", "many", "several"}
+
+
+def _in_inverted_subject(token) -> bool:
+    """A word that can belong to a noun phrase set after its verb ("said retired neurosurgeon Ben
+    Carson"); a capitalised adverb is a name the tagger missed ("said Skelly")."""
+    if token.tag_ in ("DT", "JJ", "NN", "NNS", "NNP", "NNPS", "HYPH"):
+        return token.tag_ != "NNS" or token.dep_ != "npadvmod"
+    if token.tag_ in ("VBN", "VBG") and token.dep_ == "amod":
+        return True
+    return token.tag_ == "RB" and token.text[:1].isupper()
+
+
+def _name_read_as_modal(art: _Article, para: _Para, token) -> bool:
+    """A capitalised "Will" or "May" right after a closing quote mark is a surname the tagger read
+    as a modal ("“…,” Will wrote.")."""
+    if token.tag_ != "MD" or not token.text[:1].isupper() or token.i == 0:
+        return False
+    before = token.doc[token.i - 1]
+    return before.is_punct and art.in_quote(art.char(before, para))
+
+
+_MAX_ASIDE = 30
+
+
+def _skip_aside(doc, k: int, sentence_start: int) -> int:
+    """Step back over a parenthesis or a comma-enclosed aside that ends at token k ("Paul Ryan
+    (R-WI) said", "Bill Eastland, wearing a cowboy hat, said"), to the word before it."""
+    if k < 0:
+        return k
+    if doc[k].text == ")":
+        j = k - 1
+        while j >= max(sentence_start, k - _MAX_ASIDE) and doc[j].text != "(":
+            j -= 1
+        return j - 1 if j >= sentence_start and doc[j].text == "(" else k
+    if doc[k].text == ",":
+        j = k - 1
+        while j >= max(sentence_start, k - _MAX_ASIDE) and doc[j].text not in (",", ".", ";", ":"):
+            j -= 1
+        if j > sentence_start and doc[j].text == "," and doc[j - 1].pos_ in ("PROPN", "NOUN"):
+            return j - 1
+    return k
