@@ -14,7 +14,7 @@ import lxml.html
 
 from etl.parse.html_dom import clean_space, json_ld_objects, ld_names, ld_types, meta_content
 from etl.parse.html_meta import parse_datetime, published_candidates
-from etl.parse.meta_fields import clean_keywords, has_time_of_day
+from etl.parse.meta_fields import clean_keywords, has_time_of_day, registered_domain
 
 # Section values that name no section: CMS defaults and page-type labels.
 _NOT_A_SECTION = frozenset({"uncategorized", "uncategorised", "articles", "article", "tags", "general", "none",
@@ -43,8 +43,8 @@ def extract_source(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]], fallba
     app = meta_content(tree, "application-name")
     if app and len(app.split()) <= 4:
         return app
-    if fallback:
-        return fallback
+    if fallback:  # trafilatura names a site it knows nothing about by its host name
+        return (registered_domain(fallback) or fallback) if _slug_like(fallback) else fallback
     handle = meta_content(tree, "twitter:site")
     return handle.lstrip("@") or None if handle else None
 
