@@ -49,6 +49,8 @@ def main() -> int:
     ap.add_argument("--ext", choices=("html", "txt"), default="html")
     ap.add_argument("--show", action="store_true", help="print every page's source")
     args = ap.parse_args()
+    import pandas as pd
+
     import etl
 
     gold = [json.loads(line) for line in (args.set_dir / "gold.jsonl").open(encoding="utf-8")]
@@ -59,7 +61,7 @@ def main() -> int:
     counts = {"exact": 0, "lenient": 0, "wrong": 0, "missing": 0}
     for g in gold:
         source = found.get(g["id"])
-        source = None if source is None or source != source else str(source)
+        source = None if pd.isna(source) else str(source)
         v = verdict(source, publisher(g["id"]))
         counts[v] += 1
         if args.show or v in ("wrong", "missing"):

@@ -12,13 +12,17 @@ from typing import Any
 
 import lxml.html
 
-from etl.parse.html_dom import clean_space, json_ld_objects, ld_names, ld_types, meta_content
+from etl.parse.html_dom import class_and_id, clean_space, json_ld_objects, ld_names, ld_types, meta_content
 from etl.parse.html_meta import parse_datetime, published_candidates
 from etl.parse.meta_fields import clean_keywords, has_time_of_day, registered_domain
 
 # Section values that name no section: CMS defaults and page-type labels.
 _NOT_A_SECTION = frozenset({"uncategorized", "uncategorised", "articles", "article", "tags", "general", "none",
                             "null", "default", "home", "homepage", "story", "post", "posts", "page"})
+
+
+# OpenGraph's article properties written with the namespace spelt out, as some CMSs do.
+_OG_ARTICLE = "http://ogp.me/ns/article#"
 
 
 def _slug_like(name: str) -> bool:
@@ -51,18 +55,37 @@ def extract_source(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]], fallba
 
 def extract_section(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]]) -> str | None:
     """The section: article:section (OpenGraph), JSON-LD articleSection (the first of a list),
-    Parse.ly's section, then the JSON-LD breadcrumb trail without its last step (the article)."""
-    values: list[Any] = [meta_content(tree, "article:section")]
+    Parse.ly's or PRISM's section, then the JSON-LD breadcrumb trail without its last step (the
+    article)."""
+    values: list[Any] = [meta_content(tree, "article:section", _OG_ARTICLE + "section")]
     values += [o.get("articleSection") for o in ld]
-    values.append(meta_content(tree, "parsely-section"))
+    values.append(meta_content(tree, "parsely-section", "prism.section"))
     for value in values:
         for candidate in (value if isinstance(value, list) else [value]):
-            text = clean_space(candidate) if isinstance(candidate, str) else ""
+            # "Global,Innovation": several sections in one string; the first is the main one
+            text = clean_space(candidate.split(",")[0]) if isinstance(candidate, str) else ""
             if text and text.casefold() not in _NOT_A_SECTION and len(text) <= 80:
                 return text
             if text:
                 break  # only the first of a list names the main section
-    return _breadcrumb(tree)
+    return _breadcrumb(tree) or _visible_breadcrumb(tree)
+
+
+def _visible_breadcrumb(tree: lxml.html.HtmlElement) -> str | None:
+    """The trail a page prints (an element whose class, id or aria-label says breadcrumb): its
+    links, without a leading "Home" (the article itself is the trail's last step and is not a link)."""
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "head", "script", "style", "meta", "link"):
+            continue
+        marker = f"{class_and_id(el)} {(el.get('aria-label') or '').lower()}"
+        if "breadcrumb" not in marker:
+            continue
+        steps = [clean_space(a.text_content()) for a in el.iter("a")]
+        steps = [t for t in steps if t and len(t.split()) <= 5 and t.casefold() not in _NOT_A_SECTION]
+        if steps and len(steps) <= 6:
+            return " › ".join(steps)
+        return None  # only the page's first trail counts
+    return None
 
 
 def _breadcrumb(tree: lxml.html.HtmlElement) -> str | None:
@@ -106,7 +129,7 @@ def extract_keywords(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]]) -> l
         if found:
             return found
     tags = [clean_space(m.get("content")) for m in tree.iter("meta")
-            if (m.get("property") or m.get("name") or "").strip().lower() == "article:tag"]
+            if (m.get("property") or m.get("name") or "").strip().lower() in ("article:tag", _OG_ARTICLE + "tag")]
     found = clean_keywords([t for t in tags if t])
     if found:
         return found

@@ -147,3 +147,10 @@ def test_container_fields_override_and_set_precision():
     assert page.modified_at == datetime(2025, 12, 6, tzinfo=timezone.utc)
     doc = SourceDocument("mem", "text", "", {"published_at": date(2025, 12, 5)})
     assert apply_metadata(read_text_page(_seed("002_orchard_frost_losses.txt")), doc).published_precision == "day"
+
+
+def test_a_printed_breadcrumb_trail_names_the_section():
+    trail = ('<nav aria-label="Breadcrumb"><ol><li><a href="/">Home</a></li><li><a href="/news">News</a></li>'
+             '<li><a href="/news/local">Local</a></li><li>Bridge vote</li></ol></nav>')
+    page = read_html_page(_page("", trail + BODY))
+    assert page.section == "News › Local"
