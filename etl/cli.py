@@ -37,12 +37,37 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--warehouse", required=True, metavar="DIR")
     show.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD")
     show.add_argument("--rows", type=int, default=3, help="example rows to print per table")
+    lst = sub.add_parser("list", help="the published days: row counts and validation verdicts")
+    lst.add_argument("--warehouse", required=True, metavar="DIR")
     return ap
 
 
 def _short(value, width: int = 38) -> str:
-    text = " ".join(str(value).split()) if value is not None else ""
+    """A cell as printed: nulls blank (not None/nan/NaT), lists as their items."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v) for v in value)
+    text = " ".join(str(value).split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def list_partitions(warehouse: str) -> int:
+    from etl.model import schema
+    from etl.warehouse import list_partitions as partitions
+
+    days = partitions(warehouse)
+    if not days:
+        print(f"news-etl: no published partitions in {warehouse}", file=sys.stderr)
+        return EXIT_OK
+    head = [schema.PARTITION_COLUMN, *schema.TABLE_NAMES, "validation", "warnings", "run_id"]
+    rows = [[str(d[schema.PARTITION_COLUMN]), *(str(d[t]) if d[t] is not None else "" for t in schema.TABLE_NAMES),
+             d["validation"], str(d["warnings"]), d["run_id"] or ""] for d in days]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    numeric = set(range(1, len(schema.TABLE_NAMES) + 1)) | {len(head) - 2}
+    for r in [head, *rows]:
+        print("  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip())
+    return EXIT_OK
 
 
 def show(warehouse: str, ingest_date: str, example_rows: int) -> int:
@@ -69,7 +94,8 @@ def show(warehouse: str, ingest_date: str, example_rows: int) -> int:
             t = wh.read_table(table, ingest_date)
             print(f"\n{table}: {t.num_rows} rows  ({wh.partition_dir(table, ingest_date)})")
             if t.num_rows and example_rows:
-                df = t.slice(0, example_rows).to_pandas()
+                # as Python objects (to_pylist), so a null is None, never nan or NaT
+                df = pd.DataFrame(t.slice(0, example_rows).to_pylist(), columns=t.column_names, dtype=object)
                 for col in df.columns:
                     df[col] = df[col].map(lambda v: _short(v))
                 print(df.to_string(index=False))
@@ -89,10 +115,27 @@ def _progress_factory(enabled: bool):
     return make
 
 
+def _closed_pipe_safe(command):
+    """Run a printing command so that a reader who stops early (`news-etl show ... | head`) ends
+    it quietly: the rest of the output goes to /dev/null instead of a BrokenPipeError traceback."""
+    try:
+        code = command()
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        try:  # Python's own flush at exit must not fail again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):  # stdout is not a file (a test's capture)
+            pass
+        return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "show":
-        return show(args.warehouse, args.date, args.rows)
+        return _closed_pipe_safe(lambda: show(args.warehouse, args.date, args.rows))
+    if args.command == "list":
+        return _closed_pipe_safe(lambda: list_partitions(args.warehouse))
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("great_expectations", "trafilatura", "htmldate", "charset_normalizer"):

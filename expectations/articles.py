@@ -14,7 +14,18 @@ def prepare(df: pd.DataFrame, ctx) -> pd.DataFrame:
     pub = pd.to_datetime(df["published_at"], utc=True)
     df["check_published_not_after_ingest"] = pub.isna() | (pub < limit)
     df["check_body_not_blank"] = df["body"].fillna("").str.strip().str.len() > 0
+    # a precision exactly when there is a publication time; updates not before it nor after the day
+    df["check_precision_with_published"] = pub.isna() == df["published_at_precision"].isna()
+    mod = pd.to_datetime(df["modified_at"], utc=True)
+    df["check_modified_in_range"] = mod.isna() | ((pub.isna() | (mod >= pub)) & (mod < limit))
+    df["check_keywords_not_blank"] = df["keywords"].map(_no_blank_items)
+    for col in ("source", "section", "description"):
+        df[f"check_{col}_not_blank"] = df[col].isna() | (df[col].astype("str").str.strip().str.len() > 0)
     return df
+
+
+def _no_blank_items(values) -> bool:
+    return values is not None and all(isinstance(v, str) and v.strip() for v in values)
 
 
 def expectations(gxe, ctx) -> list:
@@ -33,4 +44,13 @@ def expectations(gxe, ctx) -> list:
         gxe.ExpectColumnValuesToMatchRegex(column="language", regex=r"^[a-z]{2}$"),  # nulls are skipped
         gxe.ExpectColumnValuesToNotBeNull(column="nlp_status"),
         gxe.ExpectColumnValuesToNotBeNull(column="title", mostly=0.9, meta=WARNING),
+        gxe.ExpectColumnValuesToBeInSet(column="published_at_precision", value_set=["day", "time"]),
+        true_check(gxe, "check_precision_with_published"),
+        # Pages state odd update times (before publication, clocks in the wrong zone): reported only.
+        gxe.ExpectColumnValuesToBeInSet(column="check_modified_in_range", value_set=[True], meta=WARNING),
+        gxe.ExpectColumnValuesToNotBeNull(column="keywords"),
+        true_check(gxe, "check_keywords_not_blank"),
+        true_check(gxe, "check_source_not_blank"),
+        true_check(gxe, "check_section_not_blank"),
+        true_check(gxe, "check_description_not_blank"),
     ]

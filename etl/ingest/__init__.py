@@ -21,7 +21,7 @@ from etl.ingest.encoding import decode_bytes
 from etl.ingest.warc import read_warc
 from etl.model.records import META_KEYS, Reject, SkippedRecord, SourceDocument
 
-__all__ = ["discover", "read_input", "decode_bytes", "SkippedRecord"]
+__all__ = ["discover", "read_input", "decode_bytes", "document", "SkippedRecord"]
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -181,3 +181,22 @@ def _read_jsonl(path_uri: str, lines: Iterable[bytes]) -> Iterator[SourceDocumen
             continue
         meta = {k: rec[k] for k in META_KEYS if rec.get(k) not in (None, "", [])}
         yield SourceDocument(uri, kind, content, meta, raw_bytes=raw)
+
+
+def document(uri: str, kind: str, content: str | bytes, meta: dict | None = None) -> SourceDocument | Reject:
+    """One page held in memory, as ingest would make it from a file: bytes are decoded like a
+    file's (and refused when binary or empty), text is taken as is; `meta` as a JSON Lines
+    record's fields (only the keys of records.META_KEYS)."""
+    unknown = sorted(set(meta or {}) - set(META_KEYS))
+    if unknown:
+        raise TypeError(f"unknown page field(s) {', '.join(map(repr, unknown))}; known: {', '.join(META_KEYS)}")
+    meta = {k: v for k, v in (meta or {}).items() if v not in (None, "", [])}
+    if isinstance(content, bytes):
+        if len(content) > config.max_input_bytes():
+            return Reject(uri, "too_large", f"{len(content)} bytes > limit {config.max_input_bytes()}")
+        return _document(uri, kind, content, meta)
+    if len(content) > config.max_input_bytes():
+        return Reject(uri, "too_large", f"{len(content)} characters > limit {config.max_input_bytes()}")
+    if not content.strip():
+        return Reject(uri, "empty", "no text in the page")
+    return SourceDocument(uri, kind, content, meta)

@@ -4,9 +4,10 @@
     python -m etl.model.dictionary --check               # exit 1 if docs/tables.md is out of date
     python -m etl.model.dictionary --warehouse DIR --date YYYY-MM-DD --output -   # examples from real rows
 
-The committed file uses the examples declared below, not rows of a seed-built warehouse: the
-NLP keeps improving, and the dictionary must not go stale every time an entity changes. The
-output is a pure function of the registry and the examples (no clock, no paths, no versions)."""
+The example rows are real: the pipeline's output for the seed day, stored in
+etl/model/examples.json by `python -m etl.run.examples` (which also rewrites docs/tables.md); a
+test reruns the seed and fails when they differ, so the dictionary never shows made-up values.
+The output is a pure function of the registry and those rows (no clock, no paths)."""
 from __future__ import annotations
 
 import argparse
@@ -14,6 +15,8 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+
+import pyarrow as pa
 
 from etl.model import schema
 
@@ -27,84 +30,38 @@ REFERENCES: dict[tuple[str, str], str] = {
     ("quotes", "speaker_entity_id"): "entities.entity_id",
 }
 
-_ARTICLE = "3f1c0a9e5b2d4c71"
-_TRUMP = "8e2b7d0c4a196f35"
-_MOSCOW = "c04d9a7e21b5f863"
+EXAMPLES_FILE = Path(__file__).resolve().with_name("examples.json")
 
-# One plausible row per table, every column present (tests check them against the registry).
-EXAMPLES: dict[str, dict] = {
-    "articles": {
-        "article_id": _ARTICLE,
-        "source_uri": "landing/2025-12-03/000_300d874ee8deddb0.txt",
-        "url": None,
-        "source": None,
-        "title": "Trump: Putin Wants To End the War",
-        "subtitle": "The White House has voiced optimism, while Moscow says more work is needed but it is open to diplomacy.",
-        "authors": [],
-        "published_at": dt.datetime(2025, 12, 3, 0, 0, tzinfo=dt.timezone.utc),
-        "language": "en",
-        "body": "President Donald Trump said on Wednesday, December 3rd, that he believes Russia's Vladimir Putin "
-                "wants to end the Ukraine war despite inconclusive talks in Moscow, ...",
-        "word_count": 412,
-        "content_sha256": "9b0f3c5e7a1d2f4b6c8e0a1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f1a3c5e7b9d1f",
-        "nlp_status": "ok",
-        "pipeline_version": "0.1.0",
-    },
-    "entity_mentions": {
-        "article_id": _ARTICLE,
-        "mention_id": "51e7a2c90d3b8f46",
-        "entity_id": _TRUMP,
-        "text": "Donald Trump",
-        "label": "PERSON",
-        "field": "body",
-        "field_index": 0,
-        "char_start": 10,
-        "char_end": 22,
-    },
-    "entities": {
-        "article_id": _ARTICLE,
-        "entity_id": _MOSCOW,
-        "name": "Moscow",
-        "label": "GPE",
-        "mention_count": 3,
-        "first_field": "subtitle",
-        "first_char_start": 43,
-        "title": None,
-        "country_code": "RU",
-        "latitude": 55.75222,
-        "longitude": 37.61556,
-        "geonames_id": 524901,
-    },
-    "quotes": {
-        "article_id": _ARTICLE,
-        "quote_id": "a7d3e91f0b6c2584",
-        "quote": "I can tell you that they had a reasonably good meeting with President Putin,",
-        "char_start": 1033,
-        "char_end": 1109,
-        "speaker": "Donald Trump",
-        "speaker_mention": "Trump",
-        "speaker_entity_id": _TRUMP,
-        "cue": "said",
-    },
-    "image_captions": {
-        "article_id": _ARTICLE,
-        "caption_id": "0c5f8e2a71d94b36",
-        "position": 0,
-        "image_url": None,
-        "caption": "U.S. President Donald Trump speaks to the press in the Oval Office of the White House in "
-                   "Washington, D.C. on December 3, 2025.",
-        "credit": "Andrew Caballero-Reynols / AFP",
-        "photographer": "Andrew Caballero-Reynols",
-        "agency": "AFP",
-    },
-    "rejects": {
-        "reject_id": "e4b19c07d2a5f368",
-        "source_uri": "landing/2025-12-03/feed.jsonl#L17",
-        "reason": "bad_json",
-        "detail": "line 17 is not valid JSON: Expecting ',' delimiter: line 1 column 88 (char 87)",
-        "quarantine_path": "rejects/ingest_date=2025-12-03/_quarantine/e4b19c07d2a5f368.bin",
-    },
-}
+
+def load_examples(path: Path = EXAMPLES_FILE) -> dict[str, dict]:
+    """The example rows: real output of the pipeline for the seed day, written by
+    `python -m etl.run.examples` (which a test reruns to keep them true). Timestamps are stored
+    as ISO strings and come back as datetimes."""
+    if not path.exists():
+        return {}
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    out = {}
+    for name, row in stored.items():
+        table = schema.TABLES.get(name)
+        if table is None:
+            continue
+        row = dict(row)
+        for c in table.columns:
+            if pa.types.is_timestamp(c.type) and isinstance(row.get(c.name), str):
+                row[c.name] = dt.datetime.fromisoformat(row[c.name])
+        out[name] = row
+    return out
+
+
+def save_examples(rows: dict[str, dict], path: Path = EXAMPLES_FILE) -> None:
+    def plain(value):
+        return value.astimezone(dt.timezone.utc).isoformat() if isinstance(value, dt.datetime) else value
+
+    data = {name: {k: plain(v) for k, v in row.items()} for name, row in rows.items()}
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
+
+
+EXAMPLES: dict[str, dict] = load_examples()
 
 
 def key_of(table: schema.Table, column: str) -> str:
@@ -139,7 +96,10 @@ def example_rows_from_warehouse(warehouse: str | Path, ingest_date: str) -> dict
 
 def render(examples: dict[str, dict] | None = None) -> str:
     """The whole data dictionary as Markdown. Tables without an example row get none."""
-    examples = EXAMPLES if examples is None else examples
+    note = ("The example rows are the pipeline's real output for `seeds/2025-12-03` (the `rejects` row: that "
+            "file given a second time), written by `python -m etl.run.examples`; a test reruns the seed and fails "
+            "when they differ. " if examples is None else "")
+    examples = load_examples() if examples is None else examples
     out = [
         "# Data dictionary",
         "",
@@ -150,11 +110,14 @@ def render(examples: dict[str, dict] | None = None) -> str:
         "",
         f"    <warehouse>/<table>/{schema.PARTITION_COLUMN}=YYYY-MM-DD/part-00000.parquet",
         "",
-        f"`{schema.PARTITION_COLUMN}` is not stored inside the files; hive-partitioned readers (pyarrow, "
-        "pandas, DuckDB, polars) add it as a column from the folder name. Paths starting with `_` or `.` "
+        f"`{schema.PARTITION_COLUMN}` is not stored inside the files; hive-partitioned readers add it as a "
+        "column from the folder name, as a date in `etl.read_table` / `etl.read_frame` (`date32`), DuckDB "
+        "(`DATE`) and polars (`Date`); plain `pandas.read_parquet` makes it a category of strings unless given "
+        "a partitioning schema (README). The types below are the files' own (what `pyarrow.parquet.read_schema` "
+        "reports). Paths starting with `_` or `.` "
         "(staging, manifests, validation reports, quarantined inputs) are not data. "
         "Ids are deterministic hashes, so a rerun of a day reproduces the same keys. "
-        "See the README for reading snippets.",
+        f"{note}See the README for reading snippets.",
         "",
         "| table | one row is | primary key | joins to |",
         "|---|---|---|---|",

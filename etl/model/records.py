@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 # Metadata keys an input container (JSON Lines record, WARC header, ...) may supply. Values given
 # by the container override what the parser extracts from the page itself.
-META_KEYS = ("id", "url", "title", "subtitle", "authors", "published_at", "source", "language")
+META_KEYS = ("id", "url", "title", "subtitle", "authors", "published_at", "source", "language",
+             "section", "description", "keywords", "modified_at")
 
 
 @dataclass
@@ -58,6 +59,12 @@ class ParsedPage:
     url: str | None = None
     source: str | None = None
     language: str | None = None
+    section: str | None = None
+    description: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    modified_at: datetime | None = None  # timezone-aware, UTC
+    # "day" when the page gave a date without a time of day (published_at is then 00:00 UTC), "time" otherwise
+    published_precision: str | None = None
 
 
 @dataclass

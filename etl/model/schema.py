@@ -44,6 +44,9 @@ class Table:
 
 _TS = pa.timestamp("us", tz="UTC")
 _S = pa.string()
+# Parquet names a list's item field "element" and readers give it back under that name: declaring it so
+# keeps the registry, the files and the data dictionary saying the same type.
+_STRINGS = pa.list_(pa.field("element", _S))
 
 ARTICLE_ID = Column("article_id", _S, "Deterministic article id: hash of the URL when known, else of the content.", False)
 
@@ -62,11 +65,20 @@ ARTICLES = _register(Table(
         ARTICLE_ID,
         Column("source_uri", _S, "Input the article came from: file path, `path#L<line>` for JSON Lines, `path#<offset>` for WARC.", False),
         Column("url", _S, "Canonical URL of the article, when known."),
-        Column("source", _S, "Publisher / site name, when known."),
+        Column("source", _S, "Publisher's name: the site name the page states, else the organisation of its byline "
+               "(\"Jane Doe | Northfield Wire\"), else the registered domain of its URL."),
+        Column("section", _S, "Section of the site the article is filed under, as the page names it "
+               "(\"News › Local › Transport\" for a breadcrumb trail)."),
         Column("title", _S, "Headline."),
         Column("subtitle", _S, "Standfirst / dek under the headline."),
-        Column("authors", pa.list_(_S), "Author names, without 'By', roles or site names.", False),
-        Column("published_at", _TS, "Publication time in UTC (null when the page gives none)."),
+        Column("description", _S, "The summary the page gives for search and sharing (meta/OpenGraph/JSON-LD description)."),
+        Column("authors", _STRINGS, "Author names, without 'By', roles or site names.", False),
+        Column("keywords", _STRINGS, "Keywords / tags the page declares, in its order, without repeats.", False),
+        Column("published_at", _TS, "Publication time in UTC (null when the page gives none; an \"Updated ...\" "
+               "time is never taken for it). A date without a time is stored as 00:00 UTC: see published_at_precision."),
+        Column("published_at_precision", _S, "`time` when the page gave a time of day, `day` when only a date "
+               "(then the time and the zone of published_at are not known); null when published_at is."),
+        Column("modified_at", _TS, "Time of the last update the page states (\"Updated 6:15 PM GMT\", dateModified), in UTC."),
         Column("language", _S, "ISO 639-1 language code of the body."),
         Column("body", _S, "Article text only: paragraphs separated by one blank line; no furniture, captions or credits.", False),
         Column("word_count", pa.int32(), "Words in `body`.", False),

@@ -90,6 +90,7 @@ def not_needed_for_entities(nlp) -> list[str]:
 
 def _extract(r: ArticleResult, segs: list[Segment]) -> None:
     from etl.nlp.entities import extract_entities
+    from etl.nlp.quote_trim import trim_quotes
     from etl.nlp.quotes import extract_quotes
 
     try:
@@ -100,7 +101,7 @@ def _extract(r: ArticleResult, segs: list[Segment]) -> None:
 
             r.mentions, r.entities = raw_entities(segs)
         body_segs = [s for s in segs if s.field == "body"]
-        r.quotes = extract_quotes(r.page.body, body_segs, r.mentions, r.entities)
+        r.quotes = trim_quotes(r.page.body, extract_quotes(r.page.body, body_segs, r.mentions, r.entities))
     except Exception as exc:  # one article's NLP bug must not lose the batch
         log.warning("NLP failed on %s: %s", r.source.source_uri, exc, exc_info=True)
         r.mentions, r.entities, r.quotes = [], [], []

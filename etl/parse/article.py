@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timezone
 
 from etl.model.ids import article_id, normalize_url, sha256_text, stable_id
 from etl.parse import parse_document
+from etl.parse.meta_fields import clean_keywords, has_time_of_day, registered_domain
 from etl.model.records import ArticleResult, ParsedPage, Reject, SourceDocument
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,16 @@ def apply_metadata(page: ParsedPage, doc: SourceDocument) -> ParsedPage:
         ts = parse_timestamp(meta["published_at"])
         if ts is not None:
             page.published_at = ts
+            page.published_precision = "time" if has_time_of_day(meta["published_at"]) else "day"
+    if meta.get("modified_at"):
+        ts = parse_timestamp(meta["modified_at"])
+        if ts is not None:
+            page.modified_at = ts
+    for name in ("section", "description"):
+        if _clean_str(meta.get(name)):
+            setattr(page, name, _clean_str(meta[name]))
+    if meta.get("keywords"):
+        page.keywords = clean_keywords(meta["keywords"])
     if meta.get("url"):
         page.url = str(meta["url"]).strip()
     if _clean_str(meta.get("source")):
@@ -78,9 +89,16 @@ def apply_metadata(page: ParsedPage, doc: SourceDocument) -> ParsedPage:
         page.language = _clean_str(meta["language"]).lower()[:2]
     if page.published_at is None and doc.fetched_at is not None:
         page.published_at = parse_timestamp(doc.fetched_at)
+        page.published_precision = "time"
     page.published_at = parse_timestamp(page.published_at) if page.published_at else None
+    page.published_precision = (page.published_precision or "time") if page.published_at else None
+    page.modified_at = parse_timestamp(page.modified_at) if page.modified_at else None
     page.title = _clean_str(page.title)
     page.subtitle = _clean_str(page.subtitle)
+    page.source = _clean_str(page.source)
+    page.section = _clean_str(page.section)
+    page.description = _clean_str(page.description)
+    page.keywords = clean_keywords(page.keywords)
     page.authors = _authors(page.authors)
     return page
 
@@ -112,6 +130,8 @@ def build_article(doc: SourceDocument) -> ArticleResult | Reject:
         page.language = detect_language(body)
     url = normalize_url(page.url)
     page.url = url or (page.url if page.url and "://" in page.url else None)
+    # The publisher's name as a last resort: the domain the article is published under.
+    page.source = page.source or registered_domain(page.url)
     # An id given by the container names the article; it is hashed like everything else so
     # that no input string ever becomes an identifier (or a path) as is.
     explicit_id = doc.meta.get("id")

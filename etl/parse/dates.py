@@ -91,9 +91,15 @@ def _build(year: int, month: int, day: int, clock, offset: timedelta | None = No
 
 def find_dates(text: str, default_year: int | None = None) -> list[tuple[int, datetime]]:
     """Every absolute date in `text`, as (character position, UTC datetime), in reading order."""
+    return [(pos, dt) for pos, dt, _ in find_dated(text, default_year)]
+
+
+def find_dated(text: str, default_year: int | None = None) -> list[tuple[int, datetime, bool]]:
+    """As find_dates, with whether each date came with a time of day (a bare date is stored as
+    00:00 UTC, which is not the time it was published)."""
     if not text:
         return []
-    found: list[tuple[int, datetime]] = []
+    found: list[tuple[int, datetime, bool]] = []
     taken: list[tuple[int, int]] = []
 
     def free(a: int, b: int) -> bool:
@@ -106,7 +112,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[tuple[int, da
         dt = _build(int(m.group("year")), int(m.group("mon")), int(m.group("day")), clock,
                     _zone_offset(m.group("zone")) if m.group("zone") else None)
         if dt:
-            found.append((m.start(), dt))
+            found.append((m.start(), dt, clock is not None))
             taken.append(m.span())
     for pattern in (_MDY, _DMY):
         for m in pattern.finditer(text):
@@ -115,10 +121,10 @@ def find_dates(text: str, default_year: int | None = None) -> list[tuple[int, da
             year = int(m.group("year")) if m.group("year") else default_year
             if year is None:
                 continue
-            dt = _build(year, MONTHS[m.group("mon").lower().rstrip(".")], int(m.group("day")),
-                        _time_near(text, m.start(), m.end()))
+            clock = _time_near(text, m.start(), m.end())
+            dt = _build(year, MONTHS[m.group("mon").lower().rstrip(".")], int(m.group("day")), clock)
             if dt:
-                found.append((m.start(), dt))
+                found.append((m.start(), dt, clock is not None))
                 taken.append(m.span())
     found.sort(key=lambda x: x[0])
     return found

@@ -14,6 +14,8 @@ from etl.parse.html_dom import NestingTooDeep, absolute_url, parse_html, remove_
 from etl.parse.html_meta import (article_ld, declared_language, extract_authors, extract_canonical,
                                  extract_published, extract_site_name, extract_subtitle, extract_title,
                                  headline_variants, in_text_byline)
+from etl.parse.html_meta_extra import (extract_description, extract_keywords, extract_modified, extract_section,
+                                       extract_source, published_precision)
 from etl.parse.language import detect_language
 from etl.model.records import ParsedPage
 
@@ -54,16 +56,22 @@ def _read(html: str, url: str | None) -> ParsedPage:
     if byline and authors:
         body = drop_paragraph(body, byline)  # the byline is metadata, not story text
     language = declared_language(tree) or detect_language(body)
+    published = extract_published(tree, ld, traf.get("date"))
     return ParsedPage(
         title=title,
         subtitle=extract_subtitle(tree, ld),
         authors=authors,
-        published_at=extract_published(tree, ld, traf.get("date")),
+        published_at=published,
         body=body,
         captions=captions,
         url=canonical,
-        source=site_name,
+        source=extract_source(tree, ld, traf.get("sitename")),
         language=language,
+        section=extract_section(tree, ld),
+        description=extract_description(tree, ld),
+        keywords=extract_keywords(tree, ld),
+        modified_at=extract_modified(tree, ld),
+        published_precision=published_precision(tree, ld, traf.get("date"), published),
     )
 
 

@@ -366,7 +366,8 @@ def parse_datetime(value: str | None) -> datetime | None:
     return dt.astimezone(timezone.utc)
 
 
-def extract_published(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]], fallback: str | None) -> datetime | None:
+def published_candidates(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]]) -> list[str | None]:
+    """The publication times the page states for machines, most trusted first."""
     candidates = [
         _first_str(ld, "datePublished", "dateCreated"),
         meta_content(tree, "article:published_time", "og:published_time", "datePublished",
@@ -375,6 +376,11 @@ def extract_published(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]], fal
     for t in tree.iter("time"):
         if (t.get("itemprop") or "") == "datePublished" or "pub" in class_and_id(t):
             candidates.append(t.get("datetime"))
+    return candidates
+
+
+def extract_published(tree: lxml.html.HtmlElement, ld: list[dict[str, Any]], fallback: str | None) -> datetime | None:
+    candidates = published_candidates(tree, ld)
     structured = next((d for d in (parse_datetime(c) for c in candidates) if d is not None), None)
     heuristic = parse_datetime(fallback)
     if structured is None:

@@ -18,6 +18,7 @@ from itertools import islice
 
 from etl.parse.credits import split_credit
 from etl.parse.dates import find_dates, years_in
+from etl.parse.text_meta import breadcrumb_section, byline_organisation, line_dates
 from etl.parse.text_lines import (STOP_WORDS, Line, classify, content_weight, is_cut_short, is_markup, mark_introduced_lists,
                                   split_lines, too_long_for_a_caption)
 from etl.model.records import Caption, ParsedPage
@@ -93,9 +94,12 @@ def _read(text: str) -> ParsedPage:
         body_lines, title = [lines[title_idx]], None
 
     authors = _authors(lines, window_start, min(end, body_start + 3))
-    published = _published(lines, window_start, body_start, end, text)
+    published, precision, modified = _published(lines, window_start, body_start, end, text)
     return ParsedPage(title=title, subtitle=subtitle, authors=authors, published_at=published,
-                      body="\n\n".join(line.text for line in body_lines), captions=captions)
+                      body="\n\n".join(line.text for line in body_lines), captions=captions,
+                      published_precision=precision, modified_at=modified,
+                      source=_source(lines, window_start, min(end, body_start + 3)),
+                      section=_section(lines, window_start, body_start, title))
 
 
 def _is_clean_article(lines: list[Line]) -> bool:
@@ -117,9 +121,11 @@ def _read_clean(lines: list[Line], text: str) -> ParsedPage:
         title, rest = lines[0].raw, lines[1:]
     head = rest[:6]
     authors = next((names for names in (parse_byline(line.text) for line in head) if names), [])
-    published = _published(lines, 0, min(len(lines) - 1, 3), min(len(lines) - 1, 6), text)
+    published, precision, modified = _published(lines, 0, min(len(lines) - 1, 3), min(len(lines) - 1, 6), text)
     return ParsedPage(title=title, authors=authors, published_at=published,
-                      body="\n\n".join(line.raw for line in rest if line.words))
+                      body="\n\n".join(line.raw for line in rest if line.words),
+                      published_precision=precision, modified_at=modified,
+                      source=_source(lines, 0, min(len(lines) - 1, 6)))
 
 
 def _mark_repeated_captions(lines: list[Line]) -> None:
@@ -677,18 +683,47 @@ def parse_byline(text: str) -> list[str]:
     return names
 
 
-def _published(lines: list[Line], lo: int, body_start: int, end: int, text: str) -> datetime | None:
+def _source(lines: list[Line], lo: int, hi: int) -> str | None:
+    """The publisher a byline of the header names ("Jane Doe | Northfield Wire")."""
+    for i in range(max(lo, 0), min(hi + 1, len(lines))):
+        if lines[i].words <= 12:
+            org = byline_organisation(lines[i].text)
+            if org:
+                return org
+    return None
+
+
+_TRAIL_REACH = 3
+
+
+def _section(lines: list[Line], lo: int, body_start: int, title: str | None) -> str | None:
+    """The section a breadcrumb trail above the story names. The trail is itself a run of short
+    links, so it may sit just inside the menu that the header window starts after."""
+    for i in range(max(lo - _TRAIL_REACH, 0), min(body_start, len(lines))):
+        if lines[i].words <= 16 and not lines[i].bullet:
+            section = breadcrumb_section(lines[i].text, title)
+            if section:
+                return section
+    return None
+
+
+def _published(lines: list[Line], lo: int, body_start: int, end: int,
+               text: str) -> tuple[datetime | None, str | None, datetime | None]:
+    """(published, its precision "day"/"time", modified): dates of the header, then of the first
+    paragraphs; a date a line marks as an update ("Updated 6:15 PM GMT, ...") is the modification
+    time and never the publication time."""
     years = years_in(text)
     default_year = max(set(years), key=years.count) if years else None
     header = range(lo, min(body_start + 1, len(lines)))
+    modified = next((upd[0][0] for i in header for upd in [line_dates(lines[i].text, default_year)[1]] if upd), None)
     for kinds in (("meta_date", "stamp", "byline"), None):
         for i in header:
             if kinds is None or lines[i].kind in kinds:
-                found = find_dates(lines[i].text, default_year if kinds is None else None)
+                found = line_dates(lines[i].text, default_year if kinds is None else None)[0]
                 if found:
-                    return found[0][1]
+                    return found[0][0], "time" if found[0][1] else "day", modified
     for i in range(body_start, min(end + 1, body_start + 5, len(lines))):
-        found = find_dates(lines[i].text, default_year)
+        found = line_dates(lines[i].text, default_year)[0]
         if found:
-            return found[0][1]
-    return None
+            return found[0][0], "time" if found[0][1] else "day", modified
+    return None, None, modified

@@ -161,10 +161,14 @@ def _fields(obj) -> dict:
     return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
 
 
+_PAGE_TIMES = ("published_at", "modified_at")  # the page's datetime fields (JSON has no datetime)
+
+
 def result_to_json(r: ArticleResult) -> dict:
     page = _fields(r.page)
     page["captions"] = [_fields(c) for c in r.page.captions]
-    page["published_at"] = r.page.published_at.isoformat() if r.page.published_at else None
+    for name in _PAGE_TIMES:
+        page[name] = page[name].isoformat() if page[name] else None
     return {
         "page": page,
         "article_id": r.article_id,
@@ -179,8 +183,9 @@ def result_to_json(r: ArticleResult) -> dict:
 def result_from_json(data: dict, source: SourceDocument) -> ArticleResult:
     page = dict(data["page"])
     page["captions"] = [Caption(**c) for c in page.get("captions") or []]
-    if page.get("published_at"):
-        page["published_at"] = datetime.fromisoformat(page["published_at"])
+    for name in _PAGE_TIMES:
+        if page.get(name):
+            page[name] = datetime.fromisoformat(page[name])
     return ArticleResult(
         source=source,
         page=ParsedPage(**page),

@@ -112,19 +112,32 @@ class Warehouse:
             return None
         return json.loads(p.read_text(encoding="utf-8"))
 
+    def published_dates(self) -> list[str]:
+        """Days with a manifest (written last on publish), oldest first."""
+        prefix = f"{schema.PARTITION_COLUMN}="
+        folder = self.root / "_manifests"
+        if not folder.is_dir():
+            return []
+        return sorted(p.name[len(prefix):-len(".json")] for p in folder.iterdir()
+                      if p.name.startswith(prefix) and p.name.endswith(".json"))
+
     def read_table(self, table: str, ingest_date: str | None = None) -> pa.Table:
-        """A published table (one partition or all), as analysts would read it."""
+        """A published table (one partition or all), as analysts would read it; all partitions
+        come with an `ingest_date` column of type date32."""
         import pyarrow.dataset as ds
 
         base = self.root / table
+        spec = schema.TABLES[table].arrow_schema()
         if ingest_date is not None:
             base = self.partition_dir(table, ingest_date)
             if not base.exists():
-                return schema.TABLES[table].arrow_schema().empty_table()
-            return ds.dataset(base, format="parquet", schema=schema.TABLES[table].arrow_schema()).to_table()
+                return spec.empty_table()
+            return ds.dataset(base, format="parquet", schema=spec).to_table()
+        every = spec.append(pa.field(schema.PARTITION_COLUMN, pa.date32()))
         if not base.exists():
-            return schema.TABLES[table].arrow_schema().empty_table()
-        return ds.dataset(base, format="parquet", partitioning="hive").to_table()
+            return every.empty_table()
+        days = ds.partitioning(pa.schema([every.field(schema.PARTITION_COLUMN)]), flavor="hive")
+        return ds.dataset(base, format="parquet", partitioning=days, schema=every).to_table()
 
     def read_partition(self, ingest_date: str, wait_seconds: float = 60) -> tuple[dict, dict[str, pa.Table]]:
         """The manifest and every table of one partition, all from the same publish: read under a

@@ -40,7 +40,7 @@ import shutil
 import socket
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -149,9 +149,10 @@ class ObjectWarehouse(Warehouse):
         for d in self.published_dates():
             _, t = self._consistent(d, lambda m, d=d: self._read_listed(table, d, m, False))
             if t is not None and t.num_rows:
-                parts.append(t.append_column(schema.PARTITION_COLUMN, pa.array([d] * t.num_rows, pa.string())))
+                day = pa.array([date.fromisoformat(d)] * t.num_rows, pa.date32())
+                parts.append(t.append_column(schema.PARTITION_COLUMN, day))
         if not parts:
-            return spec.empty_table()
+            return spec.append(pa.field(schema.PARTITION_COLUMN, pa.date32())).empty_table()
         return pa.concat_tables(parts)
 
     def read_partition(self, ingest_date: str, wait_seconds: float = 60) -> tuple[dict, dict[str, pa.Table]]:

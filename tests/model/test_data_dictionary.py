@@ -33,6 +33,18 @@ def test_declared_example_fits_the_registry(table):
             assert cast.column(c.name).null_count == 0, f"{table}.{c.name} is not nullable"
 
 
+def test_the_documented_types_are_the_files_own(tmp_path):
+    """What a reader of the Parquet files sees (list<element: string>, not list<item: string>)."""
+    import pyarrow.parquet as pq
+
+    for name, table in schema.TABLES.items():
+        path = tmp_path / name / "part-00000.parquet"
+        write_parquet(pa.Table.from_pylist([docs.EXAMPLES[name]], schema=table.arrow_schema()), path)
+        # (compared as text: pyarrow's type equality ignores the name of a list's item field)
+        assert [str(f.type) for f in pq.read_schema(path)] == [str(c.type) for c in table.columns], name
+    assert "| `authors` | `list<element: string>` |" in docs.render()
+
+
 def test_declared_examples_are_consistent_with_each_other():
     ex = docs.EXAMPLES
     aid = ex["articles"]["article_id"]

@@ -45,12 +45,14 @@ def test_caption_and_credit(seed_partition):
     assert cap["image_url"] is None
 
 
+# Without the reporter's punctuation: the comma before "Trump said" and the full stop after the
+# fragment "very good" belong to the sentence around the quote (a full sentence keeps its own).
 EXPECTED_QUOTES = {
-    "I can tell you that they had a reasonably good meeting with President Putin,": "Donald Trump",
-    "very good.": "Donald Trump",
+    "I can tell you that they had a reasonably good meeting with President Putin": "Donald Trump",
+    "very good": "Donald Trump",
     "He would like to end the war. That was their impression.": "Donald Trump",
     "pretty well": "Donald Trump",
-    "We are still ready to meet as many times as is needed to reach a peace settlement,": "Dmitry Peskov",
+    "We are still ready to meet as many times as is needed to reach a peace settlement": "Dmitry Peskov",
 }
 
 
@@ -63,7 +65,7 @@ def test_five_quotes_with_speakers(seed_partition, article):
         assert q["speaker"] == speaker, text
         assert entity_ids.get(q["speaker_entity_id"]) == speaker
         assert article["body"][q["char_start"]:q["char_end"]] == text
-    assert quotes["We are still ready to meet as many times as is needed to reach a peace settlement,"][
+    assert quotes["We are still ready to meet as many times as is needed to reach a peace settlement"][
         "speaker_mention"] in ("Kremlin spokesman Dmitry Peskov", "Dmitry Peskov")
 
 

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import uuid
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -169,7 +170,7 @@ def test_publish_uploads_fresh_names_writes_manifest_and_removes_the_previous_ve
     assert parts["rejects"].column("detail").to_pylist() == ["v2"] * 3
     assert storage.read_table(f"{s3.url}/wh", "rejects", DAY).num_rows == 3
     every_day = storage.read_table(f"{s3.url}/wh", "rejects")
-    assert every_day.column("ingest_date").to_pylist() == [DAY] * 3
+    assert every_day.column("ingest_date").to_pylist() == [date.fromisoformat(DAY)] * 3
     assert not s3.fs.exists(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock")  # released
 
 
