@@ -53,6 +53,7 @@ from etl.model import schema
 from etl.model.ids import stable_id
 from etl.model.records import ArticleResult, Reject, SourceDocument
 from etl.faults import checkpoint
+from etl.run import relink
 from etl.warehouse import PART_NAME, open_warehouse
 
 log = logging.getLogger(__name__)
@@ -349,6 +350,9 @@ def finalize(staging: str, ingest_date: str, expected_batches: int | None = None
             else:
                 seen[aid] = seen[sha] = uri
 
+    # Entity keys from the whole day's evidence (surnames alone, acronyms), once every batch is in.
+    changes = relink.partition_changes(done, drop)
+
     counts = {}
     for table in schema.TABLE_NAMES:
         target = final / table / PART_NAME
@@ -364,6 +368,7 @@ def finalize(staging: str, ingest_date: str, expected_batches: int | None = None
                     if table in ARTICLE_TABLES and name in drop:
                         mask = pc.invert(pc.is_in(t.column("article_id"), value_set=pa.array(sorted(drop[name]))))
                         t = t.filter(mask)
+                    t = relink.apply(table, t, changes)
                     if t.num_rows:
                         writer.write_table(t)
                         rows += t.num_rows
