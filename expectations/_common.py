@@ -17,4 +17,4 @@ def true_check(gxe, column: str) -> object:
 
 
 # entity_key / speaker_key: a kind, a colon, a name or id (etl.nlp.linking).
-ENTITY_KEY_REGEX = r"^[a-z_]+(-[a-z]+)?:\S.*$"
+ENTITY_KEY_REGEX = r"^[a-z_]+(?:-[a-z]+)?:\S.*$"

@@ -20,8 +20,8 @@ def prepare(df: pd.DataFrame, ctx) -> pd.DataFrame:
         e is None or (isinstance(e, float) and e != e) or (a, e) in ctx.entity_keys
         for a, e in zip(df["article_id"].tolist(), df["speaker_entity_id"].tolist())
     ]
-    # A speaker has a global key exactly when it has an entity.
-    df["check_speaker_key_with_entity"] = df["speaker_key"].isna() == df["speaker_entity_id"].isna()
+    # A speaker with an entity always has a global key (one written only as a name may have one too).
+    df["check_speaker_key_with_entity"] = df["speaker_entity_id"].isna() | df["speaker_key"].notna()
     return df
 
 

@@ -130,7 +130,9 @@ QUOTES = _register(Table(
         Column("speaker", _S, "Canonical name of the speaker's entity, or null when unresolved."),
         Column("speaker_mention", _S, "The speaker as written nearest the cue (\"he\", \"Kremlin spokesman Dmitry Peskov\")."),
         Column("speaker_entity_id", _S, "The speaker's row in `entities`, or null."),
-        Column("speaker_key", _S, "The speaker's global `entity_key` (the same person across articles and days), or null."),
+        Column("speaker_key", _S, "The speaker's global key (the same person across articles and days): the `entity_key` of "
+               "`speaker_entity_id`; for a speaker no entity holds, of the person its mention names when the partition "
+               "knows that person by full name (\"Trump\" -> `person:donald trump`); else null."),
         Column("cue", _S, "Reporting verb or phrase (\"said\", \"according to\")."),
     ),
     ("quote_id",),

@@ -42,15 +42,19 @@ from dataclasses import dataclass
 from etl.nlp.entity_lexicon import NAME_SUFFIXES, is_title_word
 from etl.nlp.org_aliases import GROUPS
 
-__all__ = ["EntityRef", "link", "person_name", "org_form", "DOMINANT_SHARE", "DOMINANT_MIN_ARTICLES"]
+__all__ = ["EntityRef", "Linker", "link", "person_name", "name_like", "org_form", "DOMINANT_SHARE",
+           "DOMINANT_MIN_ARTICLES"]
 
 DOMINANT_SHARE = 0.8
 DOMINANT_MIN_ARTICLES = 3
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Labels a tagger gives a person's name by mistake; NORP and LANGUAGE name groups, never one person.
+_MAYBE_PERSON = frozenset({"ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
 # Lower-case words that belong to a surname ("Charles de Gaulle", "Ursula von der Leyen").
 _PARTICLES = frozenset({"de", "da", "di", "del", "della", "der", "den", "du", "van", "von", "ter", "le", "la",
                         "al", "el", "bin", "ibn", "abu", "dos", "das", "st"})
+_AFFIX = re.compile(r"^(?:pro|anti|ex|non)-")
 _INITIAL = re.compile(r"^(?:[A-Z]\.)+$|^[A-Z]$")
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "in", "on", "at", "de", "du", "des", "la", "le", "to", "&"})
 _MALE = frozenset({"mr", "sir", "lord", "king", "prince", "duke", "earl", "baron", "father", "congressman",
@@ -82,10 +86,17 @@ class PersonName:
     given: str | None  # None: a surname alone
     surname: str
     suffix: str | None = None
+    inner: str | None = None  # of three words or more, the word before the surname ("Donald" of "Billionaire Donald Trump")
 
     @property
     def full_key(self) -> str:
         return f"person:{self.given} {self.surname}" + (f" {self.suffix}" if self.suffix else "")
+
+    @property
+    def inner_key(self) -> str | None:
+        if self.inner is None:
+            return None
+        return f"person:{self.inner} {self.surname}" + (f" {self.suffix}" if self.suffix else "")
 
     @property
     def surname_key(self) -> str:
@@ -101,25 +112,33 @@ def _fold(text: str) -> str:
 
 
 def person_name(name: str) -> PersonName | None:
-    """Given name and surname of a person's name as written, or None when it holds no name word."""
+    """Given name and surname of a person's name as written, or None when it holds no name word.
+    Words before the first capitalised one are no part of the name ("billionaire Trump")."""
     words = [w.strip(",") for w in (name or "").split()]
     words = [w for w in words if w]
-    while words and is_title_word(words[0]) and len(words) > 1:
+    while words and (is_title_word(words[0]) or not words[0][:1].isupper()) and len(words) > 1:
         words.pop(0)
     suffix = None
     if len(words) > 1 and _fold(words[-1]).casefold() in NAME_SUFFIXES:
         suffix = _fold(words.pop()).casefold()
-    words = [w for w in words if not _INITIAL.match(w)]
-    folded = [_fold(w).casefold() for w in words]
-    folded = [w for w in folded if w]
-    if not folded:
+    words = [w for w in words if not _INITIAL.match(w) and _fold(w)]
+    if not words:
         return None
-    cut = len(folded) - 1
-    while cut > 0 and folded[cut - 1] in _PARTICLES:
+    cut = len(words) - 1
+    while cut > 0 and words[cut - 1] in _PARTICLES:  # only written in lower case: "de Gaulle", not "Al Gore"
         cut -= 1
-    surname = " ".join(folded[cut:])
-    given = folded[0] if cut > 0 else None
-    return PersonName(given, surname, suffix)
+    surname = " ".join(_fold(w).casefold() for w in words[cut:])
+    surname = _AFFIX.sub("", surname) or surname  # "pro-Clinton" names Clinton
+    given = _fold(words[0]).casefold() if cut > 0 else None
+    inner = _fold(words[cut - 1]).casefold() if cut > 1 else None
+    return PersonName(given, surname, suffix, inner)
+
+
+def name_like(text: str) -> bool:
+    """Written like a name: one to four words, each capitalised (or a lower-case particle)."""
+    words = (text or "").split()
+    return 0 < len(words) <= 4 and all(
+        (w[:1].isupper() and not any(ch.isdigit() for ch in w)) or w in _PARTICLES for w in words)
 
 
 def org_form(text: str) -> str:
@@ -151,22 +170,52 @@ _TABLE: dict[str, str] = {org_form(v): group[0] for group in GROUPS for v in gro
 
 def link(refs: Iterable[EntityRef]) -> dict[str, str]:
     """entity_id -> entity_key for every entity of one partition (or of one article)."""
-    refs = list(refs)
-    keys: dict[str, str] = {}
-    people = {r.entity_id: person_name(r.name) for r in refs if r.label == "PERSON"}
-    orgs = _org_keys([r for r in refs if r.label != "PERSON" and not _is_place(r)])
-    for r in refs:
-        if _is_place(r):
-            keys[r.entity_id] = f"place:{r.geonames_id}"
-        elif r.entity_id in orgs:
-            keys[r.entity_id] = orgs[r.entity_id]
-        elif r.label == "PERSON" and people[r.entity_id] is not None:
-            p = people[r.entity_id]
-            keys[r.entity_id] = p.full_key if p.given else ""  # surnames alone: below
-        else:
-            keys[r.entity_id] = f"{r.label.lower()}:{_name_form(r.name) or r.name.strip() or r.entity_id}"
-    _resolve_surnames(refs, people, keys)
-    return keys
+    return Linker(refs).keys
+
+
+class Linker:
+    """The keys of one partition's entities, and the evidence to key a speaker written as a name."""
+
+    def __init__(self, refs: Iterable[EntityRef]):
+        refs = list(refs)
+        self.people = _People(refs)
+        decided = _org_keys([r for r in refs if r.label != "PERSON" and not _is_place(r)])
+        self.keys: dict[str, str] = {}
+        for r in refs:
+            if _is_place(r):
+                key = f"place:{r.geonames_id}"
+            elif r.entity_id in decided:
+                key = decided[r.entity_id]
+            elif r.label == "PERSON":
+                p = person_name(r.name)
+                key = None if p is None else self.people.canonical[r.entity_id] if p.given else \
+                    self.people.resolve(r.article_id, p, r.title) or p.surname_key
+            else:
+                key = self._mislabelled_person(r)
+            self.keys[r.entity_id] = key or f"{r.label.lower()}:{_name_form(r.name) or r.name.strip() or r.entity_id}"
+
+    def _mislabelled_person(self, r: EntityRef) -> str | None:
+        """A name the tagger labelled otherwise ("Carly Fiorina" as ORG), when the partition
+        knows it as a person: its full name, or a surname that resolves to one."""
+        if r.label not in _MAYBE_PERSON or r.geonames_id is not None or not name_like(r.name):
+            return None
+        return self.person(r.article_id, r.name, r.title)
+
+    def person(self, article_id: str, name: str, title: str | None = None) -> str | None:
+        """The key of a person written `name` in the article, only when the partition knows the
+        person by a full name (never a new key of its own)."""
+        p = person_name(name)
+        if p is None:
+            return None
+        if p.given:
+            return p.full_key if p.full_key in self.people.known else None
+        return self.people.resolve(article_id, p, title)
+
+    def speaker_key(self, article_id: str, mention: str | None) -> str | None:
+        """A quote's speaker that no entity holds, written as a name ("Trump"): the person it names."""
+        if not mention or not name_like(mention) or is_title_word(mention.split()[0]):
+            return None
+        return self.person(article_id, mention)
 
 
 def _is_place(r: EntityRef) -> bool:
@@ -197,41 +246,51 @@ def _title_words(title: str | None) -> tuple[set[str], set[str]]:
     return roles, genders
 
 
-def _resolve_surnames(refs: list[EntityRef], people: dict, keys: dict[str, str]) -> None:
-    full: dict[str, dict[str, _FullName]] = defaultdict(dict)  # surname -> full key -> evidence
-    in_article: dict[tuple[str, str], set[str]] = defaultdict(set)  # (article, surname) -> full keys
-    for r in refs:
-        p = people.get(r.entity_id)
-        if p is None or p.given is None:
-            continue
-        ev = full[p.surname].setdefault(p.full_key, _FullName(set(), Counter(), set()))
-        ev.articles.add(r.article_id)
-        roles, genders = _title_words(r.title)
-        ev.roles.update(roles)
-        ev.genders |= genders
-        in_article[(r.article_id, p.surname)].add(p.full_key)
-    # A full name written under another label in the same article ("Hillary Clinton" tagged ORG
-    # beside "Clinton") still names the person there.
-    for r in refs:
-        if r.label != "PERSON" and not _is_place(r):
-            p = person_name(r.name)
-            if p is not None and p.given is not None and len(r.name.split()) >= 2:
-                in_article[(r.article_id, p.surname)].add(p.full_key)
-    for r in refs:
-        p = people.get(r.entity_id)
-        if p is None or p.given is not None:
-            continue
-        local = in_article.get((r.article_id, p.surname), set())
+class _People:
+    """Full names of the partition's people, by surname, with the evidence to choose among them."""
+
+    def __init__(self, refs: list[EntityRef]):
+        self.full: dict[str, dict[str, _FullName]] = defaultdict(dict)  # surname -> full key -> evidence
+        self.in_article: dict[tuple[str, str], set[str]] = defaultdict(set)  # (article, surname) -> full keys
+        names = [(r, p) for r in refs if r.label == "PERSON" and (p := person_name(r.name)) is not None and p.given]
+        seen_in: dict[str, set[str]] = defaultdict(set)
+        for r, p in names:
+            seen_in[p.full_key].add(r.article_id)
+        self.canonical: dict[str, str] = {}  # entity_id -> full key
+        for r, p in names:
+            key = p.full_key
+            # Words before a full name the other articles give are a description, not a given name
+            # ("Billionaire Donald Trump"); "Hillary Rodham Clinton" keeps its first and last names.
+            if seen_in[key] == {r.article_id} and p.inner_key and seen_in.get(p.inner_key, set()) - {r.article_id}:
+                key = p.inner_key
+            self.canonical[r.entity_id] = key
+            ev = self.full[p.surname].setdefault(key, _FullName(set(), Counter(), set()))
+            ev.articles.add(r.article_id)
+            roles, genders = _title_words(r.title)
+            ev.roles.update(roles)
+            ev.genders |= genders
+            self.in_article[(r.article_id, p.surname)].add(key)
+        self.known = {k for names in self.full.values() for k in names}
+        # A known full name under another label in the same article ("Hillary Clinton" tagged ORG
+        # beside "Clinton") still names the person there.
+        for r in refs:
+            if r.label != "PERSON" and not _is_place(r) and name_like(r.name):
+                p = person_name(r.name)
+                if p is not None and p.given is not None and p.full_key in self.known:
+                    self.in_article[(r.article_id, p.surname)].add(p.full_key)
+
+    def resolve(self, article_id: str, p: PersonName, title: str | None) -> str | None:
+        """The full name a surname alone refers to, or None when the evidence does not decide."""
+        local = self.in_article.get((article_id, p.surname), set())
         if p.suffix:
-            local = {k for k in local if k.endswith(f" {p.surname} {p.suffix}")}
+            local = {k for k in local if k.endswith(f" {p.suffix}")}
         if len(local) == 1:
-            keys[r.entity_id] = next(iter(local))
-            continue
-        candidates = {k: ev for k, ev in full.get(p.surname, {}).items()
+            return next(iter(local))
+        candidates = {k: ev for k, ev in self.full.get(p.surname, {}).items()
                       if not p.suffix or k.endswith(f" {p.suffix}")}
         if local:  # several people of that name in the article itself: only they are candidates
             candidates = {k: ev for k, ev in candidates.items() if k in local}
-        keys[r.entity_id] = _choose(candidates, r.title) or p.surname_key
+        return _choose(candidates, title)
 
 
 def _choose(candidates: dict[str, _FullName], title: str | None) -> str | None:
@@ -260,8 +319,8 @@ def _choose(candidates: dict[str, _FullName], title: str | None) -> str | None:
 # --- organisations -------------------------------------------------------------------------------
 
 def _org_keys(refs: list[EntityRef]) -> dict[str, str]:
-    """Keys of the organisation-like entities the table or an acronym decides; the rest are
-    left to the generic `<label>:<name>` key."""
+    """Keys of the organisation-like entities the table or an acronym decides; the rest may be
+    people the tagger mislabelled, else take the generic `<label>:<name>` key."""
     forms = {r.entity_id: {org_form(v) for v in (r.name, *r.variants) if v} for r in refs}
     # Acronym <-> expansion pairs spelled out anywhere in the partition (one entity holds both).
     expansions: dict[str, set[str]] = defaultdict(set)
@@ -295,6 +354,4 @@ def _org_keys(refs: list[EntityRef]) -> dict[str, str]:
         acr = acronym_of.get(own)
         if acr is not None and acr not in _TABLE:
             out[r.entity_id] = f"org:{acr}"
-        else:
-            out[r.entity_id] = f"org:{_name_form(r.name) or r.name.strip()}"
     return out

@@ -14,7 +14,7 @@ from etl.version import __version__
 from etl.model import schema
 from etl.model.ids import stable_id
 from etl.model.records import ArticleResult, Reject
-from etl.nlp.linking import EntityRef, link
+from etl.nlp.linking import EntityRef, Linker
 
 _WORD = re.compile(r"\w+")
 
@@ -47,7 +47,8 @@ def article_rows(results: Iterable[ArticleResult]) -> dict[str, list[dict]]:
         })
         entity_ids = {e.entity_key: stable_id(aid, "entity", e.entity_key) for e in r.entities}
         # Keys from this article alone; finalize re-links them with the whole partition's evidence.
-        keys = article_entity_keys(r, entity_ids)
+        linker = article_linker(r, entity_ids)
+        keys = linker.keys
         for e in r.entities:
             rows["entities"].append({
                 "article_id": aid,
@@ -89,7 +90,7 @@ def article_rows(results: Iterable[ArticleResult]) -> dict[str, list[dict]]:
                 "speaker": q.speaker,
                 "speaker_mention": q.speaker_mention,
                 "speaker_entity_id": speaker_id,
-                "speaker_key": keys.get(speaker_id) if speaker_id else None,
+                "speaker_key": keys.get(speaker_id) if speaker_id else linker.speaker_key(aid, q.speaker_mention),
                 "cue": q.cue,
             })
         for pos, c in enumerate(page.captions):
@@ -106,12 +107,12 @@ def article_rows(results: Iterable[ArticleResult]) -> dict[str, list[dict]]:
     return rows
 
 
-def article_entity_keys(r: ArticleResult, entity_ids: dict[str, str]) -> dict[str, str]:
-    """entity_id -> entity_key of one article's entities, with only the article as evidence."""
+def article_linker(r: ArticleResult, entity_ids: dict[str, str]) -> Linker:
+    """Keys of one article's entities (and speakers), with only the article as evidence."""
     texts: dict[str, list[str]] = {}
     for m in r.mentions:
         texts.setdefault(m.entity_key, []).append(m.text)
-    return link(EntityRef(r.article_id, entity_ids[e.entity_key], e.name, e.label, e.title, e.geonames_id,
+    return Linker(EntityRef(r.article_id, entity_ids[e.entity_key], e.name, e.label, e.title, e.geonames_id,
                           tuple(dict.fromkeys(texts.get(e.entity_key, ()))))
                 for e in r.entities)
 

@@ -13,6 +13,8 @@ DAYS = {
         "budget.txt": "Senate passes the budget\n\nSenator Maria Okonkwo said on Monday that the budget would pass "
                       "before the holiday.\n\n\"We have the votes,\" Okonkwo said.\n\nThe United States Treasury "
                       "welcomed the vote.\n",
+        "reaction.txt": "Late night in the Senate\n\nOkonkwo thanked her staff after the vote.\n\n\"It was a long "
+                        "night,\" Okonkwo said.\n",
         "alliance.txt": "Alliance meets in Brussels\n\nThe North Atlantic Treaty Organization (NATO) met in Brussels "
                         "on Monday. Officials from the U.S. attended.\n\n\"We stand together,\" said Petra Lindqvist, "
                         "a NATO spokeswoman.\n",
@@ -85,15 +87,21 @@ def test_keys_are_the_same_whatever_the_order_or_the_path(built):
     assert forward == _keys(built["backward"]) == _keys(built["dag"]) == _keys(built["rerun"])
 
 
-def test_a_surname_alone_on_another_day_keeps_the_person_the_full_name_gave(built):
+def test_a_surname_alone_joins_the_full_name_another_article_of_the_day_gives(built):
     keys = _keys(built["forward"])
-    okonkwo = {k for (day, f, name, label), k in keys.items() if "Okonkwo" in str(name)}
-    assert okonkwo == {"person:maria okonkwo"}
-    speakers = {k for (day, f, what, _), k in keys.items() if what == "quote" and f in ("budget.txt", "vote.txt")}
-    assert speakers == {"person:maria okonkwo"} or speakers == {"person:maria okonkwo", None}
-    # The second day alone never names her in full: that day's "Okonkwo" is a surname key.
-    lone = keys[("2025-11-04", "vote.txt", "Okonkwo", "PERSON")]
-    assert lone == "person-surname:okonkwo"
+    day1 = {k for (day, f, name, label), k in keys.items() if day == "2025-11-03" and "Okonkwo" in str(name)}
+    assert day1 == {"person:maria okonkwo"}
+    # (whatever label the tagger gave the lone surname there)
+    assert [k for (day, f, name, _), k in keys.items() if f == "reaction.txt" and name == "Okonkwo"] \
+        == ["person:maria okonkwo"]
+    speakers = {k for (day, f, what, _), k in keys.items() if what == "quote" and f in ("budget.txt", "reaction.txt")}
+    assert speakers == {"person:maria okonkwo"}
+
+
+def test_a_name_only_ever_seen_as_a_surname_all_day_keeps_a_marked_surname_key(built):
+    # The second day never names her in full: its "Okonkwo" is a surname key, not a guess.
+    keys = _keys(built["forward"])
+    assert keys[("2025-11-04", "vote.txt", "Okonkwo", "PERSON")] == "person-surname:okonkwo"
 
 
 def test_places_and_acronyms_share_keys_across_days(built):
