@@ -206,10 +206,18 @@ _DIRECTORY_TEXT = [
     "the day's articles; of several, the one its honorific or role points to, or one that dominates the "
     "day (at least 80% of the articles naming someone of that surname in full, and at least 3); "
     "otherwise it stays `person-surname:<surname>`, never merged on a guess. So a person never named in "
-    "full on a day keys as the surname on that day;",
+    "full on a day keys as the surname on that day. A name the tagger labelled otherwise (\"Carly Fiorina\" "
+    "as ORG) keys as the person when the day knows that person by full name; words before a full name the "
+    "other articles give are a description (\"Billionaire Donald Trump\"). Known limit: names that differ "
+    "only in middle names or initials are one key (George W. and George H. W. Bush);",
     "- `org:<ACRONYM>` or `org:<name>`: the alias table's key; an acronym spelled out in a day's text "
     "(\"North Atlantic Treaty Organization (NATO)\") keys the expansion by the acronym for that day;",
     "- `<label>:<name>` for the rest (`norp:republicans`, `event:super bowl`).",
+    "",
+    "`quotes.speaker_key` is the key of the speaker's entity; a speaker no entity holds but written as a "
+    "name (\"Hannity\") takes the key of the person that name resolves to as above, when the day knows "
+    "them by full name. The keys are computed twice: per article when a batch is written, then over the "
+    "whole day in `finalize` (shared by the CLI and the DAG), which rewrites them before validation.",
 ]
 
 
