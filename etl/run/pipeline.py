@@ -2,7 +2,8 @@
 
     plan      list the partition's inputs and cut them into batches           (one call)
     process   ingest -> parse -> NLP -> tables for one batch, into staging      (one call per batch)
-    finalize  combine the batches, drop duplicates, account for every input   (one call)
+    finalize  combine the batches, drop duplicates, account for every input,  (one call)
+              and key the day's entities over all its articles (etl.run.relink)
     audit     run the GX suites over the staged partition                      (one call)
     publish   swap the staged partition into the warehouse, manifest last     (one call)
 
@@ -308,8 +309,9 @@ def _fsync_file(path: Path) -> None:
 # --- finalize ---------------------------------------------------------------------------------
 def finalize(staging: str, ingest_date: str, expected_batches: int | None = None) -> dict:
     """Combine batch outputs into one staged partition per table, dropping articles already
-    seen in an earlier batch (their copies become `duplicate` rejects), and check that every
-    planned file and every record read is accounted for."""
+    seen in an earlier batch (their copies become `duplicate` rejects), rewriting entity and
+    speaker keys with the whole day as evidence (etl.run.relink), and check that every planned
+    file and every record read is accounted for."""
     staging_p = Path(staging)
     planned = json.loads((staging_p / "plan.json").read_text())
     if expected_batches is None:
