@@ -17,6 +17,11 @@ every such entity an `entity_key` from what one partition (one day) holds:
      articles naming someone of that surname in full, and in at least DOMINANT_MIN_ARTICLES of
      them: the day's news is about that person, as a reader of the day would take it;
   otherwise `person-surname:<surname>`: never merged with a guess.
+* A name the tagger labelled otherwise ("Carly Fiorina" as ORG) is the person when the partition
+  knows that person by full name (the full name, or a surname resolving to one as above); so is a
+  quote's speaker that no entity holds but that is written as a name (`Linker.speaker_key`).
+* Words before a full name that other articles of the partition give are a description, not a
+  given name ("Billionaire Donald Trump" is "Donald Trump").
 * Organisations: a name in the curated alias table (etl.nlp.org_aliases) takes the table's key;
   an acronym spelled out in the text ("North Atlantic Treaty Organization (NATO)", or an entity
   whose mentions include the expansion and its initials) keys both forms by the acronym, for the
@@ -25,7 +30,7 @@ every such entity an `entity_key` from what one partition (one day) holds:
 * Anything else: `<label>:<name>` (names compared without case, accents, dots or apostrophes).
 
 What a key is a function of: the partition's entities (names, labels, honorifics, mention texts,
-gazetteer ids from the installed gazetteer packages) and the alias table's version. Not of run
+gazetteer ids from the installed gazetteer packages) and the alias table (ALIASES_VERSION). Not of run
 order, batch boundaries or other partitions: a rerun, or a backfill in any order, gives the same
 keys. A full name keys the same on every day; only a surname alone may key differently on two days,
 when one day's articles name the person in full and the other's never do.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from etl.nlp import geo
-from etl.nlp.linking import DOMINANT_MIN_ARTICLES, EntityRef, link, person_name
+from etl.nlp.linking import DOMINANT_MIN_ARTICLES, EntityRef, Linker, link, person_name
 
 
 def ref(article: str, name: str, label: str = "PERSON", title: str | None = None, variants=(), place=False):
@@ -129,3 +129,31 @@ def test_person_names_drop_initials_and_keep_particles():
     assert person_name("Charles de Gaulle").surname == "de gaulle"
     assert person_name("de Gaulle").given is None
     assert person_name("José Núñez").surname == "nunez"
+
+
+def test_a_person_the_tagger_labelled_otherwise_is_the_person_the_day_knows():
+    refs = [ref("a1", "Carly Fiorina"), ref("a2", "Carly Fiorina", "ORG"), ref("a3", "Fiorina", "ORG"),
+            ref("a4", "Acme Holdings", "ORG"), ref("a5", "Fiorina Vineyards", "ORG")]
+    k = keys_by_name(refs)
+    assert k[("a2", "Carly Fiorina")] == k[("a3", "Fiorina")] == k[("a1", "Carly Fiorina")] == "person:carly fiorina"
+    assert k[("a4", "Acme Holdings")] == "org:acme holdings"
+    assert k[("a5", "Fiorina Vineyards")] == "org:fiorina vineyards"  # no person of that full name
+
+
+def test_a_description_before_a_full_name_is_no_given_name():
+    refs = [ref("a1", "Donald Trump"), ref("a2", "Billionaire Donald Trump"), ref("a3", "Hillary Rodham Clinton"),
+            ref("a4", "Trump")]
+    k = keys_by_name(refs)
+    assert k[("a2", "Billionaire Donald Trump")] == "person:donald trump"
+    assert k[("a3", "Hillary Rodham Clinton")] == "person:hillary clinton"
+    assert k[("a4", "Trump")] == "person:donald trump"  # the description made no second Trump
+    # seen in no other article, a three-word name keeps its first and last words
+    assert link([ref("b1", "Mary Jo Whitfield")]) == {"b1/PERSON/Mary Jo Whitfield": "person:mary whitfield"}
+
+
+def test_a_speaker_written_only_as_a_name_takes_the_person_it_names():
+    linker = Linker([ref("a1", "Sean Hannity"), ref("a2", "Fox News", "ORG")])
+    assert linker.speaker_key("a2", "Hannity") == "person:sean hannity"
+    assert linker.speaker_key("a2", "Sean Hannity") == "person:sean hannity"
+    for mention in ("he", "a spokesman", "Aides", "Senator", "Rachel Maddow", None):
+        assert linker.speaker_key("a2", mention) is None  # no name the day knows in full
