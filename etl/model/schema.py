@@ -103,7 +103,7 @@ ENTITIES = _register(Table(
         ARTICLE_ID,
         Column("entity_id", _S, "Deterministic id: article id + canonical name + label.", False),
         Column("entity_key", _S, "Global key of the real-world entity, the same across articles and days "
-               "(`person:donald trump`, `place:6252001` (GeoNames id), `org:nato`); see the entity directory below.", False),
+               "(`person:donald trump`, `place:6252001` (GeoNames id), `org:NATO`); see the entity directory below.", False),
         Column("name", _S, "Canonical name: the fullest proper form in the article (\"Donald Trump\").", False),
         Column("label", _S, "OntoNotes label chosen by evidence across the mentions.", False),
         Column("mention_count", pa.int32(), "Mentions of the entity in the article.", False),
