@@ -14,3 +14,7 @@ def parent_check(df, ctx):
 
 def true_check(gxe, column: str) -> object:
     return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True])
+
+
+# entity_key / speaker_key: a kind, a colon, a name or id (etl.nlp.linking).
+ENTITY_KEY_REGEX = r"^[a-z_]+(?:-[a-z]+)?:\S.*$"

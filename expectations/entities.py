@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from expectations._common import key_checks, parent_check, true_check
+from expectations._common import ENTITY_KEY_REGEX, key_checks, parent_check, true_check
 
 TABLE = "entities"
 
@@ -19,6 +19,8 @@ def expectations(gxe, ctx) -> list:
 
     return [
         *key_checks(gxe, "entity_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="entity_key"),
+        gxe.ExpectColumnValuesToMatchRegex(column="entity_key", regex=ENTITY_KEY_REGEX),
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["article_id", "name", "label"]),
         gxe.ExpectColumnValuesToBeInSet(column="label", value_set=ENTITY_LABELS),
         gxe.ExpectColumnValuesToBeInSet(column="first_field", value_set=FIELDS),

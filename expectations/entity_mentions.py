@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from expectations._common import key_checks, parent_check, true_check
+from expectations._common import ENTITY_KEY_REGEX, key_checks, parent_check, true_check
 
 TABLE = "entity_mentions"
 
@@ -28,6 +28,8 @@ def expectations(gxe, ctx) -> list:
     return [
         *key_checks(gxe, "mention_id"),
         gxe.ExpectColumnValuesToNotBeNull(column="entity_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="entity_key"),
+        gxe.ExpectColumnValuesToMatchRegex(column="entity_key", regex=ENTITY_KEY_REGEX),
         gxe.ExpectColumnValuesToBeInSet(column="label", value_set=ENTITY_LABELS),
         gxe.ExpectColumnValuesToBeInSet(column="field", value_set=FIELDS),
         gxe.ExpectColumnValuesToBeBetween(column="char_start", min_value=0),

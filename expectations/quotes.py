@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from expectations._common import key_checks, parent_check, true_check
+from expectations._common import ENTITY_KEY_REGEX, key_checks, parent_check, true_check
 
 TABLE = "quotes"
 
@@ -20,6 +20,8 @@ def prepare(df: pd.DataFrame, ctx) -> pd.DataFrame:
         e is None or (isinstance(e, float) and e != e) or (a, e) in ctx.entity_keys
         for a, e in zip(df["article_id"].tolist(), df["speaker_entity_id"].tolist())
     ]
+    # A speaker with an entity always has a global key (one written only as a name may have one too).
+    df["check_speaker_key_with_entity"] = df["speaker_entity_id"].isna() | df["speaker_key"].notna()
     return df
 
 
@@ -30,4 +32,6 @@ def expectations(gxe, ctx) -> list:
         true_check(gxe, "check_span_matches_body"),
         true_check(gxe, "check_quote_not_blank"),
         true_check(gxe, "check_speaker_entity_exists"),
+        true_check(gxe, "check_speaker_key_with_entity"),
+        gxe.ExpectColumnValuesToMatchRegex(column="speaker_key", regex=ENTITY_KEY_REGEX),
     ]

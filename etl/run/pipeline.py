@@ -2,7 +2,8 @@
 
     plan      list the partition's inputs and cut them into batches           (one call)
     process   ingest -> parse -> NLP -> tables for one batch, into staging      (one call per batch)
-    finalize  combine the batches, drop duplicates, account for every input   (one call)
+    finalize  combine the batches, drop duplicates, account for every input,  (one call)
+              and key the day's entities over all its articles (etl.run.relink)
     audit     run the GX suites over the staged partition                      (one call)
     publish   swap the staged partition into the warehouse, manifest last     (one call)
 
@@ -53,6 +54,7 @@ from etl.model import schema
 from etl.model.ids import stable_id
 from etl.model.records import ArticleResult, Reject, SourceDocument
 from etl.faults import checkpoint
+from etl.run import relink
 from etl.warehouse import PART_NAME, open_warehouse
 
 log = logging.getLogger(__name__)
@@ -307,8 +309,9 @@ def _fsync_file(path: Path) -> None:
 # --- finalize ---------------------------------------------------------------------------------
 def finalize(staging: str, ingest_date: str, expected_batches: int | None = None) -> dict:
     """Combine batch outputs into one staged partition per table, dropping articles already
-    seen in an earlier batch (their copies become `duplicate` rejects), and check that every
-    planned file and every record read is accounted for."""
+    seen in an earlier batch (their copies become `duplicate` rejects), rewriting entity and
+    speaker keys with the whole day as evidence (etl.run.relink), and check that every planned
+    file and every record read is accounted for."""
     staging_p = Path(staging)
     planned = json.loads((staging_p / "plan.json").read_text())
     if expected_batches is None:
@@ -349,6 +352,9 @@ def finalize(staging: str, ingest_date: str, expected_batches: int | None = None
             else:
                 seen[aid] = seen[sha] = uri
 
+    # Entity keys from the whole day's evidence (surnames alone, acronyms), once every batch is in.
+    changes = relink.partition_changes(done, drop)
+
     counts = {}
     for table in schema.TABLE_NAMES:
         target = final / table / PART_NAME
@@ -364,6 +370,7 @@ def finalize(staging: str, ingest_date: str, expected_batches: int | None = None
                     if table in ARTICLE_TABLES and name in drop:
                         mask = pc.invert(pc.is_in(t.column("article_id"), value_set=pa.array(sorted(drop[name]))))
                         t = t.filter(mask)
+                    t = relink.apply(table, t, changes)
                     if t.num_rows:
                         writer.write_table(t)
                         rows += t.num_rows
