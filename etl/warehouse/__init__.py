@@ -7,11 +7,12 @@ import os
 import pyarrow as pa
 
 from etl.fs import is_remote
-from etl.warehouse.local import (PART_NAME, PartitionInconsistent, PartitionLocked, PublishRecoveryError,
-                                 Warehouse, partition_name, write_parquet)
+from etl.warehouse.local import (PART_NAME, ManifestDamaged, PartitionInconsistent, PartitionLocked,
+                                 PublishRecoveryError, PublishRolledBack, Warehouse, partition_name, write_parquet)
 from etl.warehouse.s3 import ObjectWarehouse, StagingMirror, staging_mirror
 
-__all__ = ["PART_NAME", "ObjectWarehouse", "PartitionInconsistent", "PartitionLocked", "PublishRecoveryError",
+__all__ = ["PART_NAME", "ManifestDamaged", "ObjectWarehouse", "PartitionInconsistent", "PartitionLocked",
+           "PublishRecoveryError", "PublishRolledBack",
            "StagingMirror", "Warehouse", "open_warehouse", "partition_name", "read_table", "staging_mirror", "write_parquet"]
 
 
