@@ -223,7 +223,7 @@ class Warehouse:
         try:
             checkpoint("publish:journal_written")
             self._roll_forward(ingest_date, journal)
-        except BaseException as exc:  # a full disk, an I/O error, Ctrl-C: settle before leaving
+        except (Exception, KeyboardInterrupt) as exc:  # a full disk, an I/O error, Ctrl-C: settle first
             self._settle(ingest_date, journal, exc)
         return manifest
 

@@ -258,7 +258,7 @@ class ObjectWarehouse(Warehouse):
             checkpoint("publish:uploaded")
             self.fs.pipe_file(key(self.manifest_path(ingest_date)),
                               json.dumps(manifest, indent=2, sort_keys=True, default=str).encode())
-        except BaseException as exc:
+        except (Exception, KeyboardInterrupt) as exc:
             # The old manifest still names the old files: the partition is unchanged. Remove what
             # was uploaded under fresh names (or leave it to the next run's recovery).
             if previous is not None:

@@ -60,9 +60,9 @@ def s3(s3_server, monkeypatch, tmp_path):
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     bucket = f"news-{uuid.uuid4().hex[:12]}"
-    fs = fs.filesystem(f"s3://{bucket}")
-    fs.mkdir(bucket)
-    return SimpleNamespace(fs=fs, bucket=bucket, url=f"s3://{bucket}", endpoint=s3_server, env=env)
+    store = fs.filesystem(f"s3://{bucket}")
+    store.mkdir(bucket)
+    return SimpleNamespace(fs=store, bucket=bucket, url=f"s3://{bucket}", endpoint=s3_server, env=env)
 
 
 # --- inputs ----------------------------------------------------------------------------------
@@ -78,12 +78,10 @@ def test_discover_lists_objects_recursively_and_skips_hidden_names(s3):
     assert files == [f"{s3.url}/landing/other/e.txt"]
 
 
-def test_discover_turns_missing_prefixes_and_buckets_into_rejects(s3):
-    files, rejects = ingest.discover([f"{s3.url}/nothing/here", "s3://no-such-bucket-news-etl/x"])
-    assert files == []
-    assert [r.source_uri for r in rejects] == [f"{s3.url}/nothing/here", "s3://no-such-bucket-news-etl/x"]
-    assert rejects[0].reason == "missing"
-    assert rejects[1].reason in ("missing", "read_error")
+def test_discover_refuses_missing_prefixes_and_buckets(s3):
+    for url in (f"{s3.url}/nothing/here", "s3://no-such-bucket-news-etl/x"):
+        with pytest.raises(ingest.LandingUnreachable, match="no-such-bucket|does not exist"):
+            ingest.discover([url])
 
 
 def test_read_input_streams_objects_and_keeps_s3_source_uris(s3, monkeypatch):
@@ -182,7 +180,7 @@ def _crash_at(monkeypatch, name: str) -> None:
         if reached == name:
             raise _Crash(reached)
 
-    monkeypatch.setattr(storage, "checkpoint", checkpoint)
+    monkeypatch.setattr(storage.s3, "checkpoint", checkpoint)
 
 
 def test_crash_before_the_manifest_leaves_the_old_version_and_the_next_run_cleans(s3, tmp_path, monkeypatch):
