@@ -37,6 +37,15 @@ def write_articles(folder, n: int, seed: int) -> None:
             f"Mayor {who} said the {thing} would change daily life in {place} for "
             f"{rng.randint(1000, 90000)} residents.\n\n"
             f"\"This is a good day for everyone here,\" {who} said.\n", encoding="utf-8")
+    place, who = rng.choice(PLACES), rng.choice(PEOPLE)
+    (folder / f"photo-{seed}.html").write_text(
+        f"<html><head><title>Flood defences for {place}</title></head><body><article>"
+        f"<h1>Flood defences for {place}</h1>"
+        f"<p>Work on the flood defences of {place} began on Monday, the council said in a statement.</p>"
+        f"<p>\"We have waited {rng.randint(3, 30)} years for this,\" said {who}, who leads the council.</p>"
+        f"<figure><img src=\"https://img.example/{seed}.jpg\"><figcaption>Workers on the river bank in "
+        f"{place}. Photo: {rng.choice(PEOPLE)} / AFP</figcaption></figure></article></body></html>",
+        encoding="utf-8")
     (folder / f"broken-{seed}.jsonl").write_text("not json\n", encoding="utf-8")
 
 
@@ -58,7 +67,9 @@ def published(tmp_path_factory):
     write_articles(base / "land-b", 3, seed=2)
     assert _run(base / "land-a", base / "wh", "run-a") == Exit.OK
     assert _run(base / "land-b", base / "wh-b", "run-b") == Exit.OK  # what a good run of B publishes
-    return base, _state(base / "wh"), _state(base / "wh-b")
+    a, b = _state(base / "wh"), _state(base / "wh-b")
+    assert all(a[1][t] != b[1][t] for t in schema.TABLE_NAMES)  # so every table's exchange happens
+    return base, a, b
 
 
 @pytest.mark.parametrize("step", BEFORE_ANY_MOVE + UNDONE + DONE)
