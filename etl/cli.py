@@ -65,7 +65,10 @@ def printable(text, one_line: bool = False) -> str:
 
 
 def _visible(match: re.Match) -> str:
-    code = ord(match.group(0))
+    char = match.group(0)
+    if char in "\n\t\r":
+        return repr(char)[1:-1]
+    code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
