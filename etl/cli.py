@@ -219,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args) -> int:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_PrintableFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.WARNING if args.quiet else logging.INFO)  # also for loggers that set their own level
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, handlers=[handler])
     for noisy in ("great_expectations", "trafilatura", "htmldate", "charset_normalizer"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
