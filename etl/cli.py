@@ -172,15 +172,25 @@ def _partition_problem(wh, warehouse: str, ingest_date: str) -> tuple[Exit, str]
     return None
 
 
-def _published_by(warehouse: str, ingest_date: str, run_id: str) -> bool | None:
-    """Whether the partition's manifest now names this run (None: it cannot be told)."""
+def _manifest(warehouse: str, ingest_date: str):
+    """The partition's manifest as it is now (None if there is none; False if it cannot be read)."""
     from etl.warehouse import open_warehouse
 
     try:
-        manifest = open_warehouse(warehouse).read_manifest(ingest_date)
+        return open_warehouse(warehouse).read_manifest(ingest_date)
     except Exception:
+        return False
+
+
+def _published_by(args) -> bool | None:
+    """Whether this run published the partition: its manifest is new since the run started and
+    names this run (None: it cannot be told)."""
+    if not hasattr(args, "manifest_before"):
+        return False  # stopped before the run began
+    manifest = _manifest(args.warehouse, args.date)
+    if manifest is False:
         return None
-    return bool(manifest) and manifest.get("run_id") == run_id
+    return bool(manifest) and manifest != args.manifest_before and manifest.get("run_id") == args.run_id
 
 
 def _progress_factory(enabled: bool):
@@ -206,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
     except KeyboardInterrupt:
         if args.command == "run":
-            published = _published_by(args.warehouse, args.date, args.run_id)
+            published = _published_by(args)
             state = {True: f"partition {args.date} was published by this run before it stopped",
                      False: f"partition {args.date} not published by this run (it is as it was before)",
                      None: f"partition {args.date}: `news-etl show` tells its state"}[published]
@@ -230,6 +240,7 @@ def _run(args) -> int:
     from etl.warehouse import PartitionLocked, PublishRecoveryError, PublishRolledBack
 
     run_id = args.run_id
+    args.manifest_before = _manifest(args.warehouse, args.date)  # to tell afterwards what this run did
     try:
         summary = pipeline.run(args.input, args.warehouse, args.date, run_id,
                                progress=_progress_factory(not args.quiet and sys.stderr.isatty()))
@@ -258,7 +269,7 @@ def _run(args) -> int:
         return Exit.DAMAGED
     except Exception as exc:  # never Python's 1 (which means "validation failed")
         what = f"{type(exc).__name__}: {exc}"
-        if _published_by(args.warehouse, args.date, run_id):
+        if _published_by(args):
             _err(f"news-etl: partition {args.date} published by run {run_id}, but the run then failed: {what}",
                  one_line=True)
             return Exit.OK

@@ -214,6 +214,28 @@ def test_crash_after_the_manifest_shows_the_new_version_and_recover_removes_the_
     assert _published_keys(s3, "rejects") == set(second["tables"]["rejects"])
 
 
+@pytest.mark.parametrize("step", ["publish:uploaded", "publish:manifest_written", "publish:old_removed"])
+def test_disk_full_during_an_s3_publish_is_rolled_back_or_finished(s3, tmp_path, monkeypatch, step):
+    """ENOSPC (etl.faults) at each publish step: before the manifest the publish is undone (the old
+    version stays, the fresh uploads are removed, PublishRolledBack); from it on it has happened."""
+    from etl import faults
+
+    wh = open_warehouse(f"{s3.url}/wh")
+    _publish(wh, _stage(tmp_path, "old", 2), "old", 2)
+    monkeypatch.setenv(faults.FAIL_VAR, step)
+    faults.reset()
+    if step == "publish:uploaded":
+        with pytest.raises(storage.PublishRolledBack, match="rolled back"):
+            _publish(wh, _stage(tmp_path, "new", 5), "new", 5)
+        manifest, parts = wh.read_partition(DAY)
+        assert manifest["run_id"] == "old" and parts["rejects"].num_rows == 2
+        assert _published_keys(s3, "rejects") == set(manifest["tables"]["rejects"])  # uploads removed
+    else:
+        _publish(wh, _stage(tmp_path, "new", 5), "new", 5)
+        manifest, parts = wh.read_partition(DAY)
+        assert manifest["run_id"] == "new" and parts["rejects"].num_rows == 5
+
+
 def test_readers_following_the_manifest_never_see_a_mix(s3, tmp_path):
     url = f"{s3.url}/wh"
     staged = [(f"v{i}", i + 1, _stage(tmp_path, f"v{i}", i + 1)) for i in range(6)]
