@@ -169,6 +169,9 @@ def _partition_problem(wh, warehouse: str, ingest_date: str) -> tuple[Exit, str]
                               f"the next `news-etl run` of that day publishes a new one")
     except PartitionInconsistent as exc:
         return Exit.DAMAGED, f"news-etl: {exc}"
+    except (KeyError, TypeError, ValueError) as exc:  # a manifest that parses but does not fit
+        return Exit.DAMAGED, (f"news-etl: the manifest of partition {ingest_date} is damaged "
+                              f"({type(exc).__name__}: {exc}); the next `news-etl run` of that day publishes a new one")
     return None
 
 

@@ -25,7 +25,12 @@ Publishing, and what a reader sees:
     the previous one. A run killed between exchanges leaves the journal behind; the next run (its
     plan and its publish, under the partition lock) finishes the publish from the staged copy
     (roll forward) or, if that copy is damaged, exchanges the old partitions back (roll back).
-    The old partitions stay in the run's staging folder until the journal is gone."""
+    The old partitions stay in the run's staging folder until the journal is gone.
+  * A publish that fails inside the process (a full disk, an I/O error, Ctrl-C) is settled before
+    the error leaves `publish`: finished if the new manifest is already written, otherwise rolled
+    back (PublishRolledBack); PublishRecoveryError only if neither is possible.
+  * A manifest that cannot be read raises ManifestDamaged (a PartitionInconsistent); the next
+    publish records the partitions on disk as the state to roll back to and writes a new one."""
 from __future__ import annotations
 
 import contextlib
@@ -155,7 +160,7 @@ class Warehouse:
             tables = {}
             for table in schema.TABLE_NAMES:
                 d = self.partition_dir(table, ingest_date)
-                if _dir_checksums(d) != manifest["tables"][table]:
+                if _dir_checksums(d) != manifest["tables"].get(table):
                     raise PartitionInconsistent(
                         f"{table} of partition {ingest_date} does not match its manifest (run "
                         f"{manifest.get('run_id')}); a publish was cut short: the next run repairs it")
@@ -393,7 +398,7 @@ def _parse_manifest(text: str, ingest_date: str) -> dict:
     except ValueError as exc:
         raise ManifestDamaged(f"the manifest of partition {ingest_date} is damaged (not JSON: {exc})") from exc
     if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict) \
-            or not all(isinstance(manifest["tables"].get(t), dict) for t in schema.TABLE_NAMES):
+            or not all(isinstance(v, dict) for v in manifest["tables"].values()):
         raise ManifestDamaged(f"the manifest of partition {ingest_date} is damaged (no table listing)")
     return manifest
 
