@@ -217,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "show":
             return show(args.warehouse, args.date, args.rows)
         return _run(args)
+    except BrokenPipeError:  # the reader stopped reading (`| head`): what it read is all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return Exit.OK
     except KeyboardInterrupt:
         if args.command == "run":
             published = _published_by(args)
