@@ -15,6 +15,8 @@ Guarantees (each proved by tests/test_robustness*, test_crash, test_concurrency,
     finalize, then audit (recounting the staged Parquet files) check inputs == articles + rejects
     and that every planned file was read; a failed check stops the run (AccountingError) and
     audit's figures are in the manifest under "accounting".
+  * Unreadable landing zone: an input path that is empty, missing or cannot be listed stops the
+    run in plan, before anything is staged or published (etl.ingest.LandingUnreachable).
   * Quarantine: a reject keeps its raw bytes under rejects/ingest_date=<d>/_quarantine/<hash>.bin
     (not for inputs over the size limit, links, or empty files); the rest of the batch goes on.
   * Duplicates: within one partition an article seen twice (same normalised URL or explicit id,
