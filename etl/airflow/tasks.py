@@ -56,8 +56,8 @@ def plan(context) -> list[dict]:
     day, warehouse, run_id = _partition(context)
     params = context.get("params") or {}
     landing = fs.join(params.get("landing") or landing_root(), day)
-    inputs = [landing] if fs.exists(landing) else []  # no folder: an empty partition is published
-    result = pipeline.plan(inputs, warehouse, day, run_id, files_per_batch=params.get("files_per_batch"))
+    # A landing folder that is missing or cannot be listed fails the task (ingest.LandingUnreachable).
+    result = pipeline.plan([landing], warehouse, day, run_id, files_per_batch=params.get("files_per_batch"))
     # On an object-store warehouse each task's staging is local to its worker: share it.
     mirror = staging_mirror(warehouse, day, run_id)
     if mirror:

@@ -7,6 +7,13 @@ from types import SimpleNamespace
 from etl.fs import filesystem, is_remote, key, url_for
 from etl.model.records import Reject
 
+
+class LandingUnreachable(RuntimeError):
+    """An input path cannot be listed (no such path, an empty path, a listing refused by the
+    store or the file system). The run stops: publishing what could be listed would replace a
+    good day with an empty or partial one."""
+
+
 class ObjectFile:
     """An object read as an input: the few Path methods `etl.ingest.read_input` uses (suffix,
     stem, stat, open, read_bytes), so the readers stream from the store without a local copy.
@@ -51,22 +58,23 @@ class ObjectFile:
 
 def discover(url: str) -> tuple[list[str], list[Reject]]:
     """Every object under an s3:// prefix (recursively; names starting with `.` or `_` at any level
-    below the prefix are skipped, as in local folders), sorted; or the object itself."""
-    fs = filesystem(url)
-    key = key(url)
+    below the prefix are skipped, as in local folders), sorted; or the object itself. Raises
+    LandingUnreachable when the prefix cannot be listed or holds no object."""
     try:
-        if fs.isfile(key):
-            return [url_for(url, key)], []
-        found = fs.find(key, withdirs=False)
+        fs = filesystem(url)
+        prefix = key(url)
+        if fs.isfile(prefix):
+            return [url_for(url, prefix)], []
+        found = fs.find(prefix, withdirs=False)
     except FileNotFoundError:
         found = []
-    except Exception as exc:  # credentials, endpoint, no such bucket: the run cannot read this input
-        return [], [Reject(url, "read_error", f"cannot list {url}: {type(exc).__name__}: {exc}")]
+    except Exception as exc:  # credentials, endpoint, permissions, no such bucket
+        raise LandingUnreachable(f"cannot list {url}: {type(exc).__name__}: {exc}") from exc
     if not found:
-        return [], [Reject(url, "missing", "no object under this prefix")]
+        raise LandingUnreachable(f"{url} does not exist (no object under this prefix)")
     files = []
     for k in sorted(found):
-        rel = k[len(key):].lstrip("/")
+        rel = k[len(prefix):].lstrip("/")
         if not rel or k.endswith("/") or any(part.startswith((".", "_")) for part in rel.split("/")):
             continue
         files.append(url_for(url, k))

@@ -16,6 +16,8 @@ Guarantees (each proved by tests/test_robustness*, test_crash, test_concurrency,
     finalize, then audit (recounting the staged Parquet files) check inputs == articles + rejects
     and that every planned file was read; a failed check stops the run (AccountingError) and
     audit's figures are in the manifest under "accounting".
+  * Unreadable landing zone: an input path that is empty, missing or cannot be listed stops the
+    run in plan, before anything is staged or published (etl.ingest.LandingUnreachable).
   * Quarantine: a reject keeps its raw bytes under rejects/ingest_date=<d>/_quarantine/<hash>.bin
     (not for inputs over the size limit, links, or empty files); the rest of the batch goes on.
   * Duplicates: within one partition an article seen twice (same normalised URL or explicit id,
@@ -55,7 +57,7 @@ from etl.model.ids import stable_id
 from etl.model.records import ArticleResult, Reject, SourceDocument
 from etl.faults import checkpoint
 from etl.run import relink
-from etl.warehouse import PART_NAME, open_warehouse
+from etl.warehouse import PART_NAME, ManifestDamaged, open_warehouse
 
 log = logging.getLogger(__name__)
 
@@ -81,13 +83,15 @@ def plan(inputs: list[str], warehouse: str, ingest_date: str, run_id: str,
     repairs the partition if an earlier publish was cut short by a crash."""
     from etl import ingest
 
+    # First: a landing zone that cannot be listed stops the run before anything else is touched
+    # (ingest.LandingUnreachable), instead of publishing an empty day over a good one.
+    files, rejects = ingest.discover(inputs)
     wh = open_warehouse(warehouse)
     with wh.lock(ingest_date, wait_seconds=config.publish_lock_wait_seconds(), holder=f"run {run_id} (plan)"):
         repaired = wh.recover(ingest_date)
         if repaired:
             log.warning("partition %s: %s", ingest_date, repaired)
         wh.sweep_staging(ingest_date, keep=wh.staging_dir(ingest_date, run_id).name)
-    files, rejects = ingest.discover(inputs)
     staging = wh.staging_dir(ingest_date, run_id)
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "batches").mkdir(parents=True)
@@ -477,7 +481,10 @@ def publish(staging: str, ingest_date: str, warehouse: str, run_id: str,
     wait = config.publish_lock_wait_seconds() if lock_wait_seconds is None else lock_wait_seconds
     with wh.lock(ingest_date, wait_seconds=wait, holder=f"run {run_id} (publish)"):
         checkpoint("publish:locked")
-        current = wh.read_manifest(ingest_date)
+        try:
+            current = wh.read_manifest(ingest_date)
+        except ManifestDamaged:
+            current = None  # this publish writes a whole new one
         if not (staging_p / "final").is_dir() and not wh.journal_path(ingest_date).exists() \
                 and current and current.get("run_id") == run_id:
             log.info("partition %s was already published by run %s", ingest_date, run_id)

@@ -355,6 +355,7 @@ def _validate(chunks: Callable[[str], Iterator[pd.DataFrame]], row_counts: dict[
     from great_expectations.core.run_identifier import RunIdentifier
 
     import expectations as suites
+    from etl.validate.safe_docs import build_safe_data_docs, gx_run_name
 
     started = time.monotonic()
     report_dir = Path(report_dir).absolute()  # GX's site builder refuses a relative folder
@@ -384,7 +385,7 @@ def _validate(chunks: Callable[[str], Iterator[pd.DataFrame]], row_counts: dict[
         for df in chunks(table):
             df = module.prepare(df, ctx)
             result = vd.run(batch_parameters={"dataframe": df}, result_format="SUMMARY",
-                            run_id=RunIdentifier(run_name=run_name))
+                            run_id=RunIdentifier(run_name=gx_run_name(run_name)))
             chunk_results.append(result.to_json_dict())
             for r in result.results:
                 cfg = r.expectation_config
@@ -434,7 +435,7 @@ def _validate(chunks: Callable[[str], Iterator[pd.DataFrame]], row_counts: dict[
     docs_index = None
     if build_docs:
         try:  # each run() above stored its result in the context; render them as a site
-            context.build_data_docs(site_names=["run"])
+            build_safe_data_docs(context, "run", docs_dir)  # input values escaped (etl.validate.safe_docs)
             index = docs_dir / "index.html"
             docs_index = str(index) if index.exists() else None
         except Exception as exc:  # Data Docs are a report, not a gate

@@ -61,9 +61,9 @@ def s3(s3_server, monkeypatch, tmp_path):
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     bucket = f"news-{uuid.uuid4().hex[:12]}"
-    fs = fs.filesystem(f"s3://{bucket}")
-    fs.mkdir(bucket)
-    return SimpleNamespace(fs=fs, bucket=bucket, url=f"s3://{bucket}", endpoint=s3_server, env=env)
+    store = fs.filesystem(f"s3://{bucket}")
+    store.mkdir(bucket)
+    return SimpleNamespace(fs=store, bucket=bucket, url=f"s3://{bucket}", endpoint=s3_server, env=env)
 
 
 # --- inputs ----------------------------------------------------------------------------------
@@ -79,12 +79,10 @@ def test_discover_lists_objects_recursively_and_skips_hidden_names(s3):
     assert files == [f"{s3.url}/landing/other/e.txt"]
 
 
-def test_discover_turns_missing_prefixes_and_buckets_into_rejects(s3):
-    files, rejects = ingest.discover([f"{s3.url}/nothing/here", "s3://no-such-bucket-news-etl/x"])
-    assert files == []
-    assert [r.source_uri for r in rejects] == [f"{s3.url}/nothing/here", "s3://no-such-bucket-news-etl/x"]
-    assert rejects[0].reason == "missing"
-    assert rejects[1].reason in ("missing", "read_error")
+def test_discover_refuses_missing_prefixes_and_buckets(s3):
+    for url in (f"{s3.url}/nothing/here", "s3://no-such-bucket-news-etl/x"):
+        with pytest.raises(ingest.LandingUnreachable, match="no-such-bucket|does not exist"):
+            ingest.discover([url])
 
 
 def test_read_input_streams_objects_and_keeps_s3_source_uris(s3, monkeypatch):
@@ -183,7 +181,7 @@ def _crash_at(monkeypatch, name: str) -> None:
         if reached == name:
             raise _Crash(reached)
 
-    monkeypatch.setattr(storage, "checkpoint", checkpoint)
+    monkeypatch.setattr(storage.s3, "checkpoint", checkpoint)
 
 
 def test_crash_before_the_manifest_leaves_the_old_version_and_the_next_run_cleans(s3, tmp_path, monkeypatch):
@@ -215,6 +213,28 @@ def test_crash_after_the_manifest_shows_the_new_version_and_recover_removes_the_
     assert _published_keys(s3, "rejects") > set(manifest["tables"]["rejects"])  # the old files linger
     second = _publish(wh, _stage(tmp_path, "newer", 1), "newer", 1)  # publishing recovers first
     assert _published_keys(s3, "rejects") == set(second["tables"]["rejects"])
+
+
+@pytest.mark.parametrize("step", ["publish:uploaded", "publish:manifest_written", "publish:old_removed"])
+def test_disk_full_during_an_s3_publish_is_rolled_back_or_finished(s3, tmp_path, monkeypatch, step):
+    """ENOSPC (etl.faults) at each publish step: before the manifest the publish is undone (the old
+    version stays, the fresh uploads are removed, PublishRolledBack); from it on it has happened."""
+    from etl import faults
+
+    wh = open_warehouse(f"{s3.url}/wh")
+    _publish(wh, _stage(tmp_path, "old", 2), "old", 2)
+    monkeypatch.setenv(faults.FAIL_VAR, step)
+    faults.reset()
+    if step == "publish:uploaded":
+        with pytest.raises(storage.PublishRolledBack, match="rolled back"):
+            _publish(wh, _stage(tmp_path, "new", 5), "new", 5)
+        manifest, parts = wh.read_partition(DAY)
+        assert manifest["run_id"] == "old" and parts["rejects"].num_rows == 2
+        assert _published_keys(s3, "rejects") == set(manifest["tables"]["rejects"])  # uploads removed
+    else:
+        _publish(wh, _stage(tmp_path, "new", 5), "new", 5)
+        manifest, parts = wh.read_partition(DAY)
+        assert manifest["run_id"] == "new" and parts["rejects"].num_rows == 5
 
 
 def test_readers_following_the_manifest_never_see_a_mix(s3, tmp_path):
