@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--run-id", default=None, help="name of this run (default: cli__<UTC time>__<pid>)")
     run.add_argument("--processes", type=int, default=None, help="spaCy worker processes (0 = all cores)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or stage log")
+    run.add_argument("--allow-empty", action="store_true",
+                     help="publish an empty partition when the inputs are missing or empty (otherwise: exit 2)")
     show = sub.add_parser("show", help="what a published partition holds (from its manifest)")
     show.add_argument("--warehouse", required=True, metavar="DIR")
     show.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD")
@@ -57,7 +59,11 @@ def show(warehouse: str, ingest_date: str, example_rows: int) -> int:
     validation = manifest.get("validation", {})
     print(f"Partition {schema.PARTITION_COLUMN}={ingest_date} published by run {manifest['run_id']} "
           f"(news-etl {manifest['pipeline_version']}), {manifest['input_count']} input(s)")
+    if manifest.get("empty_day"):
+        print("Empty day: the run was asked to publish a partition with no inputs (allow_empty)")
     print(f"Validation: passed, {validation.get('warnings', 0)} warning(s)")
+    for name in validation.get("warned", []):
+        print(f"  warned:    {name}")
     print(f"  results:   {validation.get('results')}")
     if validation.get("data_docs"):
         docs = validation["data_docs"]
@@ -105,7 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     run_id = args.run_id or f"cli__{datetime.now(timezone.utc):%Y%m%dT%H%M%S}__{os.getpid()}"
     try:
         summary = pipeline.run(args.input, args.warehouse, args.date, run_id,
-                               progress=_progress_factory(not args.quiet and sys.stderr.isatty()))
+                               progress=_progress_factory(not args.quiet and sys.stderr.isatty()),
+                               allow_empty=args.allow_empty)
+    except pipeline.NoInputs as exc:
+        print(f"news-etl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except pipeline.ValidationFailed as exc:
         print(f"news-etl: validation failed; partition {args.date} NOT published "
               f"(the previous one, if any, is unchanged)\n{exc}", file=sys.stderr)
