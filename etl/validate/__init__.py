@@ -222,6 +222,7 @@ def _serve_one_validation(conn, parents_end, parent_pid: int) -> None:
     release_inherited_locks()
     parents_end.close()  # so that the run's end closing (or dying) reads here as end of file
     try:
+        _quiet_gx()
         import great_expectations  # noqa: F401  (the reason this process exists)
 
         import expectations  # noqa: F401
@@ -383,10 +384,15 @@ def _count_cross_chunk(keys: list[int], seen: dict[int, int]) -> int:
 
 
 def _quiet_gx() -> None:
-    """GX's import and runs log hundreds of INFO lines (decorator registration, metric
-    calculation) and draw progress bars: none of it belongs in a task log or the CLI's output."""
+    """GX's import and runs log hundreds of INFO lines (decorator registration, temporary
+    folders) and draw progress bars: none of it belongs in a task log or the CLI's output. Some
+    GX modules set their own logger to INFO when imported, so this runs again after the import."""
     for name in ("great_expectations", "great_expectations._docs_decorators"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name, logger in list(logging.Logger.manager.loggerDict.items()):
+        if name.startswith("great_expectations.") and isinstance(logger, logging.Logger) \
+                and logging.NOTSET < logger.level < logging.WARNING:
+            logger.setLevel(logging.WARNING)
 
 
 def _observed(res: dict, out: "_Outcome") -> str | None:
@@ -452,6 +458,8 @@ def _run_suites(chunks: Callable[[str], Iterator[pd.DataFrame]], row_counts: dic
 
     import expectations as suites
     from expectations import _custom, day
+
+    _quiet_gx()
 
     started = time.monotonic()
     report_dir = Path(report_dir).absolute()  # GX's site builder refuses a relative folder
