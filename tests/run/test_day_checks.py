@@ -179,7 +179,7 @@ def test_without_history_absolute_bounds_still_block_a_gross_break(tmp_path):
     staging = stage_day(tmp_path, GOOD_DAYS[0], "first-day", one_sentence=True)
     with pytest.raises(pipeline.ValidationFailed) as caught:
         pipeline.audit(staging, GOOD_DAYS[0], str(tmp_path), "first-day")
-    assert ("day_articles", "expect_column_median_to_be_between", "word_count") in _blocking(caught.value)
+    assert ("day_articles", "expect_column_median_to_be_between", "word_count") in _blocking(caught.value)  # 5 words
 
 
 def test_a_day_whose_inputs_were_all_rejected_is_not_published(tmp_path):
