@@ -122,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         report = getattr(exc.report, "results_path", None)
         if report:
             print(f"validation report: {report}", file=sys.stderr)
+        docs = getattr(exc.report, "data_docs_path", None)
+        if docs:
+            print(f"data docs: file://{docs}", file=sys.stderr)
         return EXIT_VALIDATION
     except PartitionLocked as exc:
         print(f"news-etl: {exc}", file=sys.stderr)

@@ -22,3 +22,9 @@ def parent_check(custom, column: str = "article_id"):
 def not_blank(gxe, column: str, **kwargs):
     """Text that is empty or only whitespace (null is checked, where it matters, by not-null)."""
     return gxe.ExpectColumnValuesToNotMatchRegex(column=column, regex=r"^\s*$", **kwargs)
+
+
+def true_check(gxe, column: str, **kwargs):
+    """A boolean column derived in a suite's `prepare` must be True. Prefer a GX or custom
+    expectation: this one renders as "values must belong to this set: True"."""
+    return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], **kwargs)

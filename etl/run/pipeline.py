@@ -21,6 +21,9 @@ Guarantees (each proved by tests/test_robustness*, test_crash, test_concurrency,
     or the same body text) is stored once, first copy in input order; each other copy is a
     `duplicate` reject, across batches too. Partitions are independent loads: an article that
     reappears on a later date is a new row of the later partition, with the same article_id.
+  * Empty days are asked for: a partition with nothing to read fails plan (NoInputs) unless the
+    run allows an empty day; a day with inputs but no article is never published; volume and
+    drift are checked against the trailing published partitions (docs/validation.md).
   * Limits: NEWS_ETL_MAX_INPUT_BYTES (too_large), NEWS_ETL_MAX_HTML_DEPTH (too_deep),
     NEWS_ETL_MAX_RECORDS_PER_FILE (too_many_records).
   * Crashes and reruns: staging is per run; batch folders appear whole or not at all; publish is

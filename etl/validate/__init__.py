@@ -480,7 +480,12 @@ def _run_suites(chunks: Callable[[str], Iterator[pd.DataFrame]], row_counts: dic
     ctx.stats = profile.day_stats(day_inputs, day_articles)
     ctx.baseline = profile.baseline(history or [])
     day_frames = {"day_inputs": day_inputs, "day_articles": day_articles}
-    plan = [(t, (lambda m=m: m.expectations(gxe, _custom, ctx)), chunks) for t, m in suites.SUITES.items()]
+    def table_chunks(module):
+        # a suite may still derive columns from other tables (`prepare`); GX checks are preferred
+        prepare = getattr(module, "prepare", None)
+        return (lambda t: (prepare(df, ctx) for df in chunks(t))) if prepare else chunks
+
+    plan = [(t, (lambda m=m: m.expectations(gxe, _custom, ctx)), table_chunks(m)) for t, m in suites.SUITES.items()]
     plan += [(name, (lambda name=name: day.expectations(gxe, ctx, name)), lambda name: iter([day_frames[name]]))
              for name in suites.DAY_SUITES]
 
