@@ -122,8 +122,11 @@ def validate(context) -> dict:
         report = exc.report
         log.error("Validation of partition %s failed; nothing published.\n%s\nreport: %s\ndata docs: %s", day,
                   report.summary(), wh.public_path(report.results_path), wh.public_path(report.data_docs_path))
+        # the exception's message is the last thing Airflow logs: the verdict once more, short
         raise _fail(f"validation of partition {day} failed: "
-                    + "; ".join(f"{f['table']}: {f['expectation']}" for f in report.failures[:5])
+                    + "; ".join(f"{f['table']}: {f['expectation']}"
+                                + (f" observed {f['observed']}" if f.get("observed") is not None else "")
+                                for f in report.failures[:5])
                     + f" (report: {wh.public_path(report.results_path)})") from None
     if mirror:
         mirror.push("audit.json")
