@@ -1,9 +1,9 @@
 """news-etl command line.
 
-    news-etl run --input PATH [--input PATH ...] --warehouse DIR --date YYYY-MM-DD
+    news-etl run --input PATH [--input PATH ...] --warehouse DIR --date YYYY-MM-DD [--allow-empty]
 
 Exit codes: 0 published (even with rejected inputs), 1 validation failed (nothing published),
-2 usage error, 3 partition busy (another run is publishing it), 4 any other failure."""
+2 usage error (also: no inputs at all, unless --allow-empty), 3 partition busy (another run is publishing it), 4 any other failure."""
 from __future__ import annotations
 
 import argparse
