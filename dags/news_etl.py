@@ -28,6 +28,9 @@ PUBLISHED = [Asset(name=f"news_etl_{t}", uri=f"file:///news_etl/warehouse/{t}") 
         "files_per_batch": Param(None, type=["null", "integer"], minimum=1,
                                  description="Input files per mapped batch task"),
         "landing": Param(None, type=["null", "string"], description="Landing root (default NEWS_ETL_LANDING)"),
+        "allow_empty": Param(False, type="boolean",
+                             description="Publish an empty partition when the day's landing folder is missing "
+                                         "or empty (otherwise plan fails: a missing folder is not a quiet day)"),
     },
     tags=["news-etl"],
     doc_md=__doc__,
@@ -45,7 +48,7 @@ def news_etl():
 
         return tasks.process(batch)
 
-    # none_failed: a day with no input files maps zero batches and still publishes (empty tables).
+    # none_failed: a day asked to be empty (allow_empty) maps zero batches and still publishes.
     @task(trigger_rule="none_failed")
     def finalize(batches: list, batch_summaries: list, **context) -> dict:
         from etl.airflow import tasks

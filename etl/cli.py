@@ -1,6 +1,6 @@
 """news-etl command line.
 
-    news-etl run --input PATH [--input PATH ...] --warehouse DIR --date YYYY-MM-DD
+    news-etl run --input PATH [--input PATH ...] --warehouse DIR --date YYYY-MM-DD [--allow-empty]
     news-etl show --warehouse DIR --date YYYY-MM-DD
 
 Exit codes: the `Exit` table below, the one source of `--help` and of the README's table.
@@ -36,7 +36,7 @@ EXIT_MEANINGS = {
     Exit.USAGE: "usage error; `show`: the partition is not published",
     Exit.LOCKED: "the partition is being published by another run: nothing done",
     Exit.ACCOUNTING: "inputs could not be accounted for: nothing published",
-    Exit.INPUTS: "the inputs cannot be listed (missing path, empty path, listing refused): nothing published",
+    Exit.INPUTS: "no inputs to read (path missing or empty without --allow-empty, listing refused): nothing published",
     Exit.ROLLED_BACK: "publishing failed and was rolled back: the partition is as it was before the run",
     Exit.DAMAGED: "the partition's stored state is damaged (manifest, cut-short publish); the next run repairs it",
     Exit.ERROR: "any other failure: nothing published by this run",
@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--run-id", default=None, help="name of this run (default: cli__<UTC time>__<pid>)")
     run.add_argument("--processes", type=int, default=None, help="spaCy worker processes (0 = all cores)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or stage log")
+    run.add_argument("--allow-empty", action="store_true",
+                     help="publish an empty partition when the landing folder is missing or empty "
+                          f"(otherwise: exit {int(Exit.INPUTS)})")
     show = sub.add_parser("show", help="what a published partition holds (from its manifest)", **codes)
     show.add_argument("--warehouse", required=True, metavar="DIR")
     show.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD")
@@ -155,7 +158,11 @@ def show(warehouse: str, ingest_date: str, example_rows: int) -> int:
     print = _out  # every line below may carry text from the inputs
     print(f"Partition {schema.PARTITION_COLUMN}={ingest_date} published by run {manifest['run_id']} "
           f"(news-etl {manifest['pipeline_version']}), {manifest['input_count']} input(s)")
+    if manifest.get("empty_day"):
+        print("Empty day: the run was asked to publish a partition with no inputs (allow_empty)")
     print(f"Validation: passed, {validation.get('warnings', 0)} warning(s)")
+    for name in validation.get("warned", []):
+        print(f"  warned:    {name}")
     print(f"  results:   {validation.get('results')}")
     if validation.get("data_docs"):
         docs = validation["data_docs"]
@@ -292,13 +299,17 @@ def _run(args) -> int:
     args.manifest_before = _manifest(args.warehouse, args.date)  # to tell afterwards what this run did
     try:
         summary = pipeline.run(args.input, args.warehouse, args.date, run_id,
-                               progress=_progress_factory(not args.quiet and sys.stderr.isatty()))
+                               progress=_progress_factory(not args.quiet and sys.stderr.isatty()),
+                               allow_empty=args.allow_empty)
     except pipeline.ValidationFailed as exc:
         _err(f"news-etl: validation failed; partition {args.date} NOT published "
              f"(the previous one, if any, is unchanged)\n{exc}")
         report = getattr(exc.report, "results_path", None)
         if report:
             _err(f"validation report: {report}")
+        docs = getattr(exc.report, "data_docs_path", None)
+        if docs:
+            _err(f"data docs: file://{docs}")
         return Exit.VALIDATION
     except PartitionLocked as exc:
         _err(f"news-etl: {exc}", one_line=True)

@@ -57,7 +57,8 @@ def discover(paths: list[str | os.PathLike]) -> tuple[list[Path | str], list[Rej
         try:
             root.stat()
         except OSError as exc:
-            raise LandingUnreachable(f"input path {root} cannot be read: {exc.strerror or exc}") from exc
+            raise LandingUnreachable(f"input path {root} cannot be read: {exc.strerror or exc}",
+                                     missing=isinstance(exc, FileNotFoundError)) from exc
         if root.is_file():
             files.append(root)
             continue

@@ -11,7 +11,13 @@ from etl.model.records import Reject
 class LandingUnreachable(RuntimeError):
     """An input path cannot be listed (no such path, an empty path, a listing refused by the
     store or the file system). The run stops: publishing what could be listed would replace a
-    good day with an empty or partial one."""
+    good day with an empty or partial one. `missing` is true when the path simply does not exist
+    (a day whose folder never arrived), which a run may accept as an empty day; a refused
+    listing never is."""
+
+    def __init__(self, message: str, *, missing: bool = False):
+        super().__init__(message)
+        self.missing = missing
 
 
 class ObjectFile:
@@ -71,7 +77,7 @@ def discover(url: str) -> tuple[list[str], list[Reject]]:
     except Exception as exc:  # credentials, endpoint, permissions, no such bucket
         raise LandingUnreachable(f"cannot list {url}: {type(exc).__name__}: {exc}") from exc
     if not found:
-        raise LandingUnreachable(f"{url} does not exist (no object under this prefix)")
+        raise LandingUnreachable(f"{url} does not exist (no object under this prefix)", missing=True)
     files = []
     for k in sorted(found):
         rel = k[len(prefix):].lstrip("/")

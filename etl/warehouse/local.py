@@ -404,6 +404,31 @@ class Warehouse:
     def clear_staging(self, ingest_date: str, run_id: str) -> None:
         shutil.rmtree(self.staging_dir(ingest_date, run_id), ignore_errors=True)
 
+    # --- reports and history ---------------------------------------------------------------
+    def published_dates(self) -> list[str]:
+        """Every published partition's date, oldest first (from the manifests)."""
+        prefix = f"{schema.PARTITION_COLUMN}="
+        folder = self.root / "_manifests"
+        if not folder.is_dir():
+            return []
+        return sorted(p.name[len(prefix):-len(".json")] for p in folder.glob(f"{prefix}*.json"))
+
+    def prune_reports(self, ingest_date: str, keep: int, protect: set[str] = frozenset()) -> list[str]:
+        """Remove the partition's validation reports but the newest `keep` runs' (by when their
+        results were written) and those of runs in `protect` (the published run's, which its
+        manifest links). Returns the removed runs' folder names."""
+        root = self.report_dir(ingest_date, "x").parent
+        if not root.is_dir():
+            return []
+        runs = sorted((d for d in root.iterdir() if d.is_dir()),
+                      key=lambda d: (d / "validation.json").stat().st_mtime if (d / "validation.json").exists()
+                      else d.stat().st_mtime, reverse=True)
+        protected = {_safe(r) for r in protect}
+        removed = [d.name for d in runs[max(keep, 0):] if d.name not in protected]
+        for name in removed:
+            shutil.rmtree(root / name, ignore_errors=True)
+        return removed
+
 
 def _parse_manifest(text: str, ingest_date: str) -> dict:
     try:

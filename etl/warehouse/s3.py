@@ -50,7 +50,7 @@ from etl.faults import checkpoint
 from etl.fs import filesystem, is_remote, key, work_dir
 from etl.model import schema
 from etl.warehouse.local import (PART_NAME, ManifestDamaged, PartitionInconsistent, PartitionLocked,
-                                 PublishRolledBack, Warehouse, _describe, _dir_checksums, _parse_manifest,
+                                 PublishRolledBack, Warehouse, _describe, _dir_checksums, _parse_manifest, _safe,
                                  partition_name)
 
 log = logging.getLogger(__name__)
@@ -325,6 +325,30 @@ class ObjectWarehouse(Warehouse):
                 self.fs.rm(run, recursive=True)
                 removed.append(name)
         return removed
+
+
+    def prune_reports(self, ingest_date: str, keep: int, protect: set[str] = frozenset()) -> list[str]:
+        """As on disk, for the uploaded copies on the store (the local ones are pruned alike)."""
+        super().prune_reports(ingest_date, keep, protect)
+        prefix = self._k("_reports", partition_name(ingest_date))
+        try:
+            runs = [r.rstrip("/") for r in self.fs.ls(prefix, detail=False)]
+        except FileNotFoundError:
+            return []
+
+        def written(run: str) -> float:
+            try:
+                stamp = self.fs.info(f"{run}/validation.json").get("LastModified")
+            except FileNotFoundError:
+                return 0.0
+            return stamp.timestamp() if stamp is not None else 0.0
+
+        runs.sort(key=written, reverse=True)
+        protected = {_safe(r) for r in protect}
+        removed = [r for r in runs[max(keep, 0):] if r.rsplit("/", 1)[-1] not in protected]
+        for run in removed:
+            self.fs.rm(run, recursive=True)
+        return [r.rsplit("/", 1)[-1] for r in removed]
 
 
 def _dead_here(owner: dict) -> bool:

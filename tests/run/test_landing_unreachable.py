@@ -105,11 +105,16 @@ def test_the_dags_plan_fails_on_an_unreadable_landing_zone(published, s3_server,
     base, wh, before = published
     monkeypatch.setenv("NEWS_ETL_WAREHOUSE", str(wh))
     context = {"params": {"partition_date": DAY}, "run_id": "scheduled__x"}
-    for landing, environment in [(str(base / "no-such-landing"), lambda: None),
-                                 ("s3://landing-bucket", lambda: _aws(monkeypatch, "http://127.0.0.1:1")),
-                                 ("s3://landing-bucket", lambda: _aws(monkeypatch, s3_server, credentials=False))]:
+    from airflow.sdk.exceptions import AirflowFailException
+
+    # A day whose folder does not exist fails at once (a retry meets the same folder); a listing
+    # the store refused fails with the task's retries (it may be transient).
+    for landing, environment, raised in [
+            (str(base / "no-such-landing"), lambda: None, AirflowFailException),
+            ("s3://landing-bucket", lambda: _aws(monkeypatch, "http://127.0.0.1:1"), LandingUnreachable),
+            ("s3://landing-bucket", lambda: _aws(monkeypatch, s3_server, credentials=False), LandingUnreachable)]:
         environment()
         monkeypatch.setenv("NEWS_ETL_LANDING", landing)
-        with pytest.raises(LandingUnreachable):
+        with pytest.raises(raised):
             tasks.plan(context)
         assert _state(wh) == before, landing

@@ -431,3 +431,25 @@ def test_dag_test_publishes_from_s3_landing_to_s3_warehouse(s3, airflow_db, monk
     assert manifest["run_id"] == run.run_id
     assert parts["articles"].num_rows == len(seeds) + 1
     _assert_tidy(s3, manifest)
+
+
+# --- drift history and report pruning on the store ------------------------------------------
+def test_drift_history_and_report_pruning_work_on_the_store(s3):
+    from etl.run.history import trailing_stats
+
+    wh = open_warehouse(s3.url)
+    for day, articles in (("2025-11-01", 10), ("2025-11-02", 0), ("2025-11-03", 12)):
+        s3.fs.pipe_file(f"{s3.bucket}/_manifests/ingest_date={day}.json",
+                        json.dumps({"run_id": f"r-{day}", "stats": {"articles": articles}}).encode())
+    history = trailing_stats(wh, "2025-11-04")
+    assert [h["date"] for h in history] == ["2025-11-01", "2025-11-03"]  # an empty day is no baseline
+    assert trailing_stats(wh, "2025-11-03") == [{"date": "2025-11-01", "stats": {"articles": 10}}]
+
+    prefix = f"{s3.bucket}/_reports/ingest_date=2025-11-03"
+    for i in range(4):
+        s3.fs.pipe_file(f"{prefix}/run{i}/validation.json", b"{}")
+        s3.fs.pipe_file(f"{prefix}/run{i}/data_docs/index.html", b"<html></html>")
+        time.sleep(1.1)  # the store's timestamps have one-second resolution
+    removed = wh.prune_reports("2025-11-03", keep=2, protect={"run0"})
+    assert removed == ["run1"]  # the newest two stay, and run0 (the published run's, linked by the manifest)
+    assert sorted(p.rsplit("/", 1)[-1] for p in s3.fs.ls(prefix, detail=False)) == ["run0", "run2", "run3"]
