@@ -16,6 +16,7 @@ def expectations(gxe, ctx) -> list:
     return [
         *key_checks(gxe, "reject_id"),
         gxe.ExpectColumnValuesToNotBeNull(column="source_uri"),
-        gxe.ExpectColumnValuesToMatchRegex(column="reason", regex=r"^[a-z][a-z0-9_]*$"),
+        # a code, or `invalid:<check>` for an article quarantined by a row check (etl.validate.rows)
+        gxe.ExpectColumnValuesToMatchRegex(column="reason", regex=r"^[a-z][a-z0-9_]*(?::[a-z0-9_]+)?$"),
         gxe.ExpectColumnValuesToNotBeNull(column="detail"),
     ]
