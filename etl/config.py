@@ -162,8 +162,8 @@ def quarantine_allowance() -> int:
 
 
 def input_seconds() -> float:
-    """Time budget of one input (reading, or one document's parsing, or its NLP); an input over
-    it becomes a `timeout` reject. 0 turns the budget off."""
+    """CPU seconds one input may use (reading one file or record; parsing plus NLP of one
+    document); an input over it becomes a `timeout` reject. 0 turns the budget off."""
     return max(0.0, _float("NEWS_ETL_INPUT_SECONDS", 60.0))
 
 
