@@ -162,8 +162,9 @@ def quarantine_allowance() -> int:
 
 
 def input_seconds() -> float:
-    """CPU seconds one input may use (reading one file or record; parsing plus NLP of one
-    document); an input over it becomes a `timeout` reject. 0 turns the budget off."""
+    """CPU seconds allowed to reading one file or record, to parsing one page, and to the NLP of
+    one group of articles (retried article by article, each charged its parsing time too); an
+    input over it becomes a `timeout` reject. 0 turns the budget off."""
     return max(0.0, _float("NEWS_ETL_INPUT_SECONDS", 60.0))
 
 

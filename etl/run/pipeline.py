@@ -22,7 +22,12 @@ Guarantees (each proved by tests/test_robustness*, test_crash, test_concurrency,
     `duplicate` reject, across batches too. Partitions are independent loads: an article that
     reappears on a later date is a new row of the later partition, with the same article_id.
   * Limits: NEWS_ETL_MAX_INPUT_BYTES (too_large), NEWS_ETL_MAX_HTML_DEPTH (too_deep),
-    NEWS_ETL_MAX_RECORDS_PER_FILE (too_many_records).
+    NEWS_ETL_MAX_RECORDS_PER_FILE (too_many_records), and a per-input budget of CPU time and
+    memory, NEWS_ETL_INPUT_SECONDS / NEWS_ETL_INPUT_MEMORY_MB (timeout / too_costly; etl.run.budget).
+  * Row-level quarantine: an article failing a per-article check (etl.validate.rows) is an
+    `invalid:<check>` reject with its child rows dropped, before the batch's tables are built;
+    audit refuses the partition when more than NEWS_ETL_MAX_QUARANTINED_SHARE of the articles
+    (and more than NEWS_ETL_QUARANTINE_ALLOWANCE) were quarantined.
   * Crashes and reruns: staging is per run; batch folders appear whole or not at all; publish is
     journalled (etl.warehouse) and finished or undone by the next run; a rerun replaces the
     partition with identical rows.

@@ -206,13 +206,18 @@ def charrefs_small(d: Path) -> None:
 
 
 # --- heavy ------------------------------------------------------------------------------------
+_SUBJECTS = ["The mayor", "Rain", "The council", "A ferry", "Lopez", "The bridge", "Workers", "The river"]
+_VERBS = ["fell on", "closed", "opened", "visited", "crossed", "left", "reached", "flooded"]
+_OBJECTS = ["the town.", "the port.", "the school.", "the market.", "the harbour.", "the square.", "the road.",
+            "the park."]
+
+
 def _prose_lines(n_bytes: int, seed: int) -> str:
-    words = ("the council said on monday that a new bridge over the river would open next spring "
-             "after years of delay and cost overruns while residents asked about parking").split()
-    out, size, i = [], 0, seed
+    """A headline, then short prose lines (~22 bytes each) up to `n_bytes`: a page the text
+    reader keeps as one long article."""
+    out, size, i = ["Storm closes the harbour again"], 0, seed
     while size < n_bytes:
-        k = 2 + i % 5
-        line = " ".join(words[(i * 7 + j * 3) % len(words)] for j in range(k)).capitalize() + "."
+        line = f"{_SUBJECTS[i % 8]} {_VERBS[(i // 8) % 8]} {_OBJECTS[(i // 64) % 8]}"
         out.append(line)
         size += len(line) + 1
         i += 1
