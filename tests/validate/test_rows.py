@@ -65,3 +65,9 @@ def test_a_day_mostly_quarantined_is_not_published(tmp_path, monkeypatch):
     with pytest.raises(pipeline.ValidationFailed, match="quarantine gate FAILED"):
         pipeline.run([str(landing)], str(tmp_path / "wh"), "2025-12-03", "gate-test")
     assert open_warehouse(tmp_path / "wh").read_manifest("2025-12-03") is None
+
+
+def test_the_row_checks_use_the_suites_vocabulary():
+    from expectations import ENTITY_LABELS, FIELDS
+
+    assert rows.ENTITY_LABELS == set(ENTITY_LABELS) and rows.FIELDS == set(FIELDS)
