@@ -94,7 +94,8 @@ def _run_case_in_child(root: Path, name: str, wall: float) -> dict:
     batch = staging / "batches" / "00000"
     articles = pq.read_table(batch / "articles.parquet").to_pylist() if batch.is_dir() else []
     rejects = pq.read_table(batch / "rejects.parquet").to_pylist() if batch.is_dir() else []
-    return {"name": name, "size": size, "seconds": seconds, "peak_rss_mb": peak_kb / 1024,
+    return {"name": name, "size": size, "seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "peak_rss_mb": peak_kb / 1024,
             "growth_mb": max(0, peak_kb - base_kb) / 1024, "killed": killed, "exit": os.waitstatus_to_exitcode(status),
             "result": result, "articles": articles, "rejects": rejects,
             "captions": pq.read_table(batch / "image_captions.parquet").to_pylist() if batch.is_dir() else []}
@@ -113,6 +114,7 @@ def _report(run: dict) -> None:
     if path:
         with open(path, "a") as fh:
             fh.write(json.dumps({"case": run["name"], "size": run["size"], "seconds": round(run["seconds"], 2),
+                                 "cpu_seconds": round(run["cpu_seconds"], 2),
                                  "peak_rss_mb": round(run["peak_rss_mb"]), "growth_mb": round(run["growth_mb"]),
                                  "outcome": _outcome(run)}) + "\n")
 
