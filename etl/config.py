@@ -153,3 +153,50 @@ def reports_kept_per_partition() -> int:
     """Validation reports (results + Data Docs) kept per partition: the newest runs', plus always
     the published run's."""
     return max(1, _int("NEWS_ETL_REPORTS_KEPT", 5))
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def max_quarantined_share() -> float:
+    """Share of articles the row checks may quarantine before the partition is refused: past it,
+    the cause is more likely our reader than the day's pages (NEWS_ETL_MAX_QUARANTINED_SHARE)."""
+    return _float("NEWS_ETL_MAX_QUARANTINED_SHARE", 0.05)
+
+
+def quarantine_allowance() -> int:
+    """Quarantined articles a partition may hold whatever their share (a small day with one
+    hostile page is not a broken parser)."""
+    return max(0, _int("NEWS_ETL_QUARANTINE_ALLOWANCE", 5))
+
+
+def input_seconds() -> float:
+    """CPU seconds allowed to reading one file or record, to parsing one page, and to the NLP of
+    one group of articles (retried article by article, each charged its parsing time too); an
+    input over it becomes a `timeout` reject. 0 turns the budget off."""
+    return max(0.0, _float("NEWS_ETL_INPUT_SECONDS", 60.0))
+
+
+def input_memory_mb() -> int:
+    """Memory one input may add to its process (RSS growth while it is processed); past it the
+    input becomes a `too_costly` reject. 0 turns the ceiling off."""
+    return max(0, _int("NEWS_ETL_INPUT_MEMORY_MB", 1536))
+
+
+def nlp_max_chars() -> int:
+    """Characters of one article that go through NLP at most (all fields together); the rest is
+    left out and the article's nlp_status says `partial:...`. Bounds an article's NLP time and memory."""
+    return max(1, _int("NEWS_ETL_NLP_MAX_CHARS", 200_000))
+
+
+def nlp_max_token_chars() -> int:
+    """Longest run without a space handed to the tokenizer in one piece (spaCy's prefix/suffix
+    search is quadratic in a run's length); longer runs are cut into pieces of this length."""
+    return max(16, _int("NEWS_ETL_NLP_MAX_TOKEN_CHARS", 200))

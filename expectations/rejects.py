@@ -11,6 +11,7 @@ def expectations(gxe, custom, ctx) -> list:
         columns_check(gxe, TABLE),
         *key_checks(gxe, "reject_id"),
         gxe.ExpectColumnValuesToNotBeNull(column="source_uri"),
-        gxe.ExpectColumnValuesToMatchRegex(column="reason", regex=r"^[a-z][a-z0-9_]*$"),
+        # a code, or `invalid:<check>` for an article quarantined by a row check (etl.validate.rows)
+        gxe.ExpectColumnValuesToMatchRegex(column="reason", regex=r"^[a-z][a-z0-9_]*(?::[a-z0-9_]+)?$"),
         gxe.ExpectColumnValuesToNotBeNull(column="detail"),
     ]

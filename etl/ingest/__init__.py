@@ -8,10 +8,13 @@ Kinds: .txt/.text, .html/.htm/.xhtml, .jsonl/.ndjson, .warc, and any of these gz
 (.gz, dispatched on the suffix before it)."""
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import json
+import logging
 import os
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,6 +26,8 @@ from etl.model.records import META_KEYS, Reject, SkippedRecord, SourceDocument
 
 from etl.ingest.remote import LandingUnreachable
 
+log = logging.getLogger(__name__)
+
 __all__ = ["LandingUnreachable", "discover", "read_input", "decode_bytes", "document", "SkippedRecord"]
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -32,60 +37,147 @@ WARC_SUFFIXES = {".warc"}
 GZIP_SUFFIXES = {".gz", ".gzip"}
 
 
-def discover(paths: list[str | os.PathLike]) -> tuple[list[Path | str], list[Reject]]:
+def discover(paths: list[str | os.PathLike], exclude: list[str | os.PathLike] | None = None
+             ) -> tuple[list[Path | str], list[Reject]]:
     """Every regular file under `paths` (files or folders, walked recursively), sorted, plus
-    rejects for what cannot be read as an input (links leaving the folder, non-regular files).
-    s3:// prefixes are listed on the object store; their objects come back as URL strings.
-    A path that is empty, does not exist or cannot be listed raises LandingUnreachable."""
+    rejects for what cannot be read as an input (links leaving the folder, FIFOs,
+    devices, sockets, link loops, unreadable folders). s3:// prefixes are listed on the object
+    store; their objects come back as URL strings.
+
+    Every path named or found is accounted for exactly once: a path named twice (or a folder and
+    a file inside it) is read once; folders under `exclude` (the warehouse, when it lies inside
+    an input folder) are skipped with a log line, so a rerun never reads the last run's output.
+    Nothing here raises for one odd entry found in a folder: discovery never stops the run for it.
+    A path named as an input that is empty, does not exist or cannot be listed raises
+    LandingUnreachable instead: that is the landing zone itself missing, not one bad page."""
     from etl import fs
     from etl.ingest import remote
 
     files: list[Path | str] = []
     rejects: list[Reject] = []
-    def unlistable(err: OSError):
-        raise LandingUnreachable(f"cannot list {err.filename}: {err.strerror or err}") from err
+    seen: set[str] = set()
+    excluded = {os.path.realpath(e) for e in (exclude or []) if not fs.is_remote(e)}
+
+    def add(item, key: str) -> None:
+        if key in seen:
+            log.info("input %s is named more than once; read once", item)
+            return
+        seen.add(key)
+        if isinstance(item, Reject):
+            rejects.append(item)
+        else:
+            files.append(item)
 
     for raw in paths:
         if not str(raw).strip():  # Path("") is the current folder: never what was meant
             raise LandingUnreachable("an input path is empty")
         if fs.is_remote(raw):
             found, refused = remote.discover(raw)
-            files.extend(found)
-            rejects.extend(refused)
+            for f in found:
+                add(f, str(f))
+            for r in refused:
+                add(r, r.source_uri)
             continue
         root = Path(raw)
-        try:
-            root.stat()
-        except OSError as exc:
-            raise LandingUnreachable(f"input path {root} cannot be read: {exc.strerror or exc}",
-                                     missing=isinstance(exc, FileNotFoundError)) from exc
-        if root.is_file():
-            files.append(root)
-            continue
-        real_root = root.resolve()
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=unlistable):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-            for name in [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
-                # os.walk does not descend into linked folders; say so instead of losing them.
-                dirnames.remove(name)
-                p = Path(dirpath) / name
-                target = p.resolve()
-                reason = "link_not_followed" if target.is_relative_to(real_root) else "unsafe_link"
-                rejects.append(Reject(str(p), reason, f"symlinked folder is not followed: {target}"))
-            for name in sorted(filenames):
-                if name.startswith((".", "_")):
-                    continue
-                p = Path(dirpath) / name
-                if p.is_symlink():
-                    target = p.resolve()
-                    if not target.is_relative_to(real_root):
-                        rejects.append(Reject(str(p), "unsafe_link", f"symlink points outside the input folder: {target}"))
-                        continue
-                if not p.is_file():
-                    rejects.append(Reject(str(p), "not_a_file", "not a regular file"))
-                    continue
-                files.append(p)
+        key = os.path.abspath(root)
+        kind = _kind(root)
+        if kind == "missing":
+            raise LandingUnreachable(f"input path {root} cannot be read: No such file or directory", missing=True)
+        if kind == "unreadable" or (kind == "dir" and not os.access(root, os.R_OK | os.X_OK)):
+            raise LandingUnreachable(f"input path {root} cannot be read: permission denied or I/O error")
+        elif kind == "file":
+            add(root, key)
+        elif kind != "dir":
+            add(_refusal(root, kind), key)
+        elif os.path.realpath(root) in excluded:
+            log.warning("input %s is the warehouse itself; skipped", root)
+        else:
+            for item in _walk(root, excluded):
+                add(item, os.path.abspath(item.source_uri if isinstance(item, Reject) else item))
     return files, rejects
+
+
+def _kind(p: Path) -> str:
+    """What `p` is, without following a link further than the OS will (a loop is a kind, not an
+    exception): file, dir, missing, loop, fifo, socket, device or other."""
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        return "dangling" if os.path.islink(p) else "missing"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "loop"
+        return "unreadable"
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "dir"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "other"
+
+
+_REFUSALS = {
+    "dangling": ("dangling_link", "symlink whose target does not exist"),
+    "loop": ("symlink_loop", "symlink that resolves to itself (a loop)"),
+    "fifo": ("not_a_file", "a FIFO (named pipe), not a regular file"),
+    "socket": ("not_a_file", "a socket, not a regular file"),
+    "device": ("not_a_file", "a device file, not a regular file"),
+    "unreadable": ("unreadable", "cannot be examined (permission or I/O error)"),
+    "other": ("not_a_file", "not a regular file"),
+}
+
+
+def _refusal(p: Path, kind: str) -> Reject:
+    reason, detail = _REFUSALS.get(kind, _REFUSALS["other"])
+    return Reject(str(p), reason, detail)
+
+
+def _walk(root: Path, excluded: set[str]) -> Iterator[Path | Reject]:
+    real_root = Path(os.path.realpath(root))
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=errors.append):
+        while errors:  # a folder os.walk could not list (e.g. no read permission)
+            exc = errors.pop(0)
+            yield Reject(str(exc.filename or dirpath), "unreadable", f"folder cannot be listed: {exc.strerror}")
+        keep = []
+        for d in sorted(dirnames):
+            p = Path(dirpath) / d
+            if d.startswith((".", "_")):
+                continue
+            if os.path.realpath(p) in excluded:
+                log.warning("%s is the warehouse (inside the input folder); skipped", p)
+                continue
+            if p.is_symlink():
+                # os.walk does not descend into linked folders; say so instead of losing them.
+                target = Path(os.path.realpath(p))
+                reason = "link_not_followed" if target.is_relative_to(real_root) else "unsafe_link"
+                yield Reject(str(p), reason, f"symlinked folder is not followed: {target}")
+                continue
+            keep.append(d)
+        dirnames[:] = keep
+        for name in sorted(filenames):
+            if name.startswith((".", "_")):
+                continue
+            p = Path(dirpath) / name
+            kind = _kind(p)
+            if p.is_symlink() and kind in ("file", "dir"):
+                target = Path(os.path.realpath(p))
+                if not target.is_relative_to(real_root):
+                    yield Reject(str(p), "unsafe_link", f"symlink points outside the input folder: {target}")
+                    continue
+            if kind == "file":
+                yield p
+            else:
+                yield _refusal(p, kind)
+    while errors:
+        exc = errors.pop(0)
+        yield Reject(str(exc.filename or root), "unreadable", f"folder cannot be listed: {exc.strerror}")
 
 
 def read_input(path: Path | str) -> Iterator[SourceDocument | Reject | SkippedRecord]:
@@ -177,8 +269,8 @@ def _read_jsonl(path_uri: str, lines: Iterable[bytes]) -> Iterator[SourceDocumen
             return
         try:
             rec = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            yield Reject(uri, "bad_json", str(exc), raw)
+        except (ValueError, RecursionError) as exc:  # RecursionError: `[[[[...]]]]` nested too deep
+            yield Reject(uri, "bad_json", f"{type(exc).__name__}: {str(exc)[:300]}", raw)
             continue
         if not isinstance(rec, dict):
             yield Reject(uri, "bad_json", "a line must hold a JSON object", raw)
@@ -190,6 +282,11 @@ def _read_jsonl(path_uri: str, lines: Iterable[bytes]) -> Iterator[SourceDocumen
             yield Reject(uri, "no_content", "record has neither `text` nor `html`", raw)
             continue
         meta = {k: rec[k] for k in META_KEYS if rec.get(k) not in (None, "", [])}
+        bad = _lone_surrogate_field({"content": content, **meta})
+        if bad:
+            # A `\ud800` escape decodes to a string no UTF-8 writer (Arrow, the cache, spaCy) accepts.
+            yield Reject(uri, "invalid_text", f"field {bad!r} holds a lone surrogate (an unpaired \\u escape)", raw)
+            continue
         yield SourceDocument(uri, kind, content, meta, raw_bytes=raw)
 
 
@@ -210,3 +307,24 @@ def document(uri: str, kind: str, content: str | bytes, meta: dict | None = None
     if not content.strip():
         return Reject(uri, "empty", "no text in the page")
     return SourceDocument(uri, kind, content, meta)
+
+
+def _lone_surrogate_field(values: dict) -> str | None:
+    """The first key whose value (a string, or strings nested in lists/dicts) cannot be encoded
+    as UTF-8."""
+    def bad(v, depth: int = 0) -> bool:
+        if isinstance(v, str):
+            try:
+                v.encode("utf-8")
+                return False
+            except UnicodeEncodeError:
+                return True
+        if depth > 20:
+            return False
+        if isinstance(v, (list, tuple)):
+            return any(bad(x, depth + 1) for x in v)
+        if isinstance(v, dict):
+            return any(bad(k, depth + 1) or bad(x, depth + 1) for k, x in v.items())
+        return False
+
+    return next((k for k, v in values.items() if bad(v)), None)

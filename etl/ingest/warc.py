@@ -36,16 +36,37 @@ def read_warc(path: Path, make_document: Callable[..., SourceDocument | Reject]
                     yield Reject(uri, "too_many_records", f"records after the first {limit_records} are not read")
                     return
                 item = _record(record, uri, limit_bytes, make_document)
-                yield item
                 if isinstance(item, Reject) and item.reason in ("decode_error", "truncated"):
+                    yield _with_tail(item, path, offset)
                     return
+                yield item
             if count and not _gzip_members_complete(fh, offset):
-                yield Reject(f"{path}#{offset}", "truncated", "gzip member cut short after the last record")
+                yield _with_tail(Reject(f"{path}#{offset}", "truncated", "gzip member cut short after the last record"),
+                                 path, offset)
         except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
-            yield Reject(f"{path}#{offset}", "truncated", f"WARC unreadable after offset {offset}: {exc}")
+            yield _with_tail(Reject(f"{path}#{offset}", "truncated", f"WARC unreadable after offset {offset}: {exc}"),
+                             path, offset)
         except Exception as exc:  # zlib.error from a damaged gzip member derives from Exception only
-            yield Reject(f"{path}#{offset}", "truncated", f"WARC unreadable after offset {offset}: "
-                                                          f"{type(exc).__name__}: {exc}")
+            yield _with_tail(Reject(f"{path}#{offset}", "truncated", f"WARC unreadable after offset {offset}: "
+                                                                     f"{type(exc).__name__}: {exc}"), path, offset)
+
+
+def _with_tail(reject: Reject, path: Path, offset: int) -> Reject:
+    """The reject with the file's bytes from `offset` (the record that could not be read) to the
+    end as its raw bytes, so the quarantine keeps what was lost; at most the input size limit."""
+    if reject.raw_bytes:
+        return reject
+    try:
+        with path.open("rb") as fh:
+            fh.seek(offset)
+            tail = fh.read(config.max_input_bytes() + 1)
+    except OSError:
+        return reject
+    if len(tail) > config.max_input_bytes():
+        reject.detail += " (raw bytes not kept: the rest of the file is larger than the input size limit)"
+    elif tail:
+        reject.raw_bytes = tail
+    return reject
 
 
 def _record(record, uri: str, limit_bytes: int, make_document) -> SourceDocument | Reject | SkippedRecord:

@@ -83,7 +83,7 @@ ARTICLES = _register(Table(
         Column("body", _S, "Article text only: paragraphs separated by one blank line; no furniture, captions or credits.", False),
         Column("word_count", pa.int32(), "Words in `body`.", False),
         Column("content_sha256", _S, "SHA-256 of `body` (hex); equal bodies are duplicates.", False),
-        Column("nlp_status", _S, "`ok`, or why entities/quotes were not extracted (e.g. `skipped:language=de`).", False),
+        Column("nlp_status", _S, "`ok`, or why entities/quotes were not (all) extracted: `skipped:language=de`, `partial:nlp_max_chars=<n>` (text past the NLP limit left out), `error:<exception>`.", False),
         Column("pipeline_version", _S, "news-etl version that produced the row.", False),
     ),
     ("article_id",),
@@ -172,7 +172,7 @@ REJECTS = _register(Table(
     (
         Column("reject_id", _S, "Deterministic id: hash of source_uri + reason.", False),
         Column("source_uri", _S, "The input (file path, `path#L<line>`, `path#<offset>`).", False),
-        Column("reason", _S, "Short code: unsupported_kind, decode_error, too_large, empty, no_article, bad_json, ...", False),
+        Column("reason", _S, "Short code: unsupported_kind, decode_error, too_large, empty, no_article, bad_json, timeout, too_costly, not_a_file, symlink_loop, ...; `invalid:<check>` for an article that failed a row check.", False),
         Column("detail", _S, "Human-readable explanation.", False),
         Column("quarantine_path", _S, "Where the raw bytes were kept, relative to the warehouse, if kept."),
     ),

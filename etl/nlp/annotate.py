@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 
 from etl import config
-from etl.nlp.segments import Segment, article_segments
+from etl.nlp.segments import Segment, bounded_segments
 from etl.model.records import ArticleResult
 
 log = logging.getLogger(__name__)
@@ -44,10 +44,14 @@ def _annotate_group(group: list[ArticleResult], model_name: str, n_process: int,
     from etl.nlp import model
 
     nlp = model.load(model_name)
-    per_article: list[list[Segment]] = [
-        article_segments(r.page.title, r.page.subtitle, r.page.body, [c.caption for c in r.page.captions])
-        for r in group
-    ]
+    max_chars = config.nlp_max_chars()
+    per_article: list[list[Segment]] = []
+    for r in group:
+        segs, complete = bounded_segments(r.page.title, r.page.subtitle, r.page.body,
+                                          [c.caption for c in r.page.captions], max_chars)
+        if not complete:  # said in the row, never silently: the rest of the text has no entities
+            r.nlp_skipped_reason = f"partial:nlp_max_chars={max_chars}"
+        per_article.append(segs)
     # Docs are consumed as they come out of the pipe and each article is finished (and its Docs
     # dropped) as soon as its last paragraph is parsed: only about one spaCy batch of Docs is
     # alive at a time however many articles the group holds, and with worker processes the
@@ -58,10 +62,20 @@ def _annotate_group(group: list[ArticleResult], model_name: str, n_process: int,
                                   batch_size=batch_size, disable=not_needed_for_entities(nlp)))
     for r, segs in zip(group, per_article):
         for seg in segs:
-            seg.doc = next(parsed if seg.field in PARSED_FIELDS else entities_only)
+            seg.doc = _slim(next(parsed if seg.field in PARSED_FIELDS else entities_only))
         _extract(r, segs)
         for s in segs:
             s.doc = None
+
+
+def _slim(doc):
+    """The Doc without its tok2vec output (~0.4 KB per token): the components that read it have
+    run, and extraction reads only tokens, tags, parses and entities. Without this an article's
+    Docs held ~7.8 KB per line until the article was done."""
+    tensor = getattr(doc, "tensor", None)
+    if tensor is not None and getattr(tensor, "size", 0):
+        doc.tensor = tensor[:0]
+    return doc
 
 
 # Fields whose paragraphs get the full analysis (tags and dependency parse): quote attribution

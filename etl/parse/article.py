@@ -5,7 +5,9 @@ the page reader found, because the crawler that wrote it knew the page's context
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, datetime, time, timezone
+from urllib.parse import urlsplit, urlunsplit
 
 from etl.model.ids import article_id, normalize_url, sha256_text, stable_id
 from etl.parse import parse_document
@@ -85,8 +87,11 @@ def apply_metadata(page: ParsedPage, doc: SourceDocument) -> ParsedPage:
         page.url = str(meta["url"]).strip()
     if _clean_str(meta.get("source")):
         page.source = _clean_str(meta["source"])
-    if _clean_str(meta.get("language")):
-        page.language = _clean_str(meta["language"]).lower()[:2]
+    if meta.get("language") not in (None, ""):
+        # Only a string that names a language is taken (`en`, `en-GB`, `eng`); anything else
+        # (`12`, `true`, a list) is ignored and the language is detected from the body instead:
+        # the article is fine, only this hint is unusable.
+        page.language = language_code(meta["language"]) or page.language
     if page.published_at is None and doc.fetched_at is not None:
         page.published_at = parse_timestamp(doc.fetched_at)
         page.published_precision = "time"
@@ -101,6 +106,33 @@ def apply_metadata(page: ParsedPage, doc: SourceDocument) -> ParsedPage:
     page.keywords = clean_keywords(page.keywords)
     page.authors = _authors(page.authors)
     return page
+
+
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+
+
+def language_code(value) -> str | None:
+    """The ISO 639-1 code a language tag starts with (`en-GB` -> `en`), or None for a value that
+    is not a language tag."""
+    if not isinstance(value, str):
+        return None
+    primary = re.split(r"[-_\s]", value.strip().lower(), maxsplit=1)[0]
+    return primary[:2] if _LANGUAGE.fullmatch(primary) else None
+
+
+def image_url(value: str | None) -> str | None:
+    """An image URL in the form the tables store: an absolute http(s) URL with its scheme and
+    host in lower case (`HTTP://EXAMPLE.COM/a.jpg` is the same URL as `http://example.com/a.jpg`);
+    None for anything that does not locate an image on the web (`data:`, `javascript:`, ...)."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, parts.fragment))
 
 
 def detect_language(text: str) -> str | None:
@@ -126,8 +158,11 @@ def build_article(doc: SourceDocument) -> ArticleResult | Reject:
     if not body:
         return Reject(doc.source_uri, "no_article", "no article text found in the page", doc.raw_bytes)
     page.body = body
+    page.language = language_code(page.language)  # a page's own `lang` attribute may be anything
     if not page.language:
         page.language = detect_language(body)
+    for caption in page.captions:
+        caption.image_url = image_url(caption.image_url)
     url = normalize_url(page.url)
     page.url = url or (page.url if page.url and "://" in page.url else None)
     # The publisher's name as a last resort: the domain the article is published under.

@@ -43,6 +43,7 @@ def fingerprint(models_key: tuple[tuple[str, str], ...] | None = None) -> str:
     h.update(f"format={FORMAT};version={__version__};spacy={_dist_version('spacy')}".encode())
     h.update(f";entity_resolution={config.entity_resolution()}".encode())
     h.update(f";doubled_apostrophe_quotes={config.doubled_apostrophe_quotes()}".encode())
+    h.update(f";nlp_max_chars={config.nlp_max_chars()};nlp_max_token_chars={config.nlp_max_token_chars()}".encode())
     for lang, model in sorted(models.items()):
         h.update(f";{lang}={model}@{_model_version(model)}".encode())
     for path in _result_sources():

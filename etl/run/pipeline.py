@@ -28,7 +28,12 @@ Guarantees (each proved by tests/test_robustness*, test_crash, test_concurrency,
     run allows an empty day; a day with inputs but no article is never published; volume and
     drift are checked against the trailing published partitions (docs/validation.md).
   * Limits: NEWS_ETL_MAX_INPUT_BYTES (too_large), NEWS_ETL_MAX_HTML_DEPTH (too_deep),
-    NEWS_ETL_MAX_RECORDS_PER_FILE (too_many_records).
+    NEWS_ETL_MAX_RECORDS_PER_FILE (too_many_records), and a per-input budget of CPU time and
+    memory, NEWS_ETL_INPUT_SECONDS / NEWS_ETL_INPUT_MEMORY_MB (timeout / too_costly; etl.run.budget).
+  * Row-level quarantine: an article failing a per-article check (etl.validate.rows) is an
+    `invalid:<check>` reject with its child rows dropped, before the batch's tables are built;
+    audit refuses the partition when more than NEWS_ETL_MAX_QUARANTINED_SHARE of the articles
+    (and more than NEWS_ETL_QUARANTINE_ALLOWANCE) were quarantined.
   * Crashes and reruns: staging is per run; batch folders appear whole or not at all; publish is
     journalled (etl.warehouse) and finished or undone by the next run; a rerun replaces the
     partition with identical rows.
@@ -101,7 +106,7 @@ def plan(inputs: list[str], warehouse: str, ingest_date: str, run_id: str,
     # (ingest.LandingUnreachable), instead of publishing an empty day over a good one. A landing
     # folder that does not exist, or holds nothing, is an empty day only when the run asked for one.
     try:
-        files, rejects = ingest.discover(inputs)
+        files, rejects = ingest.discover(inputs, exclude=[warehouse])
     except ingest.LandingUnreachable as exc:
         if not exc.missing:
             raise
@@ -159,6 +164,7 @@ def process_batch(staging: str, batch_no: int, files: list[str], ingest_date: st
     so memory does not grow with the number of records in the batch's files."""
     from etl.run import stream
     from etl.run.cache import open_cache
+    from etl.validate import rows
 
     t0 = time.monotonic()
     cache = open_cache(staging)
@@ -180,6 +186,12 @@ def process_batch(staging: str, batch_no: int, files: list[str], ingest_date: st
                     r.detail = f"{r.detail} ({note})"
         rejects.extend(chunk.rejects)
         for art in chunk.results:
+            problem = rows.article_problem(art)
+            if problem:  # a defect of one article costs that article, not the day
+                check, detail = problem
+                rejects.append(Reject(art.source.source_uri, f"{rows.INVALID_PREFIX}{check}", detail,
+                                      art.source.raw_bytes))
+                continue
             dup_of = seen.get(art.article_id) or seen.get(art.content_sha256)
             if dup_of:
                 rejects.append(Reject(art.source.source_uri, "duplicate",
@@ -482,6 +494,16 @@ def accounting_check(staging: str) -> dict:
     return result
 
 
+def quarantine_check(staging: str):
+    """The partition-level gate on the articles the row checks quarantined (etl.validate.rows)."""
+    from etl.validate import rows
+
+    final = Path(staging) / "final"
+    articles = pq.ParquetFile(final / "articles" / PART_NAME).metadata.num_rows
+    reasons = pq.read_table(final / "rejects" / PART_NAME, columns=["reason"]).column("reason").to_pylist()
+    return rows.quarantine_gate(reasons, articles)
+
+
 def audit(staging: str, ingest_date: str, warehouse: str, run_id: str, validator=None) -> dict:
     """Check the accounting, then run the expectation suites (in `validator`, an
     etl.validate.BackgroundValidator, when the caller started one)."""
@@ -493,6 +515,13 @@ def audit(staging: str, ingest_date: str, warehouse: str, run_id: str, validator
     if not accounting["passed"]:
         raise AccountingError(f"staged partition does not add up: {accounting}")
     history = trailing_stats(wh, ingest_date)
+    gate = quarantine_check(staging)
+    if not gate.passed:
+        # Many articles turned away by the row checks is a broken reader, not a day of bad pages.
+        _write_json(Path(staging) / "audit.json", {"success": False, "summary": gate.summary(),
+                                                    "quarantine": gate.as_dict(), "accounting": accounting})
+        raise ValidationFailed(message=f"{gate.summary()}; nothing published "
+                                       "(NEWS_ETL_MAX_QUARANTINED_SHARE / NEWS_ETL_QUARANTINE_ALLOWANCE)")
     # chunk by chunk: a whole day of tables is never loaded into memory at once
     validate_staged = validator.validate_staged if validator is not None else validate.validate_staged
     report = validate_staged(Path(staging) / "final", ingest_date, wh.report_dir(ingest_date, run_id), run_id,
@@ -500,7 +529,7 @@ def audit(staging: str, ingest_date: str, warehouse: str, run_id: str, validator
     checkpoint("audit:validated")
     wh.upload_reports(ingest_date, run_id)  # object-store warehouses keep reports beside the tables
     _prune_reports(wh, ingest_date, run_id)
-    out = {"success": report.success, "summary": report.summary(),
+    out = {"success": report.success, "summary": report.summary(), "quarantine": gate.as_dict(),
            "results_path": wh.public_path(report.results_path),
            "data_docs": wh.public_path(report.data_docs_path), "failures": report.failures,
            "warnings": len(report.warnings), "warned": report.warnings, "stats": report.stats,

@@ -18,11 +18,13 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from etl import config
 from etl.model.records import ArticleResult, Reject, SkippedRecord, SourceDocument
+from etl.run.budget import BudgetExceeded, budget
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ def process_documents(docs: list[SourceDocument], cache_root: str | None,
     cache = ArticleCache(cache_root) if cache_root else None
     out: list[ArticleResult | Reject] = []
     fresh: list[tuple[SourceDocument, ArticleResult]] = []
+    spent: dict[int, float] = {}  # id(article) -> CPU seconds its parsing took, charged to its budget
     hits = 0
     for doc in docs:
         cached = cache.get(doc) if cache and lookup else None
@@ -54,12 +57,21 @@ def process_documents(docs: list[SourceDocument], cache_root: str | None,
             out.append(cached)
             hits += 1
             continue
-        art = _build(doc)
+        t0 = time.thread_time()  # the budget counts CPU time of the working thread
+        try:
+            with budget(f"parsing {doc.source_uri}"):
+                art = _build(doc)
+        except BudgetExceeded as exc:
+            art = Reject(doc.source_uri, exc.reason, exc.detail, doc.raw_bytes)
         out.append(art)
         if isinstance(art, ArticleResult):
             fresh.append((doc, art))
+            spent[id(art)] = time.thread_time() - t0
     if fresh:
-        _annotate_isolated([a for _, a in fresh])
+        over = _annotate_isolated([a for _, a in fresh], spent)
+        if over:
+            out = [over.get(id(item), item) for item in out]
+            fresh = [(d, a) for d, a in fresh if id(a) not in over]
         if cache:
             for doc, art in fresh:
                 if not (art.nlp_skipped_reason or "").startswith("error:"):  # a crash is not a result
@@ -85,22 +97,39 @@ def _build(doc: SourceDocument) -> ArticleResult | Reject:
     return art
 
 
-def _annotate_isolated(results: list[ArticleResult]) -> None:
-    """NLP for all of `results` in one stream; if the stream itself fails, article by article,
-    so that one document that breaks the model costs only its own NLP."""
+def _annotate_isolated(results: list[ArticleResult], spent: dict[int, float] | None = None) -> dict[int, Reject]:
+    """NLP for all of `results` in one stream; if the stream itself fails or goes over the input
+    budget, article by article, so that one document that breaks the model costs only its own NLP
+    and one that is too costly becomes its own `timeout` / `too_costly` reject. Returns those
+    rejects by id() of the article they replace."""
     from etl.nlp.annotate import annotate
 
+    spent = spent or {}
+    seconds = config.input_seconds()
     try:
-        annotate(results, n_process=1)
-        return
+        # The group is allowed one input's budget: a normal group takes a small part of it.
+        with budget(f"NLP of a group of {len(results)} articles"):
+            annotate(results, n_process=1)
+        return {}
+    except BudgetExceeded as exc:
+        log.warning("NLP of a group of %d articles went over budget (%s); retrying one by one",
+                    len(results), exc.detail)
     except Exception as exc:
         log.warning("NLP failed on a group of %d articles (%s); retrying one by one", len(results), exc)
+    over: dict[int, Reject] = {}
     for r in results:
+        r.mentions, r.entities, r.quotes, r.nlp_skipped_reason = [], [], [], None
+        left = max(1.0, seconds - spent.get(id(r), 0.0)) if seconds else 0
         try:
-            annotate([r], n_process=1)
+            with budget(f"NLP of {r.source.source_uri}", seconds=left):
+                annotate([r], n_process=1)
+        except BudgetExceeded as exc:
+            log.warning("%s: %s", r.source.source_uri, exc.detail)
+            over[id(r)] = Reject(r.source.source_uri, exc.reason, exc.detail, r.source.raw_bytes)
         except Exception as exc:
             r.mentions, r.entities, r.quotes = [], [], []
             r.nlp_skipped_reason = f"error:{type(exc).__name__}"
+    return over
 
 
 def _in_worker(docs: list[SourceDocument], cache_root: str | None) -> tuple[list, int]:
@@ -136,7 +165,7 @@ def _tasks(files: Iterable[str], per_task: int, on_file: Callable[[], None] | No
         counts = per_file.setdefault(f, {"records": 0, "skipped": 0})
         try:
             # f is a path or an s3:// URL: Path(f) would mangle the URL
-            for item in ingest.read_input(f):
+            for item in _budgeted(f, ingest.read_input(f)):
                 if isinstance(item, SkippedRecord) or getattr(item, "skipped", False):
                     skipped += 1
                     counts["skipped"] += 1
@@ -161,6 +190,25 @@ def _tasks(files: Iterable[str], per_task: int, on_file: Callable[[], None] | No
             on_file()
     if docs or rejects or skipped:
         yield docs, rejects, skipped
+
+
+def _budgeted(f: str, items: Iterator) -> Iterator:
+    """The items of a reader, each read under the input budget (a record of a JSON Lines or WARC
+    file is an input of its own); a reader that goes over it ends the file with one reject."""
+    while True:
+        try:
+            with budget(f"reading {f}"):
+                item = next(items, _END)
+        except BudgetExceeded as exc:
+            items.close()
+            yield Reject(f, exc.reason, exc.detail)
+            return
+        if item is _END:
+            return
+        yield item
+
+
+_END = object()
 
 
 def processed_chunks(files: Iterable[str], on_file: Callable[[], None] | None = None,

@@ -179,3 +179,58 @@ def test_garbage_warc_is_rejected(tmp_path):
     p.write_bytes(b"this is no warc file at all\n" * 5)
     out = items(p)
     assert len(out) == 1 and isinstance(out[0], Reject)
+
+
+def test_discovery_accounts_for_every_path_once_and_never_raises(tmp_path):
+    import os
+
+    from etl.ingest import discover
+
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.txt").write_text("Alpha text.")
+    os.symlink(root / "loop2.txt", root / "loop1.txt")
+    os.symlink(root / "loop1.txt", root / "loop2.txt")
+    os.mkfifo(root / "fifo.txt")
+    (root / "wh").mkdir()
+    (root / "wh" / "part.txt").write_text("a warehouse file")
+    files, rejects = discover([str(root), str(root / "a.txt"), str(root / "a.txt"), "/dev/null",
+                               str(root / "missing.txt")], exclude=[str(root / "wh")])
+    assert [f.name for f in files] == ["a.txt"]
+    by_name = {os.path.basename(r.source_uri): r.reason for r in rejects}
+    assert by_name == {"loop1.txt": "symlink_loop", "loop2.txt": "symlink_loop", "fifo.txt": "not_a_file",
+                       "null": "not_a_file", "missing.txt": "missing"}
+
+
+def test_an_unlistable_folder_is_a_reject(tmp_path, monkeypatch):
+    import os
+
+    from etl.ingest import discover
+
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    real_scandir = os.scandir
+
+    def scandir(path):  # what a folder without read permission does (root ignores chmod)
+        if str(path).endswith("sub"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    files, rejects = discover([str(root)])
+    assert files == [] and [(os.path.basename(r.source_uri), r.reason) for r in rejects] == [("sub", "unreadable")]
+
+
+def test_a_deeply_nested_json_line_costs_only_that_line(tmp_path):
+    import json
+
+    from etl.ingest import read_input
+    from etl.model.records import Reject, SourceDocument
+
+    p = tmp_path / "n.jsonl"
+    p.write_text(json.dumps({"text": "First record."}) + "\n" + "[" * 50_000 + "]" * 50_000 + "\n"
+                 + json.dumps({"text": "Third record."}) + "\n")
+    items = list(read_input(p))
+    assert [type(i).__name__ for i in items] == ["SourceDocument", "Reject", "SourceDocument"]
+    assert items[1].reason == "bad_json" and items[1].raw_bytes
+    assert isinstance(items[0], SourceDocument) and isinstance(items[1], Reject)
