@@ -40,7 +40,7 @@ AGENCY_NAMES = (
     "anp", "ntb", "tt", "scanpix", "ntb scanpix", "ritzau", "ritzau scanpix", "lehtikuva", "čtk", "ctk", "pap", "mti",
     "hina", "tanjug", "bta", "lusa", "europa press", "agencia efe", "kyodo", "kyodo news", "jiji", "jiji press",
     "yonhap", "xinhua", "tass", "ria novosti", "sputnik", "anadolu", "anadolu agency", "aa", "iha", "dha", "kcna",
-    "irna", "wafa", "pti", "ians", "ani", "aap", "pa", "pa wire", "pa media", "pa images", "press association",
+    "irna", "wafa", "anadolu ajansı", "pti", "ians", "ani", "aap", "pa", "pa wire", "pa media", "pa images", "press association",
     "associated press", "the associated press", "getty", "getty images", "imago", "imago images",
     "picture alliance", "picture-alliance", "ullstein bild", "action press", "sz photo", "dpa-bildfunk",
     "funke foto services", "shutterstock", "shutterstock.com", "istock", "istockphoto", "alamy", "unsplash",

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 
-from etl.parse.credit_marks import split_credit_tail, split_leading_credit
+from etl.parse.caption_rules import figure_without_picture, inside_teaser_link, label_not_caption
+from etl.parse.credit_marks import split_credit_tail, split_labelled_tail, split_leading_credit
 from etl.parse.credits import is_credit, split_credit
 from etl.parse.html_dom import (INVISIBLE_TAGS, absolute_url, class_and_id, clean_space, element_text, json_ld_objects,
                                 ld_names, ld_types, meta_content)
@@ -77,6 +78,8 @@ def extract_captions(tree: lxml.html.HtmlElement, base_url: str | None) -> tuple
     not_furniture |= _story_text_ancestors(tree)
     for container in _caption_containers(tree):
         if container in seen_containers or _in_furniture(container, not_furniture):
+            continue
+        if inside_teaser_link(container) or figure_without_picture(container):
             continue
         seen_containers.add(container)
         item = _read_container(container, base_url, order, caption_elements)
@@ -248,7 +251,7 @@ def _read_container(container, base_url, order, caption_elements) -> _Found | No
     if _mostly_link_text(caption_el, text):
         return None  # a teaser: the "caption" is the headline of another story
     text = _CAPTION_LABEL.sub("", text)
-    credit_parts = [clean_space(element_text(c)) for c in credit_els]
+    credit_parts = [_labelled_part(clean_space(element_text(c))) for c in credit_els]
     credit_parts = [c for c in (_strip_credit_label(p) for p in credit_parts) if c]
     leading = split_leading_credit(text)
     if leading is not None:  # "Bild: SN/APA/CYRIL ZINGARO Nationaler Trauertag …"
@@ -266,6 +269,8 @@ def _read_container(container, base_url, order, caption_elements) -> _Found | No
     text = _collapse_repeat(_strip_caption_furniture(text))
     if not text or not re.search(r"\w", text):
         return None
+    if label_not_caption(text):
+        return None
     if not credit_parts:
         credit_parts = _credit_in_image_title(container, text)
     caption_elements.append(caption_el)
@@ -273,6 +278,13 @@ def _read_container(container, base_url, order, caption_elements) -> _Found | No
     credit = " / ".join(dict.fromkeys(credit_parts)) or None
     return _Found(text, credit, _image_url(container, base_url), order.get(caption_el, 0), credit_parts,
                   caption_el)
+
+
+def _labelled_part(credit: str) -> str:
+    """A credit element that repeats the caption before its label ("Fans cheer / Bildrechte: dpa")
+    holds the credit after the label."""
+    found = split_labelled_tail(credit)
+    return found[1] if found else credit
 
 
 def _credit_in_image_title(container, caption: str) -> list[str]:
@@ -500,7 +512,7 @@ def _from_json_ld(tree, base_url: str | None, found: list[_Found]) -> list[_Foun
             if not match.image_url and url:
                 match.image_url = url
             continue
-        if caption and re.search(r"\w", caption):
+        if caption and re.search(r"\w", caption) and not label_not_caption(caption):
             lead = og_image is not None and _url_key(url) == og_image
             extra.append(_Found(caption, " / ".join(credit_parts) or None, url, -1 if lead else 10**9, credit_parts))
     return extra
