@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from etl.parse.credit_marks import is_agency
+from etl.parse.credit_marks import CJK, is_agency
 
 _MEDIA_TAGS = ("img", "picture", "amp-img", "video", "iframe", "source", "noscript", "object", "embed", "canvas",
                "amp-video", "amp-iframe", "svg")
@@ -73,8 +73,8 @@ def label_not_caption(text: str) -> str | None:
     if low in _LABELS or _LABEL_PREFIX.match(t):
         return "label"
     words = re.findall(r"[^\W\d_]+", t)
-    if len(words) < 2 and len(t) < 8:
-        return "too short"  # a tag or a name alone ("Demografie", "Lego")
+    if len(words) < 2 and (len(t) < 8 or not CJK.search(t)):
+        return "too short"  # a tag or a name alone ("Demografie", "Lego"); CJK captions have no spaces
     if not _DATE_OR_NUMBER.sub(" ", t).strip(" ,.;:/|-–—()[]") or len(re.findall(r"[^\W\d_]{2,}", _DATE_OR_NUMBER.sub(" ", t))) == 0:
         return "date"
     if len(t.split()) <= 14 and _BYLINE.match(t) and not re.search(r"[.!?]\s*$", t):

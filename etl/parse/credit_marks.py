@@ -67,11 +67,11 @@ _COURTESY = re.compile(r"(?<!\w)(?:courtesy(?:\s+of)?|cedid[ao]s?\s+por|cortesí
                        r"|avec\s+l[’']aimable\s+autorisation)\s+\S", re.I)
 _OPENERS, _CLOSERS = "([［【（", ")]］】）"
 _SENTENCE_END = re.compile(r"[.!?…。”\"’»)）]\s*$")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3\uff00-\uffef]")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3\uff00-\uffef]")
 # "(潟沼義樹撮影)" photographed by, "(共同通信提供)" supplied by: the CJK way of writing a credit.
-_CJK_BY = re.compile(r"[(（]\s*([^()（）]{1,24}?)\s*(?:撮影|提供)\s*[)）]\s*$")
+CJK_BY = re.compile(r"[(（]\s*([^()（）]{1,24}?)\s*(?:撮影|提供)\s*[)）]\s*$")
 # "…国民＝ＡＰ": Japanese captions put the credit after a full-width equals sign.
-_CJK_EQUALS = re.compile(r"＝\s*([^＝\d０-９、,]{1,16})\s*$")
+CJK_EQUALS = re.compile(r"＝\s*([^＝\d０-９、,]{1,16})\s*$")
 # "… 있다. 고영권 기자": a Korean caption names its photographer as "<name> 기자" (reporter).
 _KO_REPORTER = re.compile(r"(?<=[.!?。])\s*([\uac00-\ud7a3]{2,4}\s*기자)\s*$")
 _AGENCY_RE = _alternation(AGENCY_NAMES)
@@ -98,7 +98,7 @@ def _credit_words_ok(credit: str) -> bool:
     if re.search(r"[^\W\d_]{4,}[.!?]\s+[^\W\d_]", credit):
         return False
     first = words[0].strip("(\"'„«")
-    if first[:1].islower() and not is_agency(first.split("/")[0]) and "/" not in credit and not _CJK.search(first):
+    if first[:1].islower() and not is_agency(first.split("/")[0]) and "/" not in credit and not CJK.search(first):
         return False  # "Foto: ein Beweis" is a sentence going on, "Foto: dpa" a credit
     return True
 
@@ -143,9 +143,9 @@ def split_bare_tail(text: str) -> tuple[str, str] | None:
     last sentence ("… Rafah. AFP"), a "/"-chain of names and agencies ("… EFE/ J.J. Guillén"),
     "Name (Agency)" ("… Florion Goga (REUTERS)"), and the CJK conventions."""
     text = text.rstrip()
-    for pattern in (_CJK_BY, _CJK_EQUALS, _KO_REPORTER):
+    for pattern in (CJK_BY, CJK_EQUALS, _KO_REPORTER):
         m = pattern.search(text)
-        if m and m.start() > 0 and _CJK.search(text[:m.start()]):
+        if m and m.start() > 0 and CJK.search(text[:m.start()]):
             head = _head(text[:m.start()])
             if head:
                 return head, m.group(1).strip()
@@ -179,7 +179,7 @@ def _chain_ok(chain: str) -> bool:
             return False
         first = words[0].strip("(\"'")
         if not (first[:1].isupper() or first[:1].isdigit() or is_agency(p) or is_agency(first)
-                or _CJK.search(first)):
+                or CJK.search(first)):
             return False
     return True
 
