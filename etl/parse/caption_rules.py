@@ -55,7 +55,7 @@ _LABELS = {
 }
 _LABEL_PREFIX = re.compile(r"^\s*(?:advertisement|anzeige|werbung|publicidad|publicité|pubblicità|reklama|reklame"
                            r"|annonse|annons|sponsored|audio|podcast|livestream)\s*[:|–—-]", re.I)
-_BY = r"(?:by|von|por|par|di|door|av|af|przez|od|від|от|de)"
+_BY = r"(?:by|von|por|par|door|av|af|przez|від|от)"
 _NAME = r"[A-ZÀ-ÞА-Я][\w'’.-]+"
 _BYLINE = re.compile(rf"^\s*(?:[\w-]+\s+){{0,2}}?{_BY}\s+{_NAME}(?:\s+{_NAME}){{0,3}}\s*(?:[,|·•]|$|\d|\b(?:und|and|y|et|e|og|och)\b)",
                      re.I | re.U)

@@ -29,7 +29,8 @@ _AUTHOR_CLASS = re.compile(r"(?<![a-z])author(?![a-z])", re.I)
 _FURNITURE_WORDS = {"related", "recommended", "recommendations", "recommendation", "promo", "promos",
                     "newsletter", "sidebar", "footer", "nav", "navigation", "menu", "comments", "comment",
                     "teaser", "teasers", "outbrain", "taboola", "advert", "advertisement", "ad", "ads",
-                    "trending", "popular", "mostread", "most-read", "more-stories", "widget", "carousel-related"}
+                    "trending", "popular", "mostread", "most-read", "more-stories", "widget", "carousel-related",
+                    "popup", "share", "sharing"}
 _WORD_SPLIT = re.compile(r"[\s_]+|--")
 
 # "Photo by X", "(Image: X)", "Credits: X;" ... the label in front of a credit.
