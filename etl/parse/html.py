@@ -15,6 +15,7 @@ from etl.parse.html_meta import (article_ld, declared_language, extract_authors,
                                  extract_published, extract_site_name, extract_subtitle, extract_title,
                                  headline_variants, in_text_byline)
 from etl.parse.language import detect_language
+from etl.parse.page_kind import NotAnArticle, not_an_article
 from etl.model.records import ParsedPage
 
 
@@ -43,6 +44,9 @@ def _read(html: str, url: str | None) -> ParsedPage:
     body_tree = copy.deepcopy(tree)
     _drop_elements(tree, body_tree, caption_elements)
     body, traf = extract_body(body_tree, url, page_url=canonical)
+    reason = not_an_article(tree, body)
+    if reason:
+        raise NotAnArticle(reason)
 
     ld = article_ld(tree)
     site_name = extract_site_name(tree, ld, traf.get("sitename"))
