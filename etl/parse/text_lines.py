@@ -10,6 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from etl.parse.credit_marks import split_credit_tail
 from etl.parse.credits import is_credit, split_caption_credit
 from etl.parse.dates import find_dates, is_relative_date
 
@@ -271,6 +272,11 @@ def classify(line: Line) -> None:
         line.caption, line.credit = t[labelled.end():].strip(), None
         return
     split = split_caption_credit(t)
+    if split is None and line.words <= _CAPTION_MAX_WORDS + 20:
+        # credits as other languages write them ("… Foto: dpa", "… EFE/ J.J. Guillén", "…＝ＡＰ")
+        split = split_credit_tail(t)
+        if split and too_long_for_a_caption(split[0]):
+            split = None
     if split and not _paragraph_with_a_signature(*split):
         line.kind = "caption"
         line.caption, line.credit = split
