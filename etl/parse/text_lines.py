@@ -259,6 +259,14 @@ def classify(line: Line) -> None:
     if not t or line.words == 0:
         line.kind = "furniture"
         return
+    if "©" in t and 5 <= line.words <= _CAPTION_MAX_WORDS + 20:
+        # "… über Wohnhäuser. © Anett Seidler": a copyright sign after a sentence credits a picture;
+        # the page's own "© 2024 Example Media. All rights reserved" stays furniture.
+        split = split_credit_tail(t)
+        if split and len(split[0].split()) >= 3 and not re.search(r"\d{4}|rights|reserved|rechte", split[1], re.I):
+            line.kind = "caption"
+            line.caption, line.credit = split
+            return
     if is_furniture_text(t, line.words):
         line.kind = "furniture"
         return
