@@ -225,6 +225,27 @@ def split_credit_tail(text: str) -> tuple[str, str] | None:
     return None
 
 
+_SOURCE_LABEL = re.compile(r"^\s*[(\[]?\s*(?:source|sources|quelle|fuente|fonte|bron|kilde|källa|zdroj|źródło|kaynak"
+                           r"|источник|джерело|nguồn|sumber|출처|来源|來源)\s*[:：=]", re.I)
+
+
+def is_bare_credit(text: str) -> bool:
+    """Does `text`, on a line of its own, read as a credit: a known agency, "Name/Agency" chains, a
+    labelled credit ("Foto: X", "© X")?"""
+    text = (text or "").strip()
+    if not text or len(text.split()) > 12:
+        return False
+    m = _LEADING_LABEL.match(text)
+    if m and _credit_words_ok(text[m.end():]):
+        # "Quelle:", "Source:", "Kilde:" also name where a fact or a chart comes from; alone on a line
+        # only a picture's label ("Foto:", "Bild:", "©") says the line belongs to a picture
+        return not _SOURCE_LABEL.match(text)
+    # alone on a line, a chain of capitalised words could be anything ("Royal Parade/Mayflower Street",
+    # "Sport | Football"): it must name an agency
+    return (_credit_words_ok(text) and _is_bare_credit(text) and not re.search(r"\d", text)
+            and (is_agency(text) or ("/" in text and _agency_words(text))))
+
+
 # --- a credit printed before the caption --------------------------------------------------------------------
 
 _LEADING_LABEL = re.compile(rf"^\s*[(\[]?\s*(?:(?:{_LABEL_WORDS})\.?\s*(?:[:：=＝]|©)|©|\([cC]\))\s*", re.I)

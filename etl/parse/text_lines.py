@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from etl.parse.credit_marks import split_credit_tail
+from etl.parse.credit_marks import is_bare_credit, split_credit_tail
 from etl.parse.credits import is_credit, split_caption_credit
 from etl.parse.dates import find_dates, is_relative_date
 
@@ -270,7 +270,7 @@ def classify(line: Line) -> None:
     if is_furniture_text(t, line.words):
         line.kind = "furniture"
         return
-    if line.words <= 16 and is_credit(t):
+    if line.words <= 16 and (is_credit(t) or is_bare_credit(t)):
         line.kind = "credit"
         line.credit = t
         return
