@@ -490,7 +490,8 @@ def _pick_title(lines: list[Line], candidates: list[int], body_start: int) -> in
             shares[i] = len(words & lead) / len(words)
     telling = [i for i in candidates if shares.get(i, 0.0) >= _MIN_TITLE_OVERLAP]
     echoed = _echoed_headline(lines, body_start, lead)
-    if echoed is not None and (not telling or echoed < telling[0] and _echoes(lines, telling[0]) < 2):
+    if echoed is not None and (not telling or _ECHO_LEAD_IN.match(lines[telling[0]].text)
+                               or echoed < telling[0] and _echoes(lines, telling[0]) < 2):
         # the page prints its headline more than once (page title, heading, "Share this story: …"),
         # which the lines picked from the header alone do not show
         return echoed
@@ -530,7 +531,8 @@ def _echoed_headline(lines: list[Line], body_start: int, lead: set[str]) -> int 
     # (a standfirst printed above the headline can open the story's region: look a few lines past it)
     for i in range(0, min(body_start + _ECHO_PAST_START, len(lines))):
         line = lines[i]
-        if line.bullet or not 4 <= line.words <= 35 or line.kind in ("furniture", "caption", "credit", "byline"):
+        if line.bullet or not 4 <= line.words <= 35 or line.kind in ("furniture", "caption", "credit", "byline") \
+                or _ECHO_LEAD_IN.match(line.text):
             continue
         if counts.get(_echo_key(line.text), 0) < 2:
             continue

@@ -34,3 +34,14 @@ def test_the_pages_own_copyright_line_is_not_a_caption():
 def test_a_source_line_under_a_paragraph_does_not_make_it_a_caption():
     page = read_text_page(page_with("Quelle: Statistisches Bundesamt"))
     assert page.captions == []
+
+
+def test_headline_printed_twice_on_the_page_is_the_title():
+    # a long standfirst printed above the headline opens the story's text; the headline comes after
+    # it, and the page prints it twice (share text and heading)
+    headline = "Verwaltung gibt fünf Stockwerke ihrer Büros auf"
+    standfirst = ("Die Verwaltung der Stadt muss sparen und gibt deshalb fünf Stockwerke ihrer Büros auf, "
+                  "was für viele Beschäftigte längere Wege und weniger Platz bedeutet, wie ein Sprecher sagte.")
+    text = (f"{MENU}\n\nTeilen: {headline}\n\nFacebook Twitter Instagram Mastodon\n\n{standfirst}\n\n{headline}\n\n"
+            + "\n\n".join(STORY) + "\n\nFacebook Twitter Instagram Mastodon\n\n" + MENU)
+    assert read_text_page(text).title == headline
