@@ -107,7 +107,7 @@ def _clean(credit: str) -> str:
     credit = credit.strip()
     while credit and credit[-1] in _CLOSERS and not _balanced(credit):
         credit = credit[:-1].rstrip()
-    return credit.strip(" .,;:|–—-").strip()
+    return credit.strip(" .,;:|–—-/").strip()
 
 
 def _balanced(text: str) -> bool:
@@ -156,6 +156,17 @@ def split_bare_tail(text: str) -> tuple[str, str] | None:
         tail = text[end:].strip()
         if tail and _credit_words_ok(tail) and _is_bare_credit(tail):
             return _head(text[:end]), _clean(tail)
+    # "(AFP / JORGE GUERRERO)": a bracketed chain that opens with an agency, wherever the sentence ended
+    m = re.search(rf"\s*[(（]\s*((?:{_AGENCY_RE})\s*/[^()（）]+?)\s*[)）]\s*$", text, re.I)
+    if m and m.start() > 0 and _chain_ok(m.group(1)):
+        head = _head(text[:m.start()])
+        if len(head.split()) >= 2:
+            return head, m.group(1).strip()
+    # "Kryžius / J. Stacevičiaus / LRT nuotr.": two spaced slashes close a caption with a chain of credits
+    m = re.search(r"\s+/\s+([^/]{2,40}\s+/\s+[^/]{2,40})$", text)
+    if m and _chain_ok(m.group(1)) and "/" not in text[:m.start()] and any(
+            is_agency(p) or _is_name(p.strip(" .")) and len(p.split()) >= 2 for p in m.group(1).split("/")):
+        return _head(text[:m.start()]), _clean(m.group(1))
     # a "/"-chain opening with an agency, even without a full stop before it
     m = _AGENCY_CHAIN.search(text)
     if m and m.start() > 0 and _chain_ok(m.group(1)):

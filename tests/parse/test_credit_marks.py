@@ -25,6 +25,10 @@ from etl.parse.credit_marks import is_agency, split_credit_tail, split_leading_c
      "Migrantes en Gjadër, el 1 de agosto.", "Alketa Misja (dpa/picture alliance via Getty)"),
     ("Fans at the match. Niall Carson/PA Images via Getty Images", "Fans at the match.",
      "Niall Carson/PA Images via Getty Images"),
+    ("Personen gehen zum Schiff: 11. Mai 2026 (AFP / JORGE GUERRERO)", "Personen gehen zum Schiff: 11. Mai 2026",
+     "AFP / JORGE GUERRERO"),
+    ("Kryžius, asociatyvi nuotr. / J. Stacevičiaus / LRT nuotr.", "Kryžius, asociatyvi nuotr.",
+     "J. Stacevičiaus / LRT nuotr"),
     # CJK conventions
     ("尹大統領の発言をテレビで見る国民（ソウルで、３日）＝ＡＰ", "尹大統領の発言をテレビで見る国民（ソウルで、３日）", "ＡＰ"),
     ("警視庁を出る容疑者＝13日、東京で（潟沼義樹撮影）", "警視庁を出る容疑者＝13日、東京で", "潟沼義樹"),
@@ -43,6 +47,7 @@ def test_credit_at_the_end_is_split_off(text, caption, credit):
     "The mayor said. Then he left.",
     "Er sagte: Wir schaffen das",
     "Foto: dpa",  # a credit alone is not split into an empty caption
+    "Rock / Pop / Jazz im Park",  # slashes between words that name no one
 ])
 def test_caption_without_a_credit_is_left_alone(text):
     assert split_credit_tail(text) is None
