@@ -87,3 +87,25 @@ def test_japanese_short_article_is_an_article():
     head = "<meta property='og:type' content='article'>"
     body = f"<h1>市場の建物は残る</h1><p>{text}</p>" + headline_list(10)
     assert isinstance(build(page(body, head=head)), ArticleResult)
+
+
+def test_text_rendered_by_script_comes_from_the_stated_article_body():
+    import json
+    stated = PROSE * 3 + "\n" + PROSE.replace("council", "mayor") * 2
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Market hall stays open",
+                     "articleBody": stated})
+    html = page("<h1>Market hall stays open</h1><div id='app'></div><p>Loading…</p>",
+                head=f"<script type='application/ld+json'>{ld}</script>")
+    result = build(html)
+    assert isinstance(result, ArticleResult)
+    assert "the mayor voted" not in result.page.body  # words as stated, nothing invented
+    assert result.page.body.split("\n\n")[0].startswith("The council voted on Tuesday")
+    assert "The mayor voted on Tuesday" in result.page.body
+
+
+def test_shown_text_wins_over_the_stated_body_when_the_page_shows_the_story():
+    import json
+    ld = json.dumps({"@type": "NewsArticle", "articleBody": "A different summary of the story."})
+    html = page(f"<h1>Market hall stays open</h1><p>{PROSE}</p><p>{PROSE}</p>",
+                head=f"<script type='application/ld+json'>{ld}</script>")
+    assert "different summary" not in build(html).page.body
