@@ -18,7 +18,8 @@ from itertools import islice
 
 from etl.parse.credits import split_credit
 from etl.parse.dates import find_dates, years_in
-from etl.parse.text_lines import (STOP_WORDS, Line, classify, content_weight, is_cut_short, is_markup, mark_introduced_lists,
+from etl.parse.text_lines import (ECHO_LEAD_IN, STOP_WORDS, Line, classify, content_weight, echo_key, echoes, is_cut_short,
+                                  is_markup, mark_introduced_lists,
                                   split_lines, too_long_for_a_caption)
 from etl.model.records import Caption, ParsedPage
 
@@ -490,8 +491,8 @@ def _pick_title(lines: list[Line], candidates: list[int], body_start: int) -> in
             shares[i] = len(words & lead) / len(words)
     telling = [i for i in candidates if shares.get(i, 0.0) >= _MIN_TITLE_OVERLAP]
     echoed = _echoed_headline(lines, body_start, lead)
-    if echoed is not None and (not telling or _ECHO_LEAD_IN.match(lines[telling[0]].text)
-                               or echoed < telling[0] and _echoes(lines, telling[0]) < 2):
+    if echoed is not None and (not telling or ECHO_LEAD_IN.match(lines[telling[0]].text)
+                               or echoed < telling[0] and echoes(lines, telling[0]) < 2):
         # the page prints its headline more than once (page title, heading, "Share this story: …"),
         # which the lines picked from the header alone do not show
         return echoed
@@ -503,20 +504,6 @@ def _pick_title(lines: list[Line], candidates: list[int], body_start: int) -> in
     return repeated[0] if repeated else candidates[0]
 
 
-_ECHO_LEAD_IN = re.compile(r"^(?:share(?: this)?(?: story| article)?|teilen|compartir|partager|condividi|del|dela)\s*:\s*",
-                           re.I)
-
-
-def _echo_key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", _ECHO_LEAD_IN.sub("", text).lower()))
-
-
-def _echoes(lines: list[Line], i: int) -> int:
-    """How often the text of line `i` is printed on the page, alone or after a "Share this story:"."""
-    key = _echo_key(lines[i].text)
-    return sum(1 for ln in lines if key and _echo_key(ln.text) == key)
-
-
 def _echoed_headline(lines: list[Line], body_start: int, lead: set[str]) -> int | None:
     """A headline-length line above the story's first paragraphs that the page prints at least twice
     and whose words come back in the lead: the page's title told again in its heading, its share
@@ -525,16 +512,16 @@ def _echoed_headline(lines: list[Line], body_start: int, lead: set[str]) -> int 
         return None
     counts: dict[str, int] = {}
     for ln in lines:
-        key = _echo_key(ln.text)
+        key = echo_key(ln.text)
         if key:
             counts[key] = counts.get(key, 0) + 1
     # (a standfirst printed above the headline can open the story's region: look a few lines past it)
     for i in range(0, min(body_start + _ECHO_PAST_START, len(lines))):
         line = lines[i]
         if line.bullet or not 4 <= line.words <= 35 or line.kind in ("furniture", "caption", "credit", "byline") \
-                or _ECHO_LEAD_IN.match(line.text):
+                or ECHO_LEAD_IN.match(line.text):
             continue
-        if counts.get(_echo_key(line.text), 0) < 2:
+        if counts.get(echo_key(line.text), 0) < 2:
             continue
         words = _content_words(line.text)
         if len(words) >= 3 and len(words & lead) / len(words) >= _MIN_ECHO_OVERLAP:

@@ -370,3 +370,19 @@ def content_weight(line: Line) -> float:
     if line.kind in ("short", "label"):
         return -0.3
     return 0.1 if line.words >= 10 else -0.1
+
+
+# --- a headline printed more than once ---------------------------------------------------------------
+
+ECHO_LEAD_IN = re.compile(r"^(?:share(?: this)?(?: story| article)?|teilen|compartir|partager|condividi|del|dela)\s*:\s*",
+                           re.I)
+
+
+def echo_key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", ECHO_LEAD_IN.sub("", text).lower()))
+
+
+def echoes(lines: list[Line], i: int) -> int:
+    """How often the text of line `i` is printed on the page, alone or after a "Share this story:"."""
+    key = echo_key(lines[i].text)
+    return sum(1 for ln in lines if key and echo_key(ln.text) == key)
