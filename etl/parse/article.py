@@ -145,11 +145,14 @@ def detect_language(text: str) -> str | None:
 
 def build_article(doc: SourceDocument) -> ArticleResult | Reject:
     from etl.parse.html_dom import NestingTooDeep
+    from etl.parse.page_kind import NotAnArticle
 
     try:
         page = parse_document(doc)
     except (RecursionError, NestingTooDeep) as exc:
         return Reject(doc.source_uri, "too_deep", f"page nesting too deep to parse: {exc}", doc.raw_bytes)
+    except NotAnArticle as exc:  # a section front, a menu, a sign-in or error page
+        return Reject(doc.source_uri, "no_article", str(exc), doc.raw_bytes)
     except Exception as exc:  # a reader bug on one page must not stop the batch
         log.warning("reader failed on %s: %s", doc.source_uri, exc, exc_info=True)
         return Reject(doc.source_uri, "parse_error", f"{type(exc).__name__}: {exc}", doc.raw_bytes)

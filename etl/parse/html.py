@@ -6,9 +6,13 @@ with trafilatura/htmldate as fallback; captions from html_captions."""
 from __future__ import annotations
 
 import copy
+import re
 from urllib.parse import urlsplit
 
-from etl.parse.html_body import drop_leading_title, drop_paragraph, extract_body
+import lxml.etree
+import lxml.html
+
+from etl.parse.html_body import drop_leading_title, drop_paragraph, extract_body, paragraphs
 from etl.parse.html_captions import extract_captions
 from etl.parse.html_dom import NestingTooDeep, absolute_url, parse_html, remove_keeping_tail
 from etl.parse.html_meta import (article_ld, declared_language, extract_authors, extract_canonical,
@@ -17,6 +21,7 @@ from etl.parse.html_meta import (article_ld, declared_language, extract_authors,
 from etl.parse.html_meta_extra import (extract_description, extract_keywords, extract_modified, extract_section,
                                        extract_source, published_precision)
 from etl.parse.language import detect_language
+from etl.parse.page_kind import NotAnArticle, not_an_article
 from etl.model.records import ParsedPage
 
 
@@ -45,8 +50,12 @@ def _read(html: str, url: str | None) -> ParsedPage:
     body_tree = copy.deepcopy(tree)
     _drop_elements(tree, body_tree, caption_elements)
     body, traf = extract_body(body_tree, url, page_url=canonical)
-
     ld = article_ld(tree)
+    body = _structured_body(body, ld)
+    reason = not_an_article(tree, body)
+    if reason:
+        raise NotAnArticle(reason)
+
     site_name = extract_site_name(tree, ld, traf.get("sitename"))
     title = extract_title(tree, ld, site_name) or traf.get("title")
     body = drop_leading_title(body, title, *headline_variants(tree, ld))
@@ -73,6 +82,27 @@ def _read(html: str, url: str | None) -> ParsedPage:
         modified_at=extract_modified(tree, ld),
         published_precision=published_precision(tree, ld, traf.get("date"), published),
     )
+
+
+# The shown text must be at least this share of the text the publisher's metadata states.
+_SHOWN_SHARE = 0.3
+
+
+def _structured_body(body: str, ld: list[dict]) -> str:
+    """The article's `articleBody` from its JSON-LD when the page shows only a sliver of it (text
+    rendered by script, a teaser cut before the paywall): the publisher states the full text there."""
+    stated = next((o["articleBody"] for o in ld if isinstance(o.get("articleBody"), str)), None)
+    if not stated:
+        return body
+    if "<" in stated and ">" in stated:
+        try:
+            stated = lxml.html.fromstring(f"<div>{stated}</div>").text_content()
+        except (lxml.etree.ParserError, ValueError):
+            return body
+    stated = paragraphs(stated.replace("\\n", "\n"))
+    if len(re.findall(r"\w+", body)) >= _SHOWN_SHARE * len(re.findall(r"\w+", stated)):
+        return body
+    return stated
 
 
 def _drop_elements(original, copied, elements) -> None:

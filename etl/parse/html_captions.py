@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 
+from etl.parse.caption_rules import figure_without_picture, inside_teaser_link, label_not_caption
+from etl.parse.credit_marks import split_credit_tail, split_labelled_tail, split_leading_credit
 from etl.parse.credits import is_credit, split_credit
 from etl.parse.html_dom import (INVISIBLE_TAGS, absolute_url, class_and_id, clean_space, element_text, json_ld_objects,
                                 ld_names, ld_types, meta_content)
@@ -20,13 +22,15 @@ from etl.model.records import Caption
 _CAPTION_CLASS = re.compile(r"caption|figcaption|desc(?:ription)?(?![a-z])", re.I)
 _STRONG_CAPTION_CLASS = re.compile(r"caption", re.I)
 _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|distributor|attribution|courtesy|image[-_]?source"
-                           r"|photo[-_]?source|agency", re.I)
+                           r"|photo[-_]?source|agency|(?<![a-z])(?:source|quelle|bildnachweis|fotonachweis|rights)(?![a-z])",
+                           re.I)
 _AUTHOR_CLASS = re.compile(r"(?<![a-z])author(?![a-z])", re.I)
 # Ancestors with these class/id words hold page furniture (teasers for other stories, ads, menus).
 _FURNITURE_WORDS = {"related", "recommended", "recommendations", "recommendation", "promo", "promos",
                     "newsletter", "sidebar", "footer", "nav", "navigation", "menu", "comments", "comment",
                     "teaser", "teasers", "outbrain", "taboola", "advert", "advertisement", "ad", "ads",
-                    "trending", "popular", "mostread", "most-read", "more-stories", "widget", "carousel-related"}
+                    "trending", "popular", "mostread", "most-read", "more-stories", "widget", "carousel-related",
+                    "popup", "share", "sharing"}
 _WORD_SPLIT = re.compile(r"[\s_]+|--")
 
 # "Photo by X", "(Image: X)", "Credits: X;" ... the label in front of a credit.
@@ -41,6 +45,12 @@ _TRAILING_SENTENCE = re.compile(
     r"(?<=[.!?”\"’)])\s+((?:photo(?:graph)?|picture|image|illustration|credit)s?(?:\s+credits?)?\s*(?:by\b|:)"
     r"\s*[^.]{1,120}?)\.?\s*$", re.I)
 _TRAILING_PAREN = re.compile(r"(?<=[.!?”\"’])\s*\(\s*([^()]{2,100}?)\s*\)\s*$")
+# A word that names the caption itself ("Legende: Fans vor dem Stadion"), not part of it.
+_CAPTION_LABEL = re.compile(r"^\s*(?:caption|legende|bildlegende|bildunterschrift|bildtext|leyenda|légende|didascalia"
+                            r"|onderschrift|billedtekst|bildetekst)\s*:\s*", re.I)
+_LEADING_CREDIT_LABEL = re.compile(
+    r"^\s*[(\[]?\s*(?:©|\(c\)|(?:foto|fotos|photo|photos|bild|bildquelle|quelle|source|imagen|fuente|crédit|crédito"
+    r"|credit|credits|kuva|fotoğraf|фото|ảnh|사진|写真|picture|image)\s*[:：=©])", re.I)
 _AGENCY_HINT = re.compile(r"\b(AP|AFP|Reuters|Getty|EPA|PA|Shutterstock|Alamy|Bloomberg|Xinhua|ANP|dpa|"
                           r"iStock|Photo|Images?|Press|Wire|Agency|Handout|Supplied|File)\b|/", re.I)
 
@@ -69,6 +79,8 @@ def extract_captions(tree: lxml.html.HtmlElement, base_url: str | None) -> tuple
     not_furniture |= _story_text_ancestors(tree)
     for container in _caption_containers(tree):
         if container in seen_containers or _in_furniture(container, not_furniture):
+            continue
+        if inside_teaser_link(container) or figure_without_picture(container):
             continue
         seen_containers.add(container)
         item = _read_container(container, base_url, order, caption_elements)
@@ -239,10 +251,15 @@ def _read_container(container, base_url, order, caption_elements) -> _Found | No
     text = _strip_caption_furniture(element_text(caption_el, skip=set(credit_els)))
     if _mostly_link_text(caption_el, text):
         return None  # a teaser: the "caption" is the headline of another story
+    text = _CAPTION_LABEL.sub("", text)
+    credit_parts = [_labelled_part(clean_space(element_text(c))) for c in credit_els]
+    credit_parts = [c for c in (_strip_credit_label(p) for p in credit_parts) if c]
+    leading = split_leading_credit(text)
+    if leading is not None:  # "Bild: SN/APA/CYRIL ZINGARO Nationaler Trauertag …"
+        credit_parts = credit_parts or [leading[0]]
+        text = leading[1]
     if _CREDIT_LABEL.match(text):
         return None  # the "caption" is a credit ("Image credit: Agency"): nothing describes the picture
-    credit_parts = [clean_space(element_text(c)) for c in credit_els]
-    credit_parts = [c for c in (_strip_credit_label(p) for p in credit_parts) if c]
     if not credit_parts:
         text, trailing = split_trailing_credit(text)
         if trailing:
@@ -253,11 +270,36 @@ def _read_container(container, base_url, order, caption_elements) -> _Found | No
     text = _collapse_repeat(_strip_caption_furniture(text))
     if not text or not re.search(r"\w", text):
         return None
+    if label_not_caption(text):
+        return None
+    if not credit_parts:
+        credit_parts = _credit_in_image_title(container, text)
     caption_elements.append(caption_el)
     caption_elements.extend(c for c in credit_els if c not in caption_elements)
     credit = " / ".join(dict.fromkeys(credit_parts)) or None
     return _Found(text, credit, _image_url(container, base_url), order.get(caption_el, 0), credit_parts,
                   caption_el)
+
+
+def _labelled_part(credit: str) -> str:
+    """A credit element that repeats the caption before its label ("Fans cheer / Bildrechte: dpa")
+    holds the credit after the label."""
+    found = split_labelled_tail(credit)
+    return found[1] if found else credit
+
+
+def _credit_in_image_title(container, caption: str) -> list[str]:
+    """The picture's own tooltip often repeats the caption and adds the credit after a bar:
+    title="Fans cheer | Getty Images/Jane Doe"."""
+    for img in container.iter("img"):
+        for attr in ("title", "alt"):
+            value = clean_space(img.get(attr) or "")
+            head, sep, tail = value.rpartition(" | ")
+            if sep and head and _words(head) and _jaccard(_words(head), _words(caption)) >= 0.8:
+                credit = _strip_credit_label(tail)
+                if credit and len(credit.split()) <= 12:
+                    return [credit]
+    return []
 
 
 _RASTER_TAGS = ("img", "picture", "amp-img", "source", "noscript")
@@ -330,13 +372,31 @@ def _find_credit_elements(container, caption_el):
         beside_caption = caption_el is not None and el.getparent() is caption_el.getparent()
         is_credit = (bool(_CREDIT_CLASS.search(cls)) or prop in ("creditText", "copyrightHolder", "author")
                      or (el.tag in ("cite", "small") and caption_el is not None and _is_inside(el, caption_el))
-                     or (beside_caption and bool(_AUTHOR_CLASS.search(cls))))
+                     or (beside_caption and bool(_AUTHOR_CLASS.search(cls)))
+                     or (caption_el is not None and _labelled_credit_beside(el, caption_el, container)))
         if caption_el is not None and _is_inside(caption_el, el):
             continue
         if is_credit and not any(_is_inside(el, o) for o in out):
             if element_text(el):
                 out.append(el)
     return out
+
+
+def _labelled_credit_beside(el, caption_el, container) -> bool:
+    """A short text in the picture's block, outside its caption, that opens with a credit label ("© VS
+    Tristach", "Foto: Jane Doe, Agency"), or the <footer> of a figure: the picture's credit, whatever
+    the markup calls it."""
+    if _is_inside(el, caption_el) or next(el.iter("img", "picture", "figcaption"), None) is not None:
+        return False
+    near = set(list(caption_el.iterancestors())[:3])
+    if not any(a in near for a in list(el.iterancestors())[:3]):
+        return False  # far from the caption: the page's own copyright line, not the picture's
+    text = element_text(el)
+    if not text or len(text.split()) > 16:
+        return False
+    if el.tag == "footer" and container.tag == "figure":
+        return True
+    return bool(_LEADING_CREDIT_LABEL.match(text)) and len(text) > 3
 
 
 def _is_inside(el, ancestor) -> bool:
@@ -362,13 +422,17 @@ def split_trailing_credit(text: str) -> tuple[str, str | None]:
     m = _TRAILING_PAREN.search(text)
     if m and (_AGENCY_HINT.search(m.group(1)) or len(m.group(1).split()) <= 8) and len(m.group(1).split()) <= 12:
         return clean_space(text[: m.start()]), _strip_credit_label(m.group(1)) or None
+    found = split_credit_tail(text)  # the labels and agencies of other languages, "Name/Agency" chains
+    if found is not None:
+        return clean_space(found[0]), found[1]
     return text, None
 
 
 def _strip_caption_furniture(text: str) -> str:
     # Widgets inside captions: "Expand", "Open gallery", counters like "1 / 12".
     text = re.sub(r"^\s*\d+\s*(?:/|of)\s*\d+\s+", "", text)
-    text = re.sub(r"\s*\b(?:expand|enlarge|close|open gallery|view gallery|(?:show|read) (?:more|less))\s*[>›»→]*\s*$",
+    text = re.sub(r"\s*\b(?:expand|enlarge|close|open gallery|view gallery|(?:show|read) (?:more|less)|vis mer|visa mer"
+                  r"|näytä lisää|mehr anzeigen|ver más|voir plus|mostra di più|meer tonen)\s*[>›»→]*\s*$",
                   "", text, flags=re.I)
     # A bare "more" is a widget only after the caption's last sentence ("... (AP Photo) more >"),
     # not in "... or more".
@@ -412,12 +476,19 @@ def _from_json_ld(tree, base_url: str | None, found: list[_Found]) -> list[_Foun
     og_image = _url_key(absolute_url(meta_content(tree, "og:image"), base_url))
     objects = json_ld_objects(tree)
     portraits = _logo_and_portrait_ids(objects)
+    # CMSs fill an image's description with the article's summary: that describes no picture
+    summaries = {clean_space(meta_content(tree, k) or "") for k in ("description", "og:description")}
+    summaries |= {clean_space(o["description"]) for o in objects
+                  if isinstance(o.get("description"), str) and "ImageObject" not in ld_types(o)}
     for obj in objects:
         if "ImageObject" not in ld_types(obj) or id(obj) in portraits:
             continue
         # Only `caption`: an ImageObject's `description` is mostly the image's alt text.
         caption = obj.get("caption")
         caption = clean_space(caption if isinstance(caption, str) else " ".join(ld_names(caption)))
+        description = obj.get("description") if isinstance(obj.get("description"), str) else ""
+        if clean_space(description) in summaries:
+            description = ""
         credit_parts = (ld_names(obj.get("creditText")) or ld_names(obj.get("copyrightHolder"))
                         or ld_names(obj.get("author")))
         credit_parts = [c for c in (_strip_credit_label(p) for p in credit_parts) if c]
@@ -432,7 +503,9 @@ def _from_json_ld(tree, base_url: str | None, found: list[_Found]) -> list[_Foun
         caption, trailing = split_trailing_credit(caption) if caption else (caption, None)
         if trailing and not credit_parts:
             credit_parts = [trailing]
-        match = _match(found + extra, caption, _url_key(url))
+        # A description is often the alt text, so it only names which caption seen in the page the
+        # object's credit belongs to; it never becomes a caption itself.
+        match = _match(found + extra, caption or clean_space(description), _url_key(url))
         if match is not None:
             if not match.credit and credit_parts:
                 match.credit = " / ".join(credit_parts)
@@ -440,7 +513,7 @@ def _from_json_ld(tree, base_url: str | None, found: list[_Found]) -> list[_Foun
             if not match.image_url and url:
                 match.image_url = url
             continue
-        if caption and re.search(r"\w", caption):
+        if caption and re.search(r"\w", caption) and not label_not_caption(caption):
             lead = og_image is not None and _url_key(url) == og_image
             extra.append(_Found(caption, " / ".join(credit_parts) or None, url, -1 if lead else 10**9, credit_parts))
     return extra

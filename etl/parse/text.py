@@ -14,20 +14,19 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from itertools import islice
 
 from etl.parse.credits import split_credit
 from etl.parse.dates import find_dates, years_in
 from etl.parse.text_meta import breadcrumb_section, byline_organisation, line_dates
-from etl.parse.text_lines import (STOP_WORDS, Line, classify, content_weight, is_cut_short, is_markup, mark_introduced_lists,
+from etl.parse.text_headline import (_DROPPED_KINDS, _could_be_title, _headline, _neutral,
+                                     _window_start)
+from etl.parse.text_lines import (Line, classify, content_weight, is_cut_short, is_markup, mark_introduced_lists,
                                   split_lines, too_long_for_a_caption)
 from etl.model.records import Caption, ParsedPage
 
-_TITLE_WINDOW = 80
 _TEASER_RUN = 2  # headline-and-summary pairs in a row
 _GAP_LINES = 25  # how far an interruption (ads, paywall box, link list) may run inside an article
 _REPEAT_WEIGHT = -0.5
-_DROPPED_KINDS = ("furniture", "credit", "caption", "meta_date", "byline", "label", "stamp")
 _STAMP_REPEATS = 3  # dated short lines on one page: the headers of comments or of teasers
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\b\.?)", re.I)
 _STANDALONE_CREDITS = 4
@@ -438,83 +437,6 @@ def _best_span(weights: list[float], lo: int, hi: int) -> tuple[float, int, int]
         if run > best:
             best, best_span = run, (run_start, i)
     return best, best_span[0], best_span[1]
-
-
-def _neutral(line: Line) -> bool:
-    return line.kind != "furniture" and not line.bullet
-
-
-def _window_start(lines: list[Line], body_start: int) -> int:
-    """Where the page's header (headline, dek, byline, lead image) can begin: after the last long menu."""
-    lo = max(0, body_start - _TITLE_WINDOW)
-    run = 0
-    for i in range(body_start - 1, lo - 1, -1):
-        run = run + 1 if lines[i].bullet or lines[i].kind == "furniture" and lines[i].words <= 3 else 0
-        if run >= 8:
-            return i + run
-    return lo
-
-
-def _headline(lines: list[Line], body_start: int) -> tuple[int | None, int | None]:
-    window_start = _window_start(lines, body_start)
-    candidates = [i for i in range(window_start, body_start) if _headline_like(lines[i])]
-    if not candidates and body_start == 0 and len(lines) > 1 and _could_be_title(lines[0], lines):
-        candidates = [0]
-    if not candidates:
-        return None, None
-    title = _pick_title(lines, candidates, body_start)
-    subtitle = None
-    for i in candidates:
-        if i > title and lines[i].text != lines[title].text and lines[i].words >= 6:
-            subtitle = i
-            break
-    return title, subtitle
-
-
-_LEAD_LINES = 4  # paragraphs of the story a headline is compared with
-_MIN_TITLE_OVERLAP = 0.5
-
-
-def _content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", text.lower()) if w not in STOP_WORDS and not w.isdigit()}
-
-
-def _pick_title(lines: list[Line], candidates: list[int], body_start: int) -> int:
-    """The headline among the headline-like lines above the story. A headline tells the story in
-    brief, so most of its words come back in the story's first paragraphs, which menus, account
-    links and bylines do not: the first candidate sharing at least half its words with the lead
-    wins (a standfirst or a picture's caption retelling the lead come after the headline). Without
-    one, a line repeated in the header (page title, share text, heading) is taken, else the first
-    candidate."""
-    lead: set[str] = set()
-    for line in islice((ln for ln in lines[body_start:] if ln.kind == "prose"), _LEAD_LINES):
-        lead |= _content_words(line.text)
-    shares: dict[int, float] = {}
-    for i in candidates:
-        words = _content_words(lines[i].text)
-        if len(words) >= 2:
-            shares[i] = len(words & lead) / len(words)
-    telling = [i for i in candidates if shares.get(i, 0.0) >= _MIN_TITLE_OVERLAP]
-    if telling:
-        # a breadcrumb ending in the headline ("Home › News › <headline>") gives way to the headline
-        return next((j for j in telling[1:] if lines[telling[0]].text.endswith(lines[j].text)), telling[0])
-    texts = [lines[i].text for i in candidates]
-    repeated = [i for i in candidates if texts.count(lines[i].text) > 1 and lines[i].words >= 4]
-    return repeated[0] if repeated else candidates[0]
-
-
-def _headline_like(line: Line) -> bool:
-    if line.bullet or line.kind in _DROPPED_KINDS:
-        return False
-    if line.words < 3 or line.words > 45 or line.text.endswith(":"):
-        return False
-    return True
-
-
-def _could_be_title(first: Line, lines: list[Line]) -> bool:
-    """The first line of a clean article file: short, and followed by a separate paragraph."""
-    return (first.words <= 25 and not first.bullet and first.kind != "furniture"
-            and (lines[1].block != first.block or first.words <= 20))
 
 
 def _captions(lines: list[Line], lo: int, hi: int) -> tuple[list[Caption], set[int]]:

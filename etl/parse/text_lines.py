@@ -10,6 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from etl.parse.credit_marks import is_bare_credit, split_credit_tail
 from etl.parse.credits import is_credit, split_caption_credit
 from etl.parse.dates import find_dates, is_relative_date
 
@@ -258,10 +259,18 @@ def classify(line: Line) -> None:
     if not t or line.words == 0:
         line.kind = "furniture"
         return
+    if "©" in t and 5 <= line.words <= _CAPTION_MAX_WORDS + 20:
+        # "… über Wohnhäuser. © Anett Seidler": a copyright sign after a sentence credits a picture;
+        # the page's own "© 2024 Example Media. All rights reserved" stays furniture.
+        split = split_credit_tail(t)
+        if split and len(split[0].split()) >= 3 and not re.search(r"\d{4}|rights|reserved|rechte", split[1], re.I):
+            line.kind = "caption"
+            line.caption, line.credit = split
+            return
     if is_furniture_text(t, line.words):
         line.kind = "furniture"
         return
-    if line.words <= 16 and is_credit(t):
+    if line.words <= 16 and (is_credit(t) or is_bare_credit(t)):
         line.kind = "credit"
         line.credit = t
         return
@@ -271,6 +280,11 @@ def classify(line: Line) -> None:
         line.caption, line.credit = t[labelled.end():].strip(), None
         return
     split = split_caption_credit(t)
+    if split is None and line.words <= _CAPTION_MAX_WORDS + 20:
+        # credits as other languages write them ("… Foto: dpa", "… EFE/ J.J. Guillén", "…＝ＡＰ")
+        split = split_credit_tail(t)
+        if split and too_long_for_a_caption(split[0]):
+            split = None
     if split and not _paragraph_with_a_signature(*split):
         line.kind = "caption"
         line.caption, line.credit = split
@@ -356,3 +370,19 @@ def content_weight(line: Line) -> float:
     if line.kind in ("short", "label"):
         return -0.3
     return 0.1 if line.words >= 10 else -0.1
+
+
+# --- a headline printed more than once ---------------------------------------------------------------
+
+ECHO_LEAD_IN = re.compile(r"^(?:share(?: this)?(?: story| article)?|teilen|compartir|partager|condividi|del|dela)\s*:\s*",
+                           re.I)
+
+
+def echo_key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", ECHO_LEAD_IN.sub("", text).lower()))
+
+
+def echoes(lines: list[Line], i: int) -> int:
+    """How often the text of line `i` is printed on the page, alone or after a "Share this story:"."""
+    key = echo_key(lines[i].text)
+    return sum(1 for ln in lines if key and echo_key(ln.text) == key)

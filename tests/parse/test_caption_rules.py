@@ -1,0 +1,83 @@
+"""Caption detection by structure, on small hand-written pages: what is a picture's caption, what is
+furniture, and where its credit is."""
+from etl.parse.caption_rules import label_not_caption
+from etl.parse.html import read_html_page
+
+STORY = ("<p>The council voted on Tuesday to keep the old market hall open for another ten years, after a long "
+         "campaign by traders and neighbours who said the building was part of the town's character.</p>"
+         "<p>Work on the roof will start in the spring and is expected to last until the autumn.</p>")
+
+
+def read(body: str):
+    html = f"<html lang='de'><head><title>Markthalle bleibt</title></head><body><article><h1>Markthalle bleibt</h1>{body}{STORY}</article></body></html>"
+    return read_html_page(html, url="https://news.example.org/a/1")
+
+
+def test_teaser_inside_a_link_to_another_story_is_not_a_caption():
+    p = read("<figure><img src='/m/hall.jpg'><figcaption>Die Markthalle am Dienstagmorgen. Foto: dpa</figcaption></figure>"
+             "<ul><li><a href='/b/2'><figure><img src='/m/x.jpg'><figcaption>Erdogan trifft Putin in Ankara"
+             "</figcaption></figure></a></li><li><a href='/b/3'><div><img src='/m/y.jpg'><span>Neuer Trainer beim "
+             "Stadtclub</span></div></a></li></ul>")
+    assert [c.caption for c in p.captions] == ["Die Markthalle am Dienstagmorgen."]
+    assert p.captions[0].credit == "dpa"
+
+
+def test_link_to_the_full_size_picture_keeps_the_caption():
+    p = read("<a href='/m/hall-large.jpg'><figure><img src='/m/hall.jpg'><figcaption>Die Markthalle von innen."
+             "</figcaption></figure></a>")
+    assert [c.caption for c in p.captions] == ["Die Markthalle von innen."]
+
+
+def test_pull_quote_figure_without_a_picture_has_no_caption():
+    p = read("<figure><blockquote><p>Die Halle gehört zur Stadt.</p></blockquote><figcaption>Anna Muster, "
+             "Händlerin</figcaption></figure>")
+    assert p.captions == []
+
+
+def test_labels_and_bylines_are_not_captions():
+    p = read("<figure><img src='/m/ad.jpg'><figcaption>Anzeige</figcaption></figure>"
+             "<figure><img src='/m/avatar-photo.jpg'><figcaption>Von Hannah Muster, Redakteurin 09.09.2025, 15:15 Uhr"
+             "</figcaption></figure>"
+             "<figure><img src='/m/d.jpg'><figcaption>02/02/2025</figcaption></figure>"
+             "<figure><img src='/m/g.jpg'><figcaption>Quelle: Infografik</figcaption></figure>"
+             "<figure><img src='/m/hall.jpg'><figcaption>Händler vor der Markthalle. Bild: Jane Doe/Keystone"
+             "</figcaption></figure>")
+    assert [(c.caption, c.credit) for c in p.captions] == [("Händler vor der Markthalle.", "Jane Doe/Keystone")]
+
+
+def test_label_vocabulary():
+    for text in ("Advertisement", "Publicidad", "Artikel teilen", "Cargando", "REKLAMA: der Artikel folgt",
+                 "Kommentar von Jane Doe", "By John Smith", "11.03.2024, 10:15 Uhr", "Demografie",
+                 "© Reuters", "Foto: AP"):
+        assert label_not_caption(text), text
+    for text in ("Von Bremen aus fährt der Zug nach Hamburg", "By the river, children play in the sun.",
+                 "Die Markthalle am Dienstag", "Ein Foto der Halle aus dem Jahr 1920"):
+        assert label_not_caption(text) is None, text
+
+
+def test_credit_in_a_figure_footer_or_a_labelled_line_beside_the_caption():
+    p = read("<figure><img src='/m/a.jpg'><figcaption>Die Halle im Winter.</figcaption><footer>Imago/Jane Doe"
+             "</footer></figure>"
+             "<figure><img src='/m/b.jpg'><span>Foto: Gemeinde Musterstadt</span><figcaption>Händler beim Aufbau "
+             "am Morgen</figcaption></figure>")
+    assert [(c.caption, c.credit) for c in p.captions] == [
+        ("Die Halle im Winter.", "Imago/Jane Doe"), ("Händler beim Aufbau am Morgen", "Gemeinde Musterstadt")]
+
+
+def test_credit_after_a_bar_in_the_image_tooltip():
+    p = read("<figure><img src='/m/a.jpg' title='Die Halle im Winter | Getty Images/Jane Doe'><figcaption>Die Halle "
+             "im Winter</figcaption></figure>")
+    assert p.captions[0].credit == "Getty Images/Jane Doe"
+
+
+def test_credit_printed_before_the_caption_and_caption_label():
+    p = read("<figure><img src='/m/a.jpg'><figcaption>Bild: SN/APA/KEYSTONE/JANE DOE Trauer um die Opfer des Brandes"
+             "</figcaption></figure><figure><img src='/m/b.jpg'><figcaption>Legende: Händler vor der Halle. Keystone-SDA"
+             "</figcaption></figure>")
+    assert [(c.caption, c.credit) for c in p.captions] == [
+        ("Trauer um die Opfer des Brandes", "SN/APA/KEYSTONE/JANE DOE"), ("Händler vor der Halle.", "Keystone-SDA")]
+
+
+def test_show_more_widget_in_other_languages_is_not_part_of_the_credit():
+    p = read("<figure><img src='/m/a.jpg'><figcaption>Hallen i vinter. Foto: NTB Vis mer</figcaption></figure>")
+    assert (p.captions[0].caption, p.captions[0].credit) == ("Hallen i vinter.", "NTB")
