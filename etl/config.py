@@ -6,14 +6,22 @@ from __future__ import annotations
 import os
 
 
-def _int(name: str, default: int) -> int:
+def _number(name: str, default, parse, what: str):
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return parse(raw)
     except ValueError as exc:
-        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
+        raise ValueError(f"{name} must be {what}, got {raw!r}") from exc
+
+
+def _int(name: str, default: int) -> int:
+    return _number(name, default, int, "an integer")
+
+
+def _float(name: str, default: float) -> float:
+    return _number(name, default, float, "a number")
 
 
 def spacy_model() -> str:
@@ -153,16 +161,6 @@ def reports_kept_per_partition() -> int:
     """Validation reports (results + Data Docs) kept per partition: the newest runs', plus always
     the published run's."""
     return max(1, _int("NEWS_ETL_REPORTS_KEPT", 5))
-
-
-def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
 
 
 def max_quarantined_share() -> float:

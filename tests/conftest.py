@@ -41,3 +41,18 @@ def seed_partition(tmp_path_factory):
     warehouse = open_warehouse(wh)
     return {t: warehouse.read_table(t, "2025-12-03").to_pylist()
             for t in ("articles", "entity_mentions", "entities", "quotes", "image_captions", "rejects")}
+
+
+@pytest.fixture(scope="module")
+def s3_server():
+    """A local S3 (moto) on a free loopback port, for the object-store tests."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()

@@ -3,7 +3,6 @@ one. Three ways it happens: the listing fails (no credentials, wrong endpoint), 
 exist (a local typo, an S3 prefix with nothing under it), and an empty `--input ""` (which would
 otherwise read the current folder). Each exits with Exit.INPUTS and a one-line message, in the CLI;
 the DAG's `plan` task fails the same way; the published partition stays exactly as it was."""
-import logging
 import uuid
 
 import pytest
@@ -32,18 +31,6 @@ def published(tmp_path):
 def _state(wh) -> tuple[dict, dict]:
     manifest, tables = open_warehouse(wh).read_partition(DAY, wait_seconds=0)
     return manifest, {t: tables[t].to_pylist() for t in schema.TABLE_NAMES}
-
-
-@pytest.fixture(scope="module")
-def s3_server():
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 def _aws(monkeypatch, endpoint: str, credentials: bool = True) -> None:

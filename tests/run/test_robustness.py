@@ -14,6 +14,8 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from adversarial_corpus import article
+
 import etl
 from etl.run import pipeline
 from etl.warehouse import open_warehouse
@@ -21,18 +23,6 @@ from etl.warehouse import open_warehouse
 DAY = "2025-12-03"
 MAX_BYTES = 60_000
 MAX_RECORDS = 5
-
-TOPICS = ["river bridge", "city library", "harbour ferry", "school roof", "tram line", "market hall",
-          "hospital wing", "water plant", "bus depot", "sports ground", "museum annex", "fire station",
-          "cycle lane", "night market", "solar farm", "flood wall", "airport gate", "town square"]
-
-
-def article(i: int, extra: str = "") -> str:
-    topic = TOPICS[i % len(TOPICS)]
-    return (f"Council approves new {topic} plan number {i}\n\n"
-            f"The council voted on Tuesday to go ahead with the {topic} project, case {i}. {extra}\n\n"
-            f"Mayor Ana Lopez said the {topic} would open next spring after {i + 2} months of work.\n\n"
-            f"\"This is a good day for the town,\" Lopez said.\n")
 
 
 def html_page(body_html: str, charset: str = "utf-8") -> str:

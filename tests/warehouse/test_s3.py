@@ -37,18 +37,6 @@ JSONL = (b'{"text": "Mayor Anna Berg opened the new bridge in Riverton on Tuesda
          b"not json\n")
 
 
-@pytest.fixture(scope="module")
-def s3_server():
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
 def s3(s3_server, monkeypatch, tmp_path):
     """A fresh bucket on the loopback server; the pipeline's endpoint via NEWS_ETL_S3_ENDPOINT."""
