@@ -70,7 +70,7 @@ def work_dir(url: str) -> Path:
     """The local folder of one object-store warehouse: staging, cache, local locks, reports
     before upload. Stable per URL, so processes on one host share locks and cache."""
     base = Path(os.environ.get("NEWS_ETL_WORK_DIR") or Path(tempfile.gettempdir()) / "news-etl-work")
-    slug = re.sub(r"[^A-Za-z0-9.-]+", "_", _key(url))[-60:].strip("_.") or "warehouse"
+    slug = re.sub(r"[^A-Za-z0-9.-]+", "_", key(url))[-60:].strip("_.") or "warehouse"
     return base / f"{slug}-{hashlib.sha256(url.rstrip('/').encode()).hexdigest()[:10]}"
 
 

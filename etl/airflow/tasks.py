@@ -62,8 +62,8 @@ def plan(context) -> list[dict]:
     mirror = staging_mirror(warehouse, day, run_id)
     if mirror:
         mirror.push(replace=True)
-    return [dict(b, staging=result["staging"], ingest_date=day, warehouse=warehouse, run_id=run_id)
-            for b in result["batches"]]
+    return [dict(b, staging=result["staging"], ingest_date=day, warehouse=warehouse, run_id=run_id,
+                 batch_count=len(result["batches"])) for b in result["batches"]]
 
 
 def process(batch: dict) -> dict:
