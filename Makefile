@@ -5,11 +5,12 @@ VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 DATE ?= 2025-12-03
 
-# Project-local Airflow home (SQLite metadata DB) and settings; nothing outside the checkout.
-export AIRFLOW_HOME := $(CURDIR)/.airflow
-export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
-export AIRFLOW__CORE__LOAD_EXAMPLES := False
-export AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT := 60
+# Airflow home (SQLite metadata DB) and settings: the environment's values win; by default a
+# project-local home, nothing outside the checkout.
+export AIRFLOW_HOME ?= $(CURDIR)/.airflow
+export AIRFLOW__CORE__DAGS_FOLDER ?= $(CURDIR)/dags
+export AIRFLOW__CORE__LOAD_EXAMPLES ?= False
+export AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT ?= 60
 export NEWS_ETL_LANDING ?= $(CURDIR)/seeds
 export NEWS_ETL_WAREHOUSE ?= $(CURDIR)/warehouse
 
@@ -54,8 +55,9 @@ N ?= 2000
 bench: $(VENV)/.installed
 	$(BIN)/python scripts/bench.py --n $(N) $(if $(INPUT),--input $(INPUT)) $(if $(PROCESSES),--processes $(PROCESSES))
 
+# only the project-local Airflow home: an AIRFLOW_HOME from the environment is the operator's
 clean:
-	rm -rf $(AIRFLOW_HOME) $(NEWS_ETL_WAREHOUSE)
+	rm -rf $(CURDIR)/.airflow $(NEWS_ETL_WAREHOUSE)
 
 ## backfill: partitions FROM..TO (YYYY-MM-DD, inclusive) through the Airflow scheduler (starts and stops
 ## api-server, scheduler and dag-processor on a free port); REPROCESS=completed|failed reruns existing runs
