@@ -44,10 +44,12 @@ test: $(VENV)/.installed
 
 ## airflow: Airflow's UI + scheduler + dag-processor + triggerer (LocalExecutor) on this checkout; Ctrl-C stops.
 ## Log in as `admin`; the Simple auth manager generates the password into $(AIRFLOW_HOME) (path printed).
+## PARALLELISM=n (or AIRFLOW__CORE__PARALLELISM) tasks at once, default one per core; NEWS_ETL_PROCESSES=n
+## NLP workers inside each task, default 1 under Airflow.
 AIRFLOW_PORT ?= 8080
 .PHONY: airflow
 airflow: $(AIRFLOW_HOME)/.migrated
-	@$(BIN)/python -m etl.airflow.services serve --home $(AIRFLOW_HOME) --port $(AIRFLOW_PORT)
+	@$(BIN)/python -m etl.airflow.services serve --home $(AIRFLOW_HOME) --port $(AIRFLOW_PORT) $(if $(PARALLELISM),--parallelism $(PARALLELISM))
 
 ## bench: throughput and memory vs bare spaCy (N articles, default 2000; INPUT=dir of pages; PROCESSES=n)
 .PHONY: bench
