@@ -68,3 +68,14 @@ clean:
 backfill:
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD [REPROCESS=completed]" >&2; exit 2; }
 	$(BIN)/python -m etl.airflow.backfill --from $(FROM) --to $(TO) $(if $(REPROCESS),--reprocess-behavior $(REPROCESS))
+
+## cluster: a multi-machine deployment on this host (PostgreSQL, Redis, S3 server, Airflow with the
+## CeleryExecutor and WORKERS Celery workers, default 2, each with its own work folder); runs in the
+## background until `make cluster-stop`. Needs the system packages redis-server and postgresql.
+WORKERS ?= 2
+.PHONY: cluster cluster-stop
+cluster: $(VENV)/.installed
+	$(BIN)/python -m etl.airflow.cluster start --root $(CURDIR)/.cluster --workers $(WORKERS) $(if $(AIRFLOW_PORT),--port $(AIRFLOW_PORT))
+
+cluster-stop:
+	$(BIN)/python -m etl.airflow.cluster stop --root $(CURDIR)/.cluster
