@@ -31,8 +31,7 @@ def join(base: str | os.PathLike, *parts: str) -> str:
 
 def exists(path: str | os.PathLike) -> bool:
     if is_remote(path):
-        fs, key = filesystem(path), key(path)
-        return fs.exists(key)
+        return filesystem(path).exists(key(path))
     return Path(path).exists()
 
 

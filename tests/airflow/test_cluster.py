@@ -74,7 +74,9 @@ def test_one_day_through_the_cluster_on_two_workers_then_with_one_killed(tmp_pat
 
     local = tmp_path / "landing"
     n_files = _landing(local / DAY)
-    with LocalCluster(tmp_path / "cluster", workers=2) as cluster:
+    # no scheduled runs of the scheduler's own: only the runs this test triggers
+    quiet = {"AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False"}
+    with LocalCluster(tmp_path / "cluster", workers=2, extra_env=quiet) as cluster:
         af = cluster.airflow
         upload_landing(cluster, local)
         for k, v in cluster.s3_env().items():  # this process reads the same store
