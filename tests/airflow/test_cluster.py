@@ -3,7 +3,7 @@ PostgreSQL metadata DB, Redis broker, CeleryExecutor with two workers that share
 (own AIRFLOW_HOME, own NEWS_ETL_WORK_DIR), landing and warehouse on an S3 server.
 
 Skips when the system packages (redis-server, PostgreSQL) or the Celery provider are missing.
-Slow: it boots nine services and runs a day twice, once with a worker killed mid-batch."""
+The end-to-end test is slow: it boots nine services and runs a day twice, once with a worker killed mid-batch."""
 import json
 import shutil
 import time
@@ -11,8 +11,6 @@ import time
 import pytest
 
 from conftest import ROOT
-
-pytestmark = pytest.mark.slow
 
 DAY = "2025-12-03"
 
@@ -66,6 +64,7 @@ def _wait_running_process_task(cluster, af, run_id, timeout=600):
     raise AssertionError("no process task started")
 
 
+@pytest.mark.slow
 def test_one_day_through_the_cluster_on_two_workers_then_with_one_killed(tmp_path, monkeypatch):
     _skip_unless_available()
     from etl.airflow.cluster import LANDING, WAREHOUSE, LocalCluster, upload_landing
@@ -117,3 +116,31 @@ def test_one_day_through_the_cluster_on_two_workers_then_with_one_killed(tmp_pat
         assert published.read_manifest(DAY)["run_id"] == rerun
         assert _tables(published, DAY) == cluster_rows
     print(f"cluster run of {n_files} files on 2 workers: {took:.0f} s; killed {victim}")
+
+
+def test_cluster_stop_ends_what_start_left_running(tmp_path):
+    """`make cluster-stop` runs in a new process: it has only cluster.json to go by."""
+    import subprocess
+    import sys
+
+    from etl.airflow import cluster
+
+    procs = {n: subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
+             for n in ("worker1", "s3", "redis", "postgres", "scheduler")}
+    pg_data = tmp_path / "pg"
+    pg_data.mkdir()
+    state = {"pids": {n: p.pid for n, p in procs.items() if n != "scheduler"},
+             "airflow_pids": {"scheduler": procs["scheduler"].pid}, "pg_data": str(pg_data)}
+    (tmp_path / "cluster.json").write_text(json.dumps(state))
+    assert cluster.stop_from_state(tmp_path) == 0
+    assert all(p.wait(30) is not None for p in procs.values())
+    assert not (tmp_path / "cluster.json").exists() and not pg_data.exists()
+    assert cluster.stop_from_state(tmp_path) == 0  # twice: nothing left, no error
+
+
+def test_missing_binaries_names_what_to_install(monkeypatch):
+    from etl.airflow import cluster
+
+    monkeypatch.setattr(cluster.shutil, "which", lambda name: None)
+    monkeypatch.setattr(cluster.glob, "glob", lambda pattern: [])
+    assert cluster.missing_binaries() == ["redis-server", "initdb", "postgres", "pg_ctl"]
