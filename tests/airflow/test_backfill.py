@@ -5,7 +5,6 @@ leave identical tables."""
 import json
 import os
 import subprocess
-import time
 from datetime import date
 
 import pytest
@@ -76,14 +75,16 @@ def test_backfill_three_seed_days_then_reprocess_completed(tmp_path):
         wh = open_warehouse(wh_dir)
         before = {d.isoformat(): _tables(wh, d.isoformat()) for d in SEED_DAYS}
         manifests = {d.isoformat(): wh.read_manifest(d.isoformat()) for d in SEED_DAYS}
-        t0 = time.monotonic()
+        first_ids = {b["id"] for b in svc.state()["backfills"]}
         again = backfill.run_backfill(svc, SEED_DAYS[0], SEED_DAYS[-1], reprocess="completed", timeout=1200)
-        logs.append(f"reprocess of 3 days took {time.monotonic() - t0:.0f} s")
         runs = backfill.list_runs(svc)
         state = svc.state()
-    # one run per day, every backfill complete, the DAG paused again as it was created
+    # one run per day; every backfill complete (also one a "database is locked" left empty: seen
+    # here on a loaded host); the second request's backfills own each day exactly once
     assert sorted(r["logical_date"][:10] for r in runs) == [d.isoformat() for d in SEED_DAYS]
-    assert len(state["backfills"]) == 2 and all(b["completed_at"] for b in state["backfills"])
+    assert all(b["completed_at"] for b in state["backfills"]), (state, logs)
+    owned = [t[:10] for b in state["backfills"] if b["id"] not in first_ids for t in b["runs"]]
+    assert sorted(owned) == [d.isoformat() for d in SEED_DAYS], (state, logs)
     assert state["is_paused"] is True
     assert {d: r["state"] for d, r in first.items()} == {d.isoformat(): "success" for d in SEED_DAYS}
     assert {d: r["state"] for d, r in again.items()} == {d.isoformat(): "success" for d in SEED_DAYS}
