@@ -53,11 +53,11 @@ def discover(url: str) -> tuple[list[str], list[Reject]]:
     """Every object under an s3:// prefix (recursively; names starting with `.` or `_` at any level
     below the prefix are skipped, as in local folders), sorted; or the object itself."""
     fs = filesystem(url)
-    key = key(url)
+    prefix = key(url)
     try:
-        if fs.isfile(key):
-            return [url_for(url, key)], []
-        found = fs.find(key, withdirs=False)
+        if fs.isfile(prefix):
+            return [url_for(url, prefix)], []
+        found = fs.find(prefix, withdirs=False)
     except FileNotFoundError:
         found = []
     except Exception as exc:  # credentials, endpoint, no such bucket: the run cannot read this input
@@ -66,7 +66,7 @@ def discover(url: str) -> tuple[list[str], list[Reject]]:
         return [], [Reject(url, "missing", "no object under this prefix")]
     files = []
     for k in sorted(found):
-        rel = k[len(key):].lstrip("/")
+        rel = k[len(prefix):].lstrip("/")
         if not rel or k.endswith("/") or any(part.startswith((".", "_")) for part in rel.split("/")):
             continue
         files.append(url_for(url, k))

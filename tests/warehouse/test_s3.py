@@ -61,9 +61,9 @@ def s3(s3_server, monkeypatch, tmp_path):
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     bucket = f"news-{uuid.uuid4().hex[:12]}"
-    fs = fs.filesystem(f"s3://{bucket}")
-    fs.mkdir(bucket)
-    return SimpleNamespace(fs=fs, bucket=bucket, url=f"s3://{bucket}", endpoint=s3_server, env=env)
+    store = fs.filesystem(f"s3://{bucket}")
+    store.mkdir(bucket)
+    return SimpleNamespace(fs=store, bucket=bucket, url=f"s3://{bucket}", endpoint=s3_server, env=env)
 
 
 # --- inputs ----------------------------------------------------------------------------------
