@@ -32,6 +32,9 @@ BATCH_LABEL = ("{% set b = task.op_kwargs['batch'] %}{{ b['ingest_date'] }} batc
         "files_per_batch": Param(None, type=["null", "integer"], minimum=1,
                                  description="Input files per mapped batch task"),
         "landing": Param(None, type=["null", "string"], description="Landing root (default NEWS_ETL_LANDING)"),
+        "allow_empty": Param(False, type="boolean",
+                             description="Publish an empty partition when the day's landing folder is missing "
+                                         "or empty (otherwise plan fails: a missing folder is not a quiet day)"),
     },
     tags=["news-etl"],
     doc_md=__doc__,
@@ -53,7 +56,7 @@ def news_etl():
 
         return tasks.process(batch)
 
-    # none_failed: a day with no input files maps zero batches and still publishes (empty tables).
+    # none_failed: a day asked to be empty (allow_empty) maps zero batches and still publishes.
     @task(trigger_rule="none_failed")
     def finalize(batches: list, batch_summaries: list, **context) -> dict:
         from etl.airflow import tasks

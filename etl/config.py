@@ -152,3 +152,19 @@ def publish_lock_wait_seconds() -> float:
         return max(0.0, float(raw)) if raw else 600.0
     except ValueError as exc:
         raise ValueError(f"NEWS_ETL_PUBLISH_LOCK_WAIT_SECONDS must be a number, got {raw!r}") from exc
+
+
+def drift_history_partitions() -> int:
+    """Trailing published partitions a day's volume and drift are compared with (their median)."""
+    return max(1, _int("NEWS_ETL_DRIFT_HISTORY_PARTITIONS", 7))
+
+
+def drift_history_max_age_days() -> int:
+    """Partitions older than this many days before the one being built are no baseline for it."""
+    return max(1, _int("NEWS_ETL_DRIFT_HISTORY_MAX_AGE_DAYS", 60))
+
+
+def reports_kept_per_partition() -> int:
+    """Validation reports (results + Data Docs) kept per partition: the newest runs', plus always
+    the published run's."""
+    return max(1, _int("NEWS_ETL_REPORTS_KEPT", 5))

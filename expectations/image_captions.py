@@ -1,25 +1,18 @@
 """image_captions: one row per caption."""
 from __future__ import annotations
 
-import pandas as pd
-
-from expectations._common import key_checks, parent_check, true_check
+from expectations._common import columns_check, key_checks, not_blank, parent_check
 
 TABLE = "image_captions"
 
 
-def prepare(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    df = parent_check(df, ctx)
-    df["check_caption_not_blank"] = df["caption"].fillna("").str.strip().str.len() > 0
-    return df
-
-
-def expectations(gxe, ctx) -> list:
+def expectations(gxe, custom, ctx) -> list:
     return [
+        columns_check(gxe, TABLE),
         *key_checks(gxe, "caption_id"),
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["article_id", "position"]),
         gxe.ExpectColumnValuesToBeBetween(column="position", min_value=0),
         gxe.ExpectColumnValuesToMatchRegex(column="image_url", regex=r"^https?://"),
-        true_check(gxe, "check_article_exists"),
-        true_check(gxe, "check_caption_not_blank"),
+        parent_check(custom),
+        not_blank(gxe, "caption"),
     ]

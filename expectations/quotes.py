@@ -1,33 +1,27 @@
 """quotes: one row per direct quotation; body[char_start:char_end] must equal the quote."""
 from __future__ import annotations
 
-import pandas as pd
-
-from expectations._common import key_checks, parent_check, true_check
+from expectations._common import ENTITY_KEY_REGEX, columns_check, key_checks, not_blank, parent_check
 
 TABLE = "quotes"
 
 
-def prepare(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    df = parent_check(df, ctx)
-    ok = []
-    for aid, start, end, quote in zip(*(df[c].tolist() for c in ("article_id", "char_start", "char_end", "quote"))):
-        body = ctx.field_text(aid, "body", 0)
-        ok.append(body is not None and 0 <= start < end <= len(body) and body[start:end] == quote)
-    df["check_span_matches_body"] = pd.Series(ok, index=df.index, dtype=bool)
-    df["check_quote_not_blank"] = df["quote"].fillna("").str.strip().str.len() > 0
-    df["check_speaker_entity_exists"] = [
-        e is None or (isinstance(e, float) and e != e) or (a, e) in ctx.entity_keys
-        for a, e in zip(df["article_id"].tolist(), df["speaker_entity_id"].tolist())
-    ]
-    return df
+def expectations(gxe, custom, ctx) -> list:
+    from great_expectations.expectations.row_conditions import Column
 
-
-def expectations(gxe, ctx) -> list:
     return [
+        columns_check(gxe, TABLE),
         *key_checks(gxe, "quote_id"),
-        true_check(gxe, "check_article_exists"),
-        true_check(gxe, "check_span_matches_body"),
-        true_check(gxe, "check_quote_not_blank"),
-        true_check(gxe, "check_speaker_entity_exists"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="char_end", column_B="char_start"),
+        parent_check(custom),
+        custom.ExpectSpanToEqualSourceText(column_list=["article_id", "char_start", "char_end", "quote"],
+                                           text_column="quote", field="body"),
+        not_blank(gxe, "quote"),
+        # an unresolved speaker (null) is allowed; a resolved one must be an entity of the article
+        custom.ExpectMulticolumnValuesToBeKeysOfTable(
+            column_list=["article_id", "speaker_entity_id"], parent_table="entities",
+            parent_columns=["article_id", "entity_id"], ignore_row_if="any_value_is_missing"),
+        # A speaker with an entity always has a global key (one written only as a name may have one too).
+        gxe.ExpectColumnValuesToNotBeNull(column="speaker_key", row_condition=Column("speaker_entity_id").is_not_null()),
+        gxe.ExpectColumnValuesToMatchRegex(column="speaker_key", regex=ENTITY_KEY_REGEX),
     ]

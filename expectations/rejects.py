@@ -1,19 +1,14 @@
 """rejects: one row per input that could not be processed, with a reason code."""
 from __future__ import annotations
 
-import pandas as pd
-
-from expectations._common import key_checks
+from expectations._common import columns_check, key_checks
 
 TABLE = "rejects"
 
 
-def prepare(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    return df
-
-
-def expectations(gxe, ctx) -> list:
+def expectations(gxe, custom, ctx) -> list:
     return [
+        columns_check(gxe, TABLE),
         *key_checks(gxe, "reject_id"),
         gxe.ExpectColumnValuesToNotBeNull(column="source_uri"),
         gxe.ExpectColumnValuesToMatchRegex(column="reason", regex=r"^[a-z][a-z0-9_]*$"),

@@ -4,6 +4,7 @@ context (partition date, run id, settings) and calls the same pipeline steps as 
 Imported only inside running tasks, never when the DAG file is parsed."""
 from __future__ import annotations
 
+import logging
 import os
 from datetime import date, datetime
 from pathlib import Path
@@ -13,6 +14,15 @@ from etl.run import pipeline
 from etl.warehouse import open_warehouse, staging_mirror
 
 REPO = Path(__file__).resolve().parents[2]
+log = logging.getLogger(__name__)
+
+
+def _fail(message: str):
+    """A failure that retrying cannot fix (the same inputs give the same verdict): the task fails
+    at once instead of running twice more."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    return AirflowFailException(message)
 
 
 def landing_root() -> str:
@@ -56,8 +66,15 @@ def plan(context) -> list[dict]:
     day, warehouse, run_id = _partition(context)
     params = context.get("params") or {}
     landing = fs.join(params.get("landing") or landing_root(), day)
-    inputs = [landing] if fs.exists(landing) else []  # no folder: an empty partition is published
-    result = pipeline.plan(inputs, warehouse, day, run_id, files_per_batch=params.get("files_per_batch"))
+    # A landing folder that is missing or empty fails the task at once (NoInputs: a retry meets the
+    # same folder); one that cannot be listed (ingest.LandingUnreachable) fails it with retries,
+    # since a store's refusal can be transient.
+    try:
+        result = pipeline.plan([landing], warehouse, day, run_id, files_per_batch=params.get("files_per_batch"),
+                               allow_empty=bool(params.get("allow_empty")))
+    except pipeline.NoInputs as exc:
+        log.error("%s", exc)
+        raise _fail(str(exc)) from None
     # On an object-store warehouse each task's staging is local to its worker: share it.
     mirror = staging_mirror(warehouse, day, run_id)
     if mirror:
@@ -95,13 +112,32 @@ def finalize(context, batches: list[dict]) -> dict:
 
 
 def validate(context) -> dict:
+    """Run the suites. A failed validation fails the task without retries (the same staged
+    partition gives the same verdict); an error on the way (storage, a crash) still retries. The
+    log ends with the verdict: each failed expectation, its table, what was observed, the report."""
     day, warehouse, run_id, staging, mirror = _staged(context)
     if mirror:
         mirror.pull("final", "finalized.json")
-    result = pipeline.audit(staging, day, warehouse, run_id)
+    wh = open_warehouse(warehouse)
+    try:
+        result = pipeline.audit(staging, day, warehouse, run_id)
+    except pipeline.ValidationFailed as exc:
+        if mirror:
+            mirror.push("audit.json")
+        report = exc.report
+        log.error("Validation of partition %s failed; nothing published.\n%s\nreport: %s\ndata docs: %s", day,
+                  report.summary(), wh.public_path(report.results_path), wh.public_path(report.data_docs_path))
+        # the exception's message is the last thing Airflow logs: the verdict once more, short
+        raise _fail(f"validation of partition {day} failed: "
+                    + "; ".join(f"{f['table']}: {f['expectation']}"
+                                + (f" observed {f['observed']}" if f.get("observed") is not None else "")
+                                for f in report.failures[:5])
+                    + f" (report: {wh.public_path(report.results_path)})") from None
     if mirror:
         mirror.push("audit.json")
-    return result
+    log.info("Validation of partition %s %s\nreport: %s\ndata docs: %s", day, result["summary"],
+             result["results_path"], result["data_docs"])
+    return {k: v for k, v in result.items() if k not in ("warned", "failures")}
 
 
 def publish(context) -> dict:

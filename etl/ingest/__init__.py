@@ -21,7 +21,9 @@ from etl.ingest.encoding import decode_bytes
 from etl.ingest.warc import read_warc
 from etl.model.records import META_KEYS, Reject, SkippedRecord, SourceDocument
 
-__all__ = ["discover", "read_input", "decode_bytes", "document", "SkippedRecord"]
+from etl.ingest.remote import LandingUnreachable
+
+__all__ = ["LandingUnreachable", "discover", "read_input", "decode_bytes", "document", "SkippedRecord"]
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -32,28 +34,36 @@ GZIP_SUFFIXES = {".gz", ".gzip"}
 
 def discover(paths: list[str | os.PathLike]) -> tuple[list[Path | str], list[Reject]]:
     """Every regular file under `paths` (files or folders, walked recursively), sorted, plus
-    rejects for what cannot be read as an input (missing paths, links leaving the folder).
-    s3:// prefixes are listed on the object store; their objects come back as URL strings."""
+    rejects for what cannot be read as an input (links leaving the folder, non-regular files).
+    s3:// prefixes are listed on the object store; their objects come back as URL strings.
+    A path that is empty, does not exist or cannot be listed raises LandingUnreachable."""
     from etl import fs
     from etl.ingest import remote
 
     files: list[Path | str] = []
     rejects: list[Reject] = []
+    def unlistable(err: OSError):
+        raise LandingUnreachable(f"cannot list {err.filename}: {err.strerror or err}") from err
+
     for raw in paths:
+        if not str(raw).strip():  # Path("") is the current folder: never what was meant
+            raise LandingUnreachable("an input path is empty")
         if fs.is_remote(raw):
             found, refused = remote.discover(raw)
             files.extend(found)
             rejects.extend(refused)
             continue
         root = Path(raw)
-        if not root.exists():
-            rejects.append(Reject(str(root), "missing", "input path does not exist"))
-            continue
+        try:
+            root.stat()
+        except OSError as exc:
+            raise LandingUnreachable(f"input path {root} cannot be read: {exc.strerror or exc}",
+                                     missing=isinstance(exc, FileNotFoundError)) from exc
         if root.is_file():
             files.append(root)
             continue
         real_root = root.resolve()
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=unlistable):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
             for name in [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
                 # os.walk does not descend into linked folders; say so instead of losing them.

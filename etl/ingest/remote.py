@@ -7,6 +7,19 @@ from types import SimpleNamespace
 from etl.fs import filesystem, is_remote, key, url_for
 from etl.model.records import Reject
 
+
+class LandingUnreachable(RuntimeError):
+    """An input path cannot be listed (no such path, an empty path, a listing refused by the
+    store or the file system). The run stops: publishing what could be listed would replace a
+    good day with an empty or partial one. `missing` is true when the path simply does not exist
+    (a day whose folder never arrived), which a run may accept as an empty day; a refused
+    listing never is."""
+
+    def __init__(self, message: str, *, missing: bool = False):
+        super().__init__(message)
+        self.missing = missing
+
+
 class ObjectFile:
     """An object read as an input: the few Path methods `etl.ingest.read_input` uses (suffix,
     stem, stat, open, read_bytes), so the readers stream from the store without a local copy.
@@ -51,19 +64,20 @@ class ObjectFile:
 
 def discover(url: str) -> tuple[list[str], list[Reject]]:
     """Every object under an s3:// prefix (recursively; names starting with `.` or `_` at any level
-    below the prefix are skipped, as in local folders), sorted; or the object itself."""
-    fs = filesystem(url)
-    prefix = key(url)
+    below the prefix are skipped, as in local folders), sorted; or the object itself. Raises
+    LandingUnreachable when the prefix cannot be listed or holds no object."""
     try:
+        fs = filesystem(url)
+        prefix = key(url)
         if fs.isfile(prefix):
             return [url_for(url, prefix)], []
         found = fs.find(prefix, withdirs=False)
     except FileNotFoundError:
         found = []
-    except Exception as exc:  # credentials, endpoint, no such bucket: the run cannot read this input
-        return [], [Reject(url, "read_error", f"cannot list {url}: {type(exc).__name__}: {exc}")]
+    except Exception as exc:  # credentials, endpoint, permissions, no such bucket
+        raise LandingUnreachable(f"cannot list {url}: {type(exc).__name__}: {exc}") from exc
     if not found:
-        return [], [Reject(url, "missing", "no object under this prefix")]
+        raise LandingUnreachable(f"{url} does not exist (no object under this prefix)", missing=True)
     files = []
     for k in sorted(found):
         rel = k[len(prefix):].lstrip("/")

@@ -142,7 +142,54 @@ def render(examples: dict[str, dict] | None = None) -> str:
             out += ["", "Example row:", "", "| column | example |", "|---|---|"]
             for c in table.columns:
                 out.append(f"| `{c.name}` | {_example(row.get(c.name))} |")
+    out += _directory_section()
     return "\n".join(out) + "\n"
+
+
+_DIRECTORY_TEXT = [
+    "Not a stored table: `etl.entity_directory(warehouse, start=None, end=None)` computes it on read from "
+    "the published `entities`, `entity_mentions` and `quotes` partitions (optionally only those from "
+    "`start` to `end`) and returns a pandas DataFrame. Because nothing is stored beside the partitions, it "
+    "cannot go stale: a rerun replaces a day's rows and a backfill adds days, and the next read aggregates "
+    "exactly what is published. Partitions published before the keys existed have no `entity_key` and "
+    "are left out until they are rerun.",
+    "",
+    "**What `entity_key` is a function of.** The day's own entities (names, labels, honorifics, mention "
+    "texts), the gazetteer ids of the installed gazetteer packages, and the curated organisation alias "
+    "table versioned in the repository (`etl/nlp/org_aliases.py`). Not of run order, batching or other "
+    "days, so a rerun, or a backfill in any order, reproduces the keys. The forms:",
+    "",
+    "- `place:<GeoNames id>`: a place the gazetteer resolves (\"US\", \"U.S.\" and \"United States\" "
+    "are one key);",
+    "- `person:<given name> <surname>[ <suffix>]`: middle names and initials left out, generational "
+    "suffixes kept. A surname alone joins the one full name with that surname in its article, else in "
+    "the day's articles; of several, the one its honorific or role points to, or one that dominates the "
+    "day (at least 80% of the articles naming someone of that surname in full, and at least 3); "
+    "otherwise it stays `person-surname:<surname>`, never merged on a guess. So a person never named in "
+    "full on a day keys as the surname on that day. A name the tagger labelled otherwise (\"Carly Fiorina\" "
+    "as ORG) keys as the person when the day knows that person by full name; words before a full name the "
+    "other articles give are a description (\"Billionaire Donald Trump\"). Known limit: names that differ "
+    "only in middle names or initials are one key (George W. and George H. W. Bush);",
+    "- `org:<ACRONYM>` or `org:<name>`: the alias table's key; an acronym spelled out in a day's text "
+    "(\"North Atlantic Treaty Organization (NATO)\") keys the expansion by the acronym for that day;",
+    "- `<label>:<name>` for the rest (`norp:republicans`, `event:super bowl`).",
+    "",
+    "`quotes.speaker_key` is the key of the speaker's entity; a speaker no entity holds but written as a "
+    "name (\"Hannity\") takes the key of the person that name resolves to as above, when the day knows "
+    "them by full name. The keys are computed twice: per article when a batch is written, then over the "
+    "whole day in `finalize` (shared by the CLI and the DAG), which rewrites them before validation.",
+]
+
+
+def _directory_section() -> list[str]:
+    view = schema.ENTITY_DIRECTORY
+    out = ["", f"## {view.name} (view)", "", f"One row: {view.row_meaning}", ""]
+    out += _DIRECTORY_TEXT
+    out += ["", "| column | Arrow type | nullable | key | meaning |", "|---|---|---|---|---|"]
+    for c in view.columns:
+        out.append(f"| `{c.name}` | `{c.type}` | {'yes' if c.nullable else 'no'} | "
+                   f"{'PK' if c.name in view.primary_key else ''} | {_cell(c.description)} |")
+    return out
 
 
 def _cell(text: str) -> str:

@@ -97,6 +97,7 @@ ENTITY_MENTIONS = _register(Table(
         ARTICLE_ID,
         Column("mention_id", _S, "Deterministic id of the mention (article, field, offsets).", False),
         Column("entity_id", _S, "The entity (row of `entities`) this mention refers to.", False),
+        Column("entity_key", _S, "Global key of the entity, the same across articles and days: `entities.entity_key`.", False),
         Column("text", _S, "The mention as written: field_text[char_start:char_end].", False),
         Column("label", _S, "OntoNotes entity label of the mention's entity (PERSON, ORG, GPE, ...).", False),
         Column("field", _S, "Field of the article holding the mention: title, subtitle, body or caption.", False),
@@ -113,6 +114,8 @@ ENTITIES = _register(Table(
     (
         ARTICLE_ID,
         Column("entity_id", _S, "Deterministic id: article id + canonical name + label.", False),
+        Column("entity_key", _S, "Global key of the real-world entity, the same across articles and days "
+               "(`person:donald trump`, `place:6252001` (GeoNames id), `org:NATO`); see the entity directory below.", False),
         Column("name", _S, "Canonical name: the fullest proper form in the article (\"Donald Trump\").", False),
         Column("label", _S, "OntoNotes label chosen by evidence across the mentions.", False),
         Column("mention_count", pa.int32(), "Mentions of the entity in the article.", False),
@@ -139,6 +142,9 @@ QUOTES = _register(Table(
         Column("speaker", _S, "Canonical name of the speaker's entity, or null when unresolved."),
         Column("speaker_mention", _S, "The speaker as written nearest the cue (\"he\", \"Kremlin spokesman Dmitry Peskov\")."),
         Column("speaker_entity_id", _S, "The speaker's row in `entities`, or null."),
+        Column("speaker_key", _S, "The speaker's global key (the same person across articles and days): the `entity_key` of "
+               "`speaker_entity_id`; for a speaker no entity holds, of the person its mention names when the partition "
+               "knows that person by full name (\"Trump\" -> `person:donald trump`); else null."),
         Column("cue", _S, "Reporting verb or phrase (\"said\", \"according to\")."),
     ),
     ("quote_id",),
@@ -175,3 +181,24 @@ REJECTS = _register(Table(
 ))
 
 TABLE_NAMES = tuple(TABLES)
+
+# A view, not a stored table: computed on read from the published partitions by
+# `etl.entity_directory(warehouse)`, so it can never disagree with them (see docs/tables.md).
+ENTITY_DIRECTORY = Table(
+    "entity_directory",
+    "One real-world entity (one `entity_key`) over every published partition read.",
+    (
+        Column("entity_key", _S, "Global key of the entity (`entities.entity_key`).", False),
+        Column("name", _S, "Preferred name: the canonical name most articles gave it (ties: the longer, then alphabetical).", False),
+        Column("label", _S, "The label most articles gave it.", False),
+        Column("aliases", pa.list_(_S), "Every distinct name and mention text seen for it, sorted.", False),
+        Column("first_day", _S, "First `ingest_date` it was mentioned on (YYYY-MM-DD).", False),
+        Column("last_day", _S, "Last `ingest_date` it was mentioned on.", False),
+        Column("days", pa.int32(), "Partitions it was mentioned in.", False),
+        Column("article_count", pa.int32(), "Articles that mention it.", False),
+        Column("mention_count", pa.int64(), "Mentions of it, over all those articles.", False),
+        Column("quote_count", pa.int64(), "Quotes whose `speaker_key` is this key.", False),
+    ),
+    ("entity_key",),
+    parent_key=None,
+)

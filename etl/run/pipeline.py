@@ -2,7 +2,8 @@
 
     plan      list the partition's inputs and cut them into batches           (one call)
     process   ingest -> parse -> NLP -> tables for one batch, into staging      (one call per batch)
-    finalize  combine the batches, drop duplicates, account for every input   (one call)
+    finalize  combine the batches, drop duplicates, account for every input,  (one call)
+              and key the day's entities over all its articles (etl.run.relink)
     audit     run the GX suites over the staged partition                      (one call)
     publish   swap the staged partition into the warehouse, manifest last     (one call)
 
@@ -15,12 +16,17 @@ Guarantees (each proved by tests/test_robustness*, test_crash, test_concurrency,
     finalize, then audit (recounting the staged Parquet files) check inputs == articles + rejects
     and that every planned file was read; a failed check stops the run (AccountingError) and
     audit's figures are in the manifest under "accounting".
+  * Unreadable landing zone: an input path that is empty, missing or cannot be listed stops the
+    run in plan, before anything is staged or published (etl.ingest.LandingUnreachable).
   * Quarantine: a reject keeps its raw bytes under rejects/ingest_date=<d>/_quarantine/<hash>.bin
     (not for inputs over the size limit, links, or empty files); the rest of the batch goes on.
   * Duplicates: within one partition an article seen twice (same normalised URL or explicit id,
     or the same body text) is stored once, first copy in input order; each other copy is a
     `duplicate` reject, across batches too. Partitions are independent loads: an article that
     reappears on a later date is a new row of the later partition, with the same article_id.
+  * Empty days are asked for: a partition with nothing to read fails plan (NoInputs) unless the
+    run allows an empty day; a day with inputs but no article is never published; volume and
+    drift are checked against the trailing published partitions (docs/validation.md).
   * Limits: NEWS_ETL_MAX_INPUT_BYTES (too_large), NEWS_ETL_MAX_HTML_DEPTH (too_deep),
     NEWS_ETL_MAX_RECORDS_PER_FILE (too_many_records).
   * Crashes and reruns: staging is per run; batch folders appear whole or not at all; publish is
@@ -53,7 +59,9 @@ from etl.model import schema
 from etl.model.ids import stable_id
 from etl.model.records import ArticleResult, Reject, SourceDocument
 from etl.faults import checkpoint
-from etl.warehouse import PART_NAME, open_warehouse
+from etl.ingest.remote import LandingUnreachable
+from etl.run import relink
+from etl.warehouse import PART_NAME, ManifestDamaged, open_warehouse
 
 log = logging.getLogger(__name__)
 
@@ -72,20 +80,48 @@ class AccountingError(RuntimeError):
     """Inputs do not add up to articles + rejects: something was lost or counted twice."""
 
 
+class NoInputs(LandingUnreachable):
+    """The partition has nothing to read (no landing folder, or an empty one) and the run did not
+    ask for an empty day. Not transient: a retry meets the same folder."""
+
+    def __init__(self, message: str):
+        super().__init__(message, missing=True)
+
+
 # --- plan -------------------------------------------------------------------------------------
 def plan(inputs: list[str], warehouse: str, ingest_date: str, run_id: str,
-         files_per_batch: int | None = None) -> dict:
+         files_per_batch: int | None = None, allow_empty: bool = False) -> dict:
     """Discover inputs, reset this run's staging area, and cut the files into batches. First
-    repairs the partition if an earlier publish was cut short by a crash."""
+    repairs the partition if an earlier publish was cut short by a crash. A partition with
+    nothing to read fails (NoInputs) unless `allow_empty`: an empty day must be asked for, or a
+    missing landing folder would publish as a healthy day with no news."""
     from etl import ingest
 
+    # A landing zone that cannot be listed stops the run before anything else is touched
+    # (ingest.LandingUnreachable), instead of publishing an empty day over a good one. A landing
+    # folder that does not exist, or holds nothing, is an empty day only when the run asked for one.
+    try:
+        files, rejects = ingest.discover(inputs)
+    except ingest.LandingUnreachable as exc:
+        if not exc.missing:
+            raise
+        if not allow_empty:
+            raise NoInputs(f"{_no_inputs_message(inputs, ingest_date, True)} ({exc})") from exc
+        files, rejects = [], []
+        log.warning("partition %s: no inputs in %s; publishing an empty day as asked (allow_empty)",
+                    ingest_date, inputs)
+    if not files and all(r.reason == "missing" for r in rejects):
+        if not allow_empty:
+            raise NoInputs(_no_inputs_message(inputs, ingest_date, bool(rejects)))
+        log.warning("partition %s: no inputs in %s; publishing an empty day as asked (allow_empty)",
+                    ingest_date, inputs)
+        rejects = []  # the missing folder of a day asked to be empty is not a faulty input
     wh = open_warehouse(warehouse)
     with wh.lock(ingest_date, wait_seconds=config.publish_lock_wait_seconds(), holder=f"run {run_id} (plan)"):
         repaired = wh.recover(ingest_date)
         if repaired:
             log.warning("partition %s: %s", ingest_date, repaired)
         wh.sweep_staging(ingest_date, keep=wh.staging_dir(ingest_date, run_id).name)
-    files, rejects = ingest.discover(inputs)
     staging = wh.staging_dir(ingest_date, run_id)
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "batches").mkdir(parents=True)
@@ -104,6 +140,14 @@ def plan(inputs: list[str], warehouse: str, ingest_date: str, run_id: str,
     return {"ingest_date": ingest_date, "run_id": run_id, "warehouse": str(warehouse),
             "staging": str(staging), "batches": batches, "file_count": len(files),
             "repaired": repaired}
+
+
+def _no_inputs_message(inputs: list[str], ingest_date: str, missing: bool) -> str:
+    where = ", ".join(str(i) for i in inputs) or "(no input given)"
+    what = "does not exist" if missing else "holds no input files"
+    return (f"no inputs for partition {ingest_date}: {where} {what}. Nothing was published. If the landing "
+            "zone is late, run again once it has arrived; if the day really had no news, run with "
+            "allow_empty (DAG param) or --allow-empty (news-etl run) to publish an empty partition.")
 
 
 # --- process ----------------------------------------------------------------------------------
@@ -307,8 +351,9 @@ def _fsync_file(path: Path) -> None:
 # --- finalize ---------------------------------------------------------------------------------
 def finalize(staging: str, ingest_date: str, expected_batches: int | None = None) -> dict:
     """Combine batch outputs into one staged partition per table, dropping articles already
-    seen in an earlier batch (their copies become `duplicate` rejects), and check that every
-    planned file and every record read is accounted for."""
+    seen in an earlier batch (their copies become `duplicate` rejects), rewriting entity and
+    speaker keys with the whole day as evidence (etl.run.relink), and check that every planned
+    file and every record read is accounted for."""
     staging_p = Path(staging)
     planned = json.loads((staging_p / "plan.json").read_text())
     if expected_batches is None:
@@ -349,6 +394,9 @@ def finalize(staging: str, ingest_date: str, expected_batches: int | None = None
             else:
                 seen[aid] = seen[sha] = uri
 
+    # Entity keys from the whole day's evidence (surnames alone, acronyms), once every batch is in.
+    changes = relink.partition_changes(done, drop)
+
     counts = {}
     for table in schema.TABLE_NAMES:
         target = final / table / PART_NAME
@@ -364,6 +412,7 @@ def finalize(staging: str, ingest_date: str, expected_batches: int | None = None
                     if table in ARTICLE_TABLES and name in drop:
                         mask = pc.invert(pc.is_in(t.column("article_id"), value_set=pa.array(sorted(drop[name]))))
                         t = t.filter(mask)
+                    t = relink.apply(table, t, changes)
                     if t.num_rows:
                         writer.write_table(t)
                         rows += t.num_rows
@@ -437,26 +486,43 @@ def audit(staging: str, ingest_date: str, warehouse: str, run_id: str, validator
     """Check the accounting, then run the expectation suites (in `validator`, an
     etl.validate.BackgroundValidator, when the caller started one)."""
     from etl import validate
+    from etl.run.history import trailing_stats
 
     wh = open_warehouse(warehouse)
     accounting = accounting_check(staging)
     if not accounting["passed"]:
         raise AccountingError(f"staged partition does not add up: {accounting}")
+    history = trailing_stats(wh, ingest_date)
     # chunk by chunk: a whole day of tables is never loaded into memory at once
     validate_staged = validator.validate_staged if validator is not None else validate.validate_staged
-    report = validate_staged(Path(staging) / "final", ingest_date, wh.report_dir(ingest_date, run_id), run_id)
+    report = validate_staged(Path(staging) / "final", ingest_date, wh.report_dir(ingest_date, run_id), run_id,
+                             history=history)
     checkpoint("audit:validated")
     wh.upload_reports(ingest_date, run_id)  # object-store warehouses keep reports beside the tables
+    _prune_reports(wh, ingest_date, run_id)
     out = {"success": report.success, "summary": report.summary(),
            "results_path": wh.public_path(report.results_path),
            "data_docs": wh.public_path(report.data_docs_path), "failures": report.failures,
-           "warnings": len(report.warnings),
-           "accounting": accounting}
+           "warnings": len(report.warnings), "warned": report.warnings, "stats": report.stats,
+           "baseline": [h["date"] for h in history], "accounting": accounting}
     _write_json(Path(staging) / "audit.json", out)
     checkpoint("audit:written")
     if not report.success:
         raise ValidationFailed(report)
     return out
+
+
+def _prune_reports(wh, ingest_date: str, run_id: str) -> None:
+    """Keep the newest reports of the partition, this run's and the published run's among them."""
+    current = wh.read_manifest(ingest_date) or {}
+    protect = {run_id} | ({current["run_id"]} if current.get("run_id") else set())
+    try:
+        removed = wh.prune_reports(ingest_date, config.reports_kept_per_partition(), protect)
+    except OSError as exc:  # old reports are clutter, not a reason to fail a run
+        log.warning("could not prune old reports of %s: %s", ingest_date, exc)
+        return
+    if removed:
+        log.info("partition %s: removed %d old report(s)", ingest_date, len(removed))
 
 
 # --- publish ----------------------------------------------------------------------------------
@@ -470,7 +536,10 @@ def publish(staging: str, ingest_date: str, warehouse: str, run_id: str,
     wait = config.publish_lock_wait_seconds() if lock_wait_seconds is None else lock_wait_seconds
     with wh.lock(ingest_date, wait_seconds=wait, holder=f"run {run_id} (publish)"):
         checkpoint("publish:locked")
-        current = wh.read_manifest(ingest_date)
+        try:
+            current = wh.read_manifest(ingest_date)
+        except ManifestDamaged:
+            current = None  # this publish writes a whole new one
         if not (staging_p / "final").is_dir() and not wh.journal_path(ingest_date).exists() \
                 and current and current.get("run_id") == run_id:
             log.info("partition %s was already published by run %s", ingest_date, run_id)
@@ -486,14 +555,24 @@ def publish(staging: str, ingest_date: str, warehouse: str, run_id: str,
             "file_count": finalized.get("files"), "skipped_records": finalized.get("skipped_records", 0),
             "duplicates": audit_result.get("accounting", {}).get("duplicates"),
             "accounting": audit_result.get("accounting"),
+            "empty_day": finalized["inputs"] == 0,  # asked for (allow_empty): not a broken day
+            "stats": audit_result.get("stats"),  # what later days' drift checks compare with
             "validation": {"results": audit_result["results_path"], "data_docs": audit_result["data_docs"],
-                           "warnings": audit_result["warnings"], "passed": True},
+                           "warnings": audit_result["warnings"], "passed": True,
+                           "warned": [_warned_name(w) for w in audit_result.get("warned", [])],
+                           "baseline_partitions": audit_result.get("baseline", [])},
         })
         checkpoint("publish:published")
     shutil.rmtree(staging_p, ignore_errors=True)
     with contextlib.suppress(OSError):
         staging_p.parent.rmdir()  # the partition's staging folder, when no other run uses it
     return manifest
+
+
+def _warned_name(item: dict) -> str:
+    column = item.get("column")
+    column = ", ".join(column) if isinstance(column, list) else column
+    return f"{item['table']}.{item['expectation']}" + (f"({column})" if column else "")
 
 
 # --- the whole run ----------------------------------------------------------------------------
@@ -519,7 +598,13 @@ class RunSummary:
         skipped = {k: v for k, v in nlp.items() if k != "ok"}
         if skipped:
             lines.append(f"  NLP skipped: {skipped}")
-        lines.append(f"  validation: {self.audit['summary']}")
+        lines.append(f"  validation: passed ({self.audit.get('warnings', 0)} warning(s))")
+        for w in self.audit.get("warned", []):
+            column = w.get("column")
+            column = ", ".join(column) if isinstance(column, list) else column
+            lines.append(f"    warned: {w['table']}: {w['expectation']}" + (f" ({column})" if column else "")
+                         + (f" observed {w['observed']}" if w.get("observed") is not None else "")
+                         + (f", expected {w['expected']}" if w.get("expected") else ""))
         lines.append(f"  validation results: {self.audit['results_path']}")
         if self.audit.get("data_docs"):
             docs = self.audit["data_docs"]
@@ -579,14 +664,14 @@ def _first_documents_uncached(planned: dict, sample: int = 32) -> bool:
 
 
 def run(inputs: list[str], warehouse: str, ingest_date: str, run_id: str,
-        progress: Callable[[str, int], Callable[[], None]] | None = None) -> RunSummary:
+        progress: Callable[[str, int], Callable[[], None]] | None = None, allow_empty: bool = False) -> RunSummary:
     """The CLI's whole run: the same steps the DAG runs as separate tasks. Holds the partition's
     run lock throughout, so two CLI runs of one partition never overlap: the second waits up to
     NEWS_ETL_LOCK_WAIT_SECONDS (default 0) and then fails with PartitionLocked."""
     wh = open_warehouse(warehouse)
     with wh.lock(ingest_date, wait_seconds=config.lock_wait_seconds(), kind="run", holder=f"run {run_id}"):
         checkpoint("run:locked")
-        p = plan(inputs, warehouse, ingest_date, run_id)
+        p = plan(inputs, warehouse, ingest_date, run_id, allow_empty=allow_empty)
         tick = progress("files", p["file_count"]) if progress else None
         uncached, validator = False, None
         if config.nlp_processes() > 1 and p["batches"]:

@@ -14,6 +14,7 @@ from etl.version import __version__
 from etl.model import schema
 from etl.model.ids import stable_id
 from etl.model.records import ArticleResult, Reject
+from etl.nlp.linking import EntityRef, Linker
 
 _WORD = re.compile(r"\w+")
 
@@ -38,7 +39,8 @@ def article_rows(results: Iterable[ArticleResult]) -> dict[str, list[dict]]:
             "subtitle": page.subtitle,
             "description": page.description,
             "authors": list(page.authors or []),
-            "keywords": list(page.keywords or []),
+            # blank keywords carry nothing and would only trip the suite: dropped here
+            "keywords": [k for k in (page.keywords or []) if isinstance(k, str) and k.strip()],
             "published_at": page.published_at,
             "published_at_precision": (page.published_precision or "time") if page.published_at else None,
             "modified_at": page.modified_at,
@@ -50,10 +52,14 @@ def article_rows(results: Iterable[ArticleResult]) -> dict[str, list[dict]]:
             "pipeline_version": __version__,
         })
         entity_ids = {e.entity_key: stable_id(aid, "entity", e.entity_key) for e in r.entities}
+        # Keys from this article alone; finalize re-links them with the whole partition's evidence.
+        linker = article_linker(r, entity_ids)
+        keys = linker.keys
         for e in r.entities:
             rows["entities"].append({
                 "article_id": aid,
                 "entity_id": entity_ids[e.entity_key],
+                "entity_key": keys[entity_ids[e.entity_key]],
                 "name": e.name,
                 "label": e.label,
                 "mention_count": e.mention_count,
@@ -66,10 +72,12 @@ def article_rows(results: Iterable[ArticleResult]) -> dict[str, list[dict]]:
                 "geonames_id": e.geonames_id,
             })
         for m in r.mentions:
+            eid = entity_ids.get(m.entity_key) or stable_id(aid, "entity", m.entity_key)
             rows["entity_mentions"].append({
                 "article_id": aid,
                 "mention_id": stable_id(aid, "mention", m.field, m.field_index, m.char_start, m.char_end),
-                "entity_id": entity_ids.get(m.entity_key) or stable_id(aid, "entity", m.entity_key),
+                "entity_id": eid,
+                "entity_key": keys.get(eid) or f"{m.label.lower()}:{' '.join(m.text.casefold().split())}",
                 "text": m.text,
                 "label": m.label,
                 "field": m.field,
@@ -78,6 +86,7 @@ def article_rows(results: Iterable[ArticleResult]) -> dict[str, list[dict]]:
                 "char_end": m.char_end,
             })
         for q in r.quotes:
+            speaker_id = entity_ids.get(q.speaker_entity_key) if q.speaker_entity_key else None
             rows["quotes"].append({
                 "article_id": aid,
                 "quote_id": stable_id(aid, "quote", q.char_start, q.char_end),
@@ -86,7 +95,8 @@ def article_rows(results: Iterable[ArticleResult]) -> dict[str, list[dict]]:
                 "char_end": q.char_end,
                 "speaker": q.speaker,
                 "speaker_mention": q.speaker_mention,
-                "speaker_entity_id": entity_ids.get(q.speaker_entity_key) if q.speaker_entity_key else None,
+                "speaker_entity_id": speaker_id,
+                "speaker_key": keys.get(speaker_id) if speaker_id else linker.speaker_key(aid, q.speaker_mention),
                 "cue": q.cue,
             })
         for pos, c in enumerate(page.captions):
@@ -101,6 +111,16 @@ def article_rows(results: Iterable[ArticleResult]) -> dict[str, list[dict]]:
                 "agency": c.agency,
             })
     return rows
+
+
+def article_linker(r: ArticleResult, entity_ids: dict[str, str]) -> Linker:
+    """Keys of one article's entities (and speakers), with only the article as evidence."""
+    texts: dict[str, list[str]] = {}
+    for m in r.mentions:
+        texts.setdefault(m.entity_key, []).append(m.text)
+    return Linker(EntityRef(r.article_id, entity_ids[e.entity_key], e.name, e.label, e.title, e.geonames_id,
+                          tuple(dict.fromkeys(texts.get(e.entity_key, ()))))
+                for e in r.entities)
 
 
 def reject_rows(rejects: Iterable[Reject], quarantine_paths: dict[int, str] | None = None) -> list[dict]:

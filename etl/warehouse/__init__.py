@@ -10,13 +10,14 @@ import pyarrow as pa
 from etl.fs import is_remote
 from etl.warehouse.catalog import (PartitionNotPublished, UnknownTable, check_day, check_table, not_published,
                                    partitions)
-from etl.warehouse.local import (PART_NAME, PartitionInconsistent, PartitionLocked, PublishRecoveryError,
-                                 Warehouse, partition_name, write_parquet)
+from etl.warehouse.local import (PART_NAME, ManifestDamaged, PartitionInconsistent, PartitionLocked,
+                                 PublishRecoveryError, PublishRolledBack, Warehouse, partition_name, write_parquet)
 from etl.warehouse.s3 import ObjectWarehouse, StagingMirror, staging_mirror
 
-__all__ = ["PART_NAME", "ObjectWarehouse", "PartitionInconsistent", "PartitionLocked", "PartitionNotPublished",
-           "PublishRecoveryError", "StagingMirror", "UnknownTable", "Warehouse", "list_partitions", "open_warehouse",
-           "partition_name", "read_table", "staging_mirror", "write_parquet"]
+__all__ = ["PART_NAME", "ManifestDamaged", "ObjectWarehouse", "PartitionInconsistent", "PartitionLocked",
+           "PartitionNotPublished", "PublishRecoveryError", "PublishRolledBack", "StagingMirror", "UnknownTable",
+           "Warehouse", "list_partitions", "open_warehouse", "partition_name", "read_table", "staging_mirror",
+           "write_parquet"]
 
 
 def open_warehouse(root: str | os.PathLike) -> Warehouse:

@@ -25,7 +25,12 @@ Publishing, and what a reader sees:
     the previous one. A run killed between exchanges leaves the journal behind; the next run (its
     plan and its publish, under the partition lock) finishes the publish from the staged copy
     (roll forward) or, if that copy is damaged, exchanges the old partitions back (roll back).
-    The old partitions stay in the run's staging folder until the journal is gone."""
+    The old partitions stay in the run's staging folder until the journal is gone.
+  * A publish that fails inside the process (a full disk, an I/O error, Ctrl-C) is settled before
+    the error leaves `publish`: finished if the new manifest is already written, otherwise rolled
+    back (PublishRolledBack); PublishRecoveryError only if neither is possible.
+  * A manifest that cannot be read raises ManifestDamaged (a PartitionInconsistent); the next
+    publish records the partitions on disk as the state to roll back to and writes a new one."""
 from __future__ import annotations
 
 import contextlib
@@ -66,8 +71,17 @@ class PartitionInconsistent(RuntimeError):
     cut short and not yet repaired)."""
 
 
+class ManifestDamaged(PartitionInconsistent):
+    """The partition's manifest cannot be read (truncated, not JSON, not a manifest). The next
+    run of the partition publishes over it."""
+
+
 class PublishRecoveryError(RuntimeError):
     """A publish journal could be neither finished nor undone."""
+
+
+class PublishRolledBack(RuntimeError):
+    """A publish failed part way and was undone: the partition is as it was before the run."""
 
 
 def partition_name(ingest_date: str) -> str:
@@ -107,10 +121,15 @@ class Warehouse:
 
     # --- reading -----------------------------------------------------------------------------
     def read_manifest(self, ingest_date: str) -> dict | None:
+        """The partition's manifest, None if it has none; ManifestDamaged if it cannot be read."""
         p = self.manifest_path(ingest_date)
-        if not p.exists():
+        try:
+            text = p.read_text(encoding="utf-8")
+        except FileNotFoundError:
             return None
-        return json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ManifestDamaged(f"the manifest of partition {ingest_date} cannot be read ({exc})") from exc
+        return _parse_manifest(text, ingest_date)
 
     def published_dates(self) -> list[str]:
         """Days with a manifest (written last on publish), oldest first."""
@@ -154,7 +173,7 @@ class Warehouse:
             tables = {}
             for table in schema.TABLE_NAMES:
                 d = self.partition_dir(table, ingest_date)
-                if _dir_checksums(d) != manifest["tables"][table]:
+                if _dir_checksums(d) != manifest["tables"].get(table):
                     raise PartitionInconsistent(
                         f"{table} of partition {ingest_date} does not match its manifest (run "
                         f"{manifest.get('run_id')}); a publish was cut short: the next run repairs it")
@@ -217,12 +236,57 @@ class Warehouse:
             tables[table] = _dir_checksums(src)
         manifest = dict(manifest, tables=tables,
                         published_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        journal = {"staged": rel_staged, "manifest": manifest,
-                   "previous_manifest": self.read_manifest(ingest_date)}
+        journal = {"staged": rel_staged, "manifest": manifest, **self._previous_state(ingest_date)}
         _atomic_write_json(self.journal_path(ingest_date), journal)
-        checkpoint("publish:journal_written")
-        self._roll_forward(ingest_date, journal)
+        try:
+            checkpoint("publish:journal_written")
+            self._roll_forward(ingest_date, journal)
+        except (Exception, KeyboardInterrupt) as exc:  # a full disk, an I/O error, Ctrl-C: settle first
+            self._settle(ingest_date, journal, exc)
         return manifest
+
+    def _previous_state(self, ingest_date: str) -> dict:
+        """What a roll back restores. Without a readable manifest the partitions on disk are
+        recorded as they are (checksums), so that they, not nothing, are put back."""
+        try:
+            previous = self.read_manifest(ingest_date)
+        except ManifestDamaged:
+            previous, damaged = None, True
+        else:
+            damaged = False
+        if previous is not None:
+            return {"previous_manifest": previous}
+        tables = {t: _dir_checksums(self.partition_dir(t, ingest_date)) if self.partition_dir(t, ingest_date).is_dir()
+                  else None for t in schema.TABLE_NAMES}
+        return {"previous_manifest": None, "previous_tables": tables, "previous_damaged": damaged}
+
+    def _settle(self, ingest_date: str, journal: dict, exc: BaseException) -> None:
+        """After a failure inside a publish: if the new manifest is in place the publish is done
+        (only the clean-up is left: return, or re-raise an interrupt); otherwise undo it and raise
+        PublishRolledBack, or PublishRecoveryError when it can be neither (the journal stays for
+        the next run)."""
+        try:
+            done = self.read_manifest(ingest_date) == journal["manifest"]
+        except ManifestDamaged:
+            done = False
+        if done:
+            log.warning("partition %s: published; cleaning up afterwards failed (%s)", ingest_date, exc)
+            shutil.rmtree(self.root / journal["staged"], ignore_errors=True)
+            with contextlib.suppress(OSError):
+                self.journal_path(ingest_date).unlink(missing_ok=True)
+            if not isinstance(exc, Exception):
+                raise exc
+            return
+        try:
+            self._roll_back(ingest_date, journal)
+        except Exception as undo:
+            raise PublishRecoveryError(
+                f"publishing partition {ingest_date} failed ({_describe(exc)}) and could not be undone "
+                f"({_describe(undo)}); the next run of the partition repairs it") from exc
+        if not isinstance(exc, Exception):
+            raise exc
+        raise PublishRolledBack(f"publishing partition {ingest_date} failed ({_describe(exc)}); "
+                                f"rolled back: the partition is as it was before this run") from exc
 
     def _read_journal(self, ingest_date: str) -> dict | None:
         try:
@@ -238,19 +302,27 @@ class Warehouse:
             return None
         try:
             journal = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            run_id = journal["manifest"].get("run_id")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             # The journal is written atomically, so an unreadable one was never acted on.
             path.unlink(missing_ok=True)
             return "discarded an unreadable publish journal"
-        run_id = journal["manifest"].get("run_id")
         try:
             self._roll_forward(ingest_date, journal)
             log.warning("partition %s: finished the publish of run %s cut short by a crash", ingest_date, run_id)
             return f"rolled forward the publish of run {run_id}"
         except PublishRecoveryError as exc:
             log.warning("partition %s: cannot finish run %s's publish (%s); rolling back", ingest_date, run_id, exc)
+        try:
             self._roll_back(ingest_date, journal)
-            return f"rolled back the publish of run {run_id}: {exc}"
+            return f"rolled back the publish of run {run_id}"
+        except PublishRecoveryError as exc:
+            # Neither copy is whole any more (its staging folder was removed, say). Readers get
+            # PartitionInconsistent until a run publishes the partition again, as the caller is
+            # about to; the journal is kept beside, under a name nothing acts on.
+            os.replace(path, path.with_name(f".abandoned{JOURNAL_NAME}"))
+            log.warning("partition %s: %s; journal set aside", ingest_date, exc)
+            return f"could neither finish nor undo the publish of run {run_id}; this run publishes the whole partition"
 
     def _roll_forward(self, ingest_date: str, journal: dict) -> None:
         staged = self.root / journal["staged"]
@@ -284,11 +356,12 @@ class Warehouse:
         the staged folder, where the exchanges left them)."""
         staged = self.root / journal["staged"]
         previous = journal.get("previous_manifest")
+        before = previous["tables"] if previous else journal.get("previous_tables") or {}
         new = journal["manifest"]["tables"]
         for table in schema.TABLE_NAMES:
             target = self.partition_dir(table, ingest_date)
             current = _dir_checksums(target) if target.is_dir() else None
-            old = previous["tables"].get(table) if previous else None
+            old = before.get(table)
             if current == old:
                 continue
             candidates = [p for p in (staged / table, staged / f".aside-{table}")
@@ -303,9 +376,15 @@ class Warehouse:
                     f"partition {ingest_date}: {table} can be neither finished nor restored; "
                     f"rerun the partition (journal {self.journal_path(ingest_date)})")
         if previous is None:
-            self.manifest_path(ingest_date).unlink(missing_ok=True)
+            if not journal.get("previous_damaged"):  # a damaged one is left as it was found
+                self.manifest_path(ingest_date).unlink(missing_ok=True)
         else:
-            _atomic_write_json(self.manifest_path(ingest_date), previous)
+            try:
+                unchanged = self.read_manifest(ingest_date) == previous
+            except ManifestDamaged:
+                unchanged = False
+            if not unchanged:  # (rewriting it needs disk space, which may be what ran out)
+                _atomic_write_json(self.manifest_path(ingest_date), previous)
         self.journal_path(ingest_date).unlink()
 
     def sweep_staging(self, ingest_date: str, keep: str | None = None, older_than_hours: float = 24) -> list[str]:
@@ -324,6 +403,48 @@ class Warehouse:
 
     def clear_staging(self, ingest_date: str, run_id: str) -> None:
         shutil.rmtree(self.staging_dir(ingest_date, run_id), ignore_errors=True)
+
+    # --- reports and history ---------------------------------------------------------------
+    def published_dates(self) -> list[str]:
+        """Every published partition's date, oldest first (from the manifests)."""
+        prefix = f"{schema.PARTITION_COLUMN}="
+        folder = self.root / "_manifests"
+        if not folder.is_dir():
+            return []
+        return sorted(p.name[len(prefix):-len(".json")] for p in folder.glob(f"{prefix}*.json"))
+
+    def prune_reports(self, ingest_date: str, keep: int, protect: set[str] = frozenset()) -> list[str]:
+        """Remove the partition's validation reports but the newest `keep` runs' (by when their
+        results were written) and those of runs in `protect` (the published run's, which its
+        manifest links). Returns the removed runs' folder names."""
+        root = self.report_dir(ingest_date, "x").parent
+        if not root.is_dir():
+            return []
+        runs = sorted((d for d in root.iterdir() if d.is_dir()),
+                      key=lambda d: (d / "validation.json").stat().st_mtime if (d / "validation.json").exists()
+                      else d.stat().st_mtime, reverse=True)
+        protected = {_safe(r) for r in protect}
+        removed = [d.name for d in runs[max(keep, 0):] if d.name not in protected]
+        for name in removed:
+            shutil.rmtree(root / name, ignore_errors=True)
+        return removed
+
+
+def _parse_manifest(text: str, ingest_date: str) -> dict:
+    try:
+        manifest = json.loads(text)
+    except ValueError as exc:
+        raise ManifestDamaged(f"the manifest of partition {ingest_date} is damaged (not JSON: {exc})") from exc
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict) \
+            or not all(isinstance(v, dict) for v in manifest["tables"].values()):
+        raise ManifestDamaged(f"the manifest of partition {ingest_date} is damaged (no table listing)")
+    return manifest
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:

@@ -49,7 +49,8 @@ import pyarrow.parquet as pq
 from etl.faults import checkpoint
 from etl.fs import filesystem, is_remote, key, work_dir
 from etl.model import schema
-from etl.warehouse.local import (PART_NAME, PartitionInconsistent, PartitionLocked, Warehouse, _dir_checksums,
+from etl.warehouse.local import (PART_NAME, ManifestDamaged, PartitionInconsistent, PartitionLocked,
+                                 PublishRolledBack, Warehouse, _describe, _dir_checksums, _parse_manifest, _safe,
                                  partition_name)
 
 log = logging.getLogger(__name__)
@@ -100,9 +101,14 @@ class ObjectWarehouse(Warehouse):
     # --- reading: always through the manifest -------------------------------------------------
     def read_manifest(self, ingest_date: str) -> dict | None:
         try:
-            return json.loads(self.fs.cat_file(key(self.manifest_path(ingest_date))))
+            data = self.fs.cat_file(key(self.manifest_path(ingest_date)))
         except FileNotFoundError:
             return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ManifestDamaged(f"the manifest of partition {ingest_date} is damaged ({exc})") from exc
+        return _parse_manifest(text, ingest_date)
 
     def published_dates(self) -> list[str]:
         try:
@@ -225,7 +231,12 @@ class ObjectWarehouse(Warehouse):
     def publish(self, staged: Path, ingest_date: str, manifest: dict) -> dict:
         """Upload the staged tables under fresh names, write the manifest, then delete what the
         manifest no longer lists. Call with the partition lock held."""
-        self.recover(ingest_date)
+        try:
+            previous = self.read_manifest(ingest_date)
+        except ManifestDamaged:
+            previous = None  # nothing it lists can be trusted: the new manifest replaces it
+        if previous is not None:
+            self.recover(ingest_date)
         version = hashlib.sha256(f"{manifest.get('run_id')}\0{time.time_ns()}\0{os.getpid()}".encode()).hexdigest()[:16]
         tables: dict[str, dict] = {}
         local, remote = [], []
@@ -240,16 +251,30 @@ class ObjectWarehouse(Warehouse):
                 local.append(str(src / rel))
                 remote.append(key(f"{self.partition_dir(table, ingest_date)}/{name}"))
             tables[table] = listed
-        if local:
-            self.fs.put(local, remote)
-        checkpoint("publish:uploaded")
         manifest = dict(manifest, tables=tables, storage={"url": self.url, "version": version},
                         published_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        self.fs.pipe_file(key(self.manifest_path(ingest_date)),
-                          json.dumps(manifest, indent=2, sort_keys=True, default=str).encode())
-        checkpoint("publish:manifest_written")
-        self._remove_unlisted(ingest_date, manifest)
-        checkpoint("publish:old_removed")
+        try:
+            if local:
+                self.fs.put(local, remote)
+            checkpoint("publish:uploaded")
+            self.fs.pipe_file(key(self.manifest_path(ingest_date)),
+                              json.dumps(manifest, indent=2, sort_keys=True, default=str).encode())
+        except (Exception, KeyboardInterrupt) as exc:
+            # The old manifest still names the old files: the partition is unchanged. Remove what
+            # was uploaded under fresh names (or leave it to the next run's recovery).
+            if previous is not None:
+                with contextlib.suppress(Exception):
+                    self._remove_unlisted(ingest_date, previous)
+            if not isinstance(exc, Exception):
+                raise
+            raise PublishRolledBack(f"publishing partition {ingest_date} failed ({_describe(exc)}); rolled back: "
+                                    f"the partition is as it was before this run") from exc
+        try:
+            checkpoint("publish:manifest_written")
+            self._remove_unlisted(ingest_date, manifest)
+            checkpoint("publish:old_removed")
+        except Exception as exc:  # published; the next run's recovery removes the old files
+            log.warning("partition %s: published; removing the previous version failed (%s)", ingest_date, exc)
         return manifest
 
     def _unlisted(self, ingest_date: str, manifest: dict | None) -> list[str]:
@@ -273,7 +298,11 @@ class ObjectWarehouse(Warehouse):
     def recover(self, ingest_date: str) -> str | None:
         """Remove the files a cut-short publish left in the partition (uploads the manifest never
         listed, or the previous version's files). Call with the partition lock held."""
-        removed = self._remove_unlisted(ingest_date, self.read_manifest(ingest_date))
+        try:
+            manifest = self.read_manifest(ingest_date)
+        except ManifestDamaged as exc:
+            return f"{exc}: this run publishes over it"
+        removed = self._remove_unlisted(ingest_date, manifest)
         if removed:
             return f"removed {removed} file(s) a cut-short publish left in {self.url}"
         return None
@@ -296,6 +325,30 @@ class ObjectWarehouse(Warehouse):
                 self.fs.rm(run, recursive=True)
                 removed.append(name)
         return removed
+
+
+    def prune_reports(self, ingest_date: str, keep: int, protect: set[str] = frozenset()) -> list[str]:
+        """As on disk, for the uploaded copies on the store (the local ones are pruned alike)."""
+        super().prune_reports(ingest_date, keep, protect)
+        prefix = self._k("_reports", partition_name(ingest_date))
+        try:
+            runs = [r.rstrip("/") for r in self.fs.ls(prefix, detail=False)]
+        except FileNotFoundError:
+            return []
+
+        def written(run: str) -> float:
+            try:
+                stamp = self.fs.info(f"{run}/validation.json").get("LastModified")
+            except FileNotFoundError:
+                return 0.0
+            return stamp.timestamp() if stamp is not None else 0.0
+
+        runs.sort(key=written, reverse=True)
+        protected = {_safe(r) for r in protect}
+        removed = [r for r in runs[max(keep, 0):] if r.rsplit("/", 1)[-1] not in protected]
+        for run in removed:
+            self.fs.rm(run, recursive=True)
+        return [r.rsplit("/", 1)[-1] for r in removed]
 
 
 def _dead_here(owner: dict) -> bool:

@@ -99,7 +99,7 @@ def test_failed_validation_publishes_nothing_and_keeps_the_old_partition(landing
     pq.write_table(t.set_column(t.schema.get_field_index("char_start"), "char_start", shifted), path)
     with pytest.raises(pipeline.ValidationFailed) as err:
         pipeline.audit(p["staging"], "2025-12-03", str(wh_dir), "corrupt-run")
-    assert "check_span_matches_text" in str(err.value)
+    assert "entity_mentions: expect_span_to_equal_source_text" in str(err.value)
     with pytest.raises(pipeline.ValidationFailed):
         pipeline.publish(p["staging"], "2025-12-03", str(wh_dir), "corrupt-run")
     assert wh.read_table("articles", "2025-12-03").equals(before)

@@ -1,4 +1,5 @@
 """Reading a warehouse as an analyst: published days, clear errors for wrong names, dates as dates."""
+import json
 from datetime import date
 
 import pandas as pd
@@ -8,6 +9,7 @@ import pytest
 import etl
 from etl.model import schema
 from etl.warehouse import open_warehouse, write_parquet
+from etl.warehouse.local import _dir_checksums
 
 DAYS = ("2025-12-03", "2025-12-05")
 
@@ -20,7 +22,7 @@ def warehouse(tmp_path):
     for day in (*DAYS, "2025-12-07"):
         for name, table in schema.TABLES.items():
             write_parquet(table.arrow_schema().empty_table(), wh.partition_dir(name, day) / "part-00000.parquet")
-        ent = dict(article_id="a", entity_id=f"e{day}", name="Moscow", label="GPE", mention_count=1,
+        ent = dict(article_id="a", entity_id=f"e{day}", entity_key="geo:524901", name="Moscow", label="GPE", mention_count=1,
                    first_field="body", first_char_start=0, title=None, country_code=None, latitude=None,
                    longitude=None, geonames_id=None)
         rows = [ent, dict(ent, entity_id=f"f{day}", geonames_id=524901)]
@@ -31,7 +33,8 @@ def warehouse(tmp_path):
             (tmp_path / "_manifests" / f"ingest_date={day}.json").write_text(
                 '{"run_id": "r-%s", "published_at": "2025-12-08T01:00:00+00:00", "pipeline_version": "0.1.0", '
                 '"input_count": 2, "validation": {"passed": true, "warnings": 1}, '
-                '"row_counts": {"entities": 2, "articles": 0}}' % day)
+                '"row_counts": {"entities": 2, "articles": 0}, "tables": %s}' % (day, json.dumps(
+                    {name: _dir_checksums(wh.partition_dir(name, day)) for name in schema.TABLES})))
     return tmp_path
 
 

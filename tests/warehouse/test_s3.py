@@ -79,12 +79,10 @@ def test_discover_lists_objects_recursively_and_skips_hidden_names(s3):
     assert files == [f"{s3.url}/landing/other/e.txt"]
 
 
-def test_discover_turns_missing_prefixes_and_buckets_into_rejects(s3):
-    files, rejects = ingest.discover([f"{s3.url}/nothing/here", "s3://no-such-bucket-news-etl/x"])
-    assert files == []
-    assert [r.source_uri for r in rejects] == [f"{s3.url}/nothing/here", "s3://no-such-bucket-news-etl/x"]
-    assert rejects[0].reason == "missing"
-    assert rejects[1].reason in ("missing", "read_error")
+def test_discover_refuses_missing_prefixes_and_buckets(s3):
+    for url in (f"{s3.url}/nothing/here", "s3://no-such-bucket-news-etl/x"):
+        with pytest.raises(ingest.LandingUnreachable, match="no-such-bucket|does not exist"):
+            ingest.discover([url])
 
 
 def test_read_input_streams_objects_and_keeps_s3_source_uris(s3, monkeypatch):
@@ -183,7 +181,7 @@ def _crash_at(monkeypatch, name: str) -> None:
         if reached == name:
             raise _Crash(reached)
 
-    monkeypatch.setattr(storage, "checkpoint", checkpoint)
+    monkeypatch.setattr(storage.s3, "checkpoint", checkpoint)
 
 
 def test_crash_before_the_manifest_leaves_the_old_version_and_the_next_run_cleans(s3, tmp_path, monkeypatch):
@@ -215,6 +213,28 @@ def test_crash_after_the_manifest_shows_the_new_version_and_recover_removes_the_
     assert _published_keys(s3, "rejects") > set(manifest["tables"]["rejects"])  # the old files linger
     second = _publish(wh, _stage(tmp_path, "newer", 1), "newer", 1)  # publishing recovers first
     assert _published_keys(s3, "rejects") == set(second["tables"]["rejects"])
+
+
+@pytest.mark.parametrize("step", ["publish:uploaded", "publish:manifest_written", "publish:old_removed"])
+def test_disk_full_during_an_s3_publish_is_rolled_back_or_finished(s3, tmp_path, monkeypatch, step):
+    """ENOSPC (etl.faults) at each publish step: before the manifest the publish is undone (the old
+    version stays, the fresh uploads are removed, PublishRolledBack); from it on it has happened."""
+    from etl import faults
+
+    wh = open_warehouse(f"{s3.url}/wh")
+    _publish(wh, _stage(tmp_path, "old", 2), "old", 2)
+    monkeypatch.setenv(faults.FAIL_VAR, step)
+    faults.reset()
+    if step == "publish:uploaded":
+        with pytest.raises(storage.PublishRolledBack, match="rolled back"):
+            _publish(wh, _stage(tmp_path, "new", 5), "new", 5)
+        manifest, parts = wh.read_partition(DAY)
+        assert manifest["run_id"] == "old" and parts["rejects"].num_rows == 2
+        assert _published_keys(s3, "rejects") == set(manifest["tables"]["rejects"])  # uploads removed
+    else:
+        _publish(wh, _stage(tmp_path, "new", 5), "new", 5)
+        manifest, parts = wh.read_partition(DAY)
+        assert manifest["run_id"] == "new" and parts["rejects"].num_rows == 5
 
 
 def test_readers_following_the_manifest_never_see_a_mix(s3, tmp_path):
@@ -411,3 +431,25 @@ def test_dag_test_publishes_from_s3_landing_to_s3_warehouse(s3, airflow_db, monk
     assert manifest["run_id"] == run.run_id
     assert parts["articles"].num_rows == len(seeds) + 1
     _assert_tidy(s3, manifest)
+
+
+# --- drift history and report pruning on the store ------------------------------------------
+def test_drift_history_and_report_pruning_work_on_the_store(s3):
+    from etl.run.history import trailing_stats
+
+    wh = open_warehouse(s3.url)
+    for day, articles in (("2025-11-01", 10), ("2025-11-02", 0), ("2025-11-03", 12)):
+        s3.fs.pipe_file(f"{s3.bucket}/_manifests/ingest_date={day}.json",
+                        json.dumps({"run_id": f"r-{day}", "stats": {"articles": articles}}).encode())
+    history = trailing_stats(wh, "2025-11-04")
+    assert [h["date"] for h in history] == ["2025-11-01", "2025-11-03"]  # an empty day is no baseline
+    assert trailing_stats(wh, "2025-11-03") == [{"date": "2025-11-01", "stats": {"articles": 10}}]
+
+    prefix = f"{s3.bucket}/_reports/ingest_date=2025-11-03"
+    for i in range(4):
+        s3.fs.pipe_file(f"{prefix}/run{i}/validation.json", b"{}")
+        s3.fs.pipe_file(f"{prefix}/run{i}/data_docs/index.html", b"<html></html>")
+        time.sleep(1.1)  # the store's timestamps have one-second resolution
+    removed = wh.prune_reports("2025-11-03", keep=2, protect={"run0"})
+    assert removed == ["run1"]  # the newest two stay, and run0 (the published run's, linked by the manifest)
+    assert sorted(p.rsplit("/", 1)[-1] for p in s3.fs.ls(prefix, detail=False)) == ["run0", "run2", "run3"]
