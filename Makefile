@@ -5,11 +5,12 @@ VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 DATE ?= 2025-12-03
 
-# Project-local Airflow home (SQLite metadata DB) and settings; nothing outside the checkout.
-export AIRFLOW_HOME := $(CURDIR)/.airflow
-export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
-export AIRFLOW__CORE__LOAD_EXAMPLES := False
-export AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT := 60
+# Airflow home (SQLite metadata DB) and settings: the environment's values win; by default a
+# project-local home, nothing outside the checkout.
+export AIRFLOW_HOME ?= $(CURDIR)/.airflow
+export AIRFLOW__CORE__DAGS_FOLDER ?= $(CURDIR)/dags
+export AIRFLOW__CORE__LOAD_EXAMPLES ?= False
+export AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT ?= 60
 export NEWS_ETL_LANDING ?= $(CURDIR)/seeds
 export NEWS_ETL_WAREHOUSE ?= $(CURDIR)/warehouse
 
@@ -43,10 +44,12 @@ test: $(VENV)/.installed
 
 ## airflow: Airflow's UI + scheduler + dag-processor + triggerer (LocalExecutor) on this checkout; Ctrl-C stops.
 ## Log in as `admin`; the Simple auth manager generates the password into $(AIRFLOW_HOME) (path printed).
+## PARALLELISM=n (or AIRFLOW__CORE__PARALLELISM) tasks at once, default one per core; NEWS_ETL_PROCESSES=n
+## NLP workers inside each task, default 1 under Airflow.
 AIRFLOW_PORT ?= 8080
 .PHONY: airflow
 airflow: $(AIRFLOW_HOME)/.migrated
-	@$(BIN)/python -m etl.airflow.services serve --home $(AIRFLOW_HOME) --port $(AIRFLOW_PORT)
+	@$(BIN)/python -m etl.airflow.services serve --home $(AIRFLOW_HOME) --port $(AIRFLOW_PORT) $(if $(PARALLELISM),--parallelism $(PARALLELISM))
 
 ## bench: throughput and memory vs bare spaCy (N articles, default 2000; INPUT=dir of pages; PROCESSES=n)
 .PHONY: bench
@@ -54,8 +57,9 @@ N ?= 2000
 bench: $(VENV)/.installed
 	$(BIN)/python scripts/bench.py --n $(N) $(if $(INPUT),--input $(INPUT)) $(if $(PROCESSES),--processes $(PROCESSES))
 
+# only the project-local Airflow home: an AIRFLOW_HOME from the environment is the operator's
 clean:
-	rm -rf $(AIRFLOW_HOME) $(NEWS_ETL_WAREHOUSE)
+	rm -rf $(CURDIR)/.airflow $(NEWS_ETL_WAREHOUSE)
 
 ## backfill: partitions FROM..TO (YYYY-MM-DD, inclusive) through the Airflow scheduler (starts and stops
 ## api-server, scheduler and dag-processor on a free port); REPROCESS=completed|failed reruns existing runs
@@ -64,3 +68,14 @@ clean:
 backfill:
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD [REPROCESS=completed]" >&2; exit 2; }
 	$(BIN)/python -m etl.airflow.backfill --from $(FROM) --to $(TO) $(if $(REPROCESS),--reprocess-behavior $(REPROCESS))
+
+## cluster: a multi-machine deployment on this host (PostgreSQL, Redis, S3 server, Airflow with the
+## CeleryExecutor and WORKERS Celery workers, default 2, each with its own work folder); runs in the
+## background until `make cluster-stop`. Needs the system packages redis-server and postgresql.
+WORKERS ?= 2
+.PHONY: cluster cluster-stop
+cluster: $(VENV)/.installed
+	$(BIN)/python -m etl.airflow.cluster start --root $(CURDIR)/.cluster --workers $(WORKERS) $(if $(AIRFLOW_PORT),--port $(AIRFLOW_PORT))
+
+cluster-stop:
+	$(BIN)/python -m etl.airflow.cluster stop --root $(CURDIR)/.cluster

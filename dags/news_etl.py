@@ -10,8 +10,12 @@ from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, task
 
 TABLES = ("articles", "entity_mentions", "entities", "quotes", "image_captions", "rejects")
 # Static identities (Airflow 3 refuses assets whose URI changes under the same name); where the
-# warehouse lives is configuration (NEWS_ETL_WAREHOUSE), not part of the asset.
+# warehouse lives is configuration (NEWS_ETL_WAREHOUSE), not part of the asset: each event names
+# the real location in its extra (etl.airflow.partitions).
 PUBLISHED = [Asset(name=f"news_etl_{t}", uri=f"file:///news_etl/warehouse/{t}") for t in TABLES]
+# "2025-12-03 batch 2/5 (200 files)": rendered before the task starts, from its mapped argument.
+BATCH_LABEL = ("{% set b = task.op_kwargs['batch'] %}{{ b['ingest_date'] }} batch {{ b['batch_no'] + 1 }}"
+               "/{{ b['batch_count'] }} ({{ b['files'] | length }} files)")
 
 
 @dag(
@@ -40,9 +44,13 @@ def news_etl():
     def plan(**context) -> list[dict]:
         from etl.airflow import tasks
 
+        # the day as its own XCom: visible in the UI/REST even when it maps no batch
+        context["ti"].xcom_push(key="ingest_date", value=tasks.partition_date(context))
         return tasks.plan(context)
 
-    @task(max_active_tis_per_dagrun=8)
+    # Each mapped task is labelled with its day and batch in the grid and the REST API.
+    # (plain Jinja: a filter from etl would import etl when the file is parsed)
+    @task(max_active_tis_per_dagrun=8, map_index_template=BATCH_LABEL)
     def process(batch: dict) -> dict:
         from etl.airflow import tasks
 
@@ -63,9 +71,11 @@ def news_etl():
 
     @task(outlets=PUBLISHED)
     def publish(audit: dict, **context) -> dict:
-        from etl.airflow import tasks
+        from etl.airflow import partitions, tasks
 
-        return tasks.publish(context)
+        manifest = tasks.publish(context)
+        partitions.annotate_events(context["outlet_events"], PUBLISHED, TABLES, manifest, tasks.warehouse_root())
+        return manifest
 
     batches = plan()
     summaries = process.expand(batch=batches)

@@ -61,6 +61,21 @@ def nlp_processes() -> int:
     return n if n > 0 else _usable_cpus()
 
 
+def task_nlp_processes() -> int:
+    """NLP worker processes inside one mapped DAG task: NEWS_ETL_PROCESSES when set (0 = all
+    cores), else 1. Under a scheduler up to `parallelism` tasks run at once, each already a
+    process of its own; a pool per task on top of that multiplies processes (and spaCy models in
+    memory) by the number of cores without adding throughput."""
+    if os.environ.get("NEWS_ETL_PROCESSES", "") == "":
+        return 1
+    return nlp_processes()
+
+
+def usable_cpus() -> int:
+    """Cores this process may run on (its CPU affinity, e.g. a container's cpuset)."""
+    return _usable_cpus()
+
+
 def _usable_cpus() -> int:
     try:
         return len(os.sched_getaffinity(0)) or 1

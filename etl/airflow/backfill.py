@@ -3,8 +3,8 @@
     python -m etl.airflow.backfill --from 2025-12-03 --to 2025-12-05 [--reprocess-behavior completed]
 
 Starts what Airflow 3 needs to execute backfill runs -- api-server (the Execution API the task
-processes report to), scheduler (LocalExecutor), dag-processor -- against $AIRFLOW_HOME (the
-Makefile's `.airflow/`), on a free localhost port; issues `airflow backfill create`; waits for
+processes report to), scheduler (LocalExecutor), dag-processor -- against $AIRFLOW_HOME (taken
+from the environment; the Makefile defaults it to the checkout's `.airflow/`), on a free localhost port; issues `airflow backfill create`; waits for
 the runs; prints each partition's result; and stops the processes it started.
 
 Dates: FROM/TO are PARTITION dates. The DAG's CronDataIntervalTimetable("0 2 * * *") gives each
@@ -41,10 +41,10 @@ TERMINAL = {"success", "failed"}
 _CREATE_AGAIN_AFTER = (
     # One active backfill per DAG, marked complete only on a scheduler loop after its last run.
     ("AlreadyRunningBackfill", "another backfill of news_etl is still active; waiting for it to complete"),
-    # A lock error rolls the creation back (Airflow deletes the half-made backfill on it); if that
-    # clean-up failed too, the next attempt meets AlreadyRunningBackfill until the scheduler has
-    # marked the empty backfill complete.
-    ("database is locked", "the metadata database was locked; creating the backfill again"),
+    # Airflow 3.3 removes a half-made backfill only after a lock error it recognises (PostgreSQL's
+    # and MySQL's codes), not after SQLite's "database is locked": what that one left is kept by
+    # run_backfill, and only the days it does not cover are created again.
+    ("database is locked", "the metadata database was locked; creating the days not yet covered again"),
 )
 
 
@@ -81,6 +81,13 @@ class AirflowServices(LocalAirflow):
         # Serialise the DAG now rather than wait for the dag-processor's first parse.
         self.airflow("dags", "reserialize", timeout=600)
 
+    def state(self) -> dict:
+        """{"is_paused": bool, "backfills": [{id, created_at, completed_at, runs: {logical date: run id}}]}"""
+        code = f"from etl.airflow.backfill import _print_state; _print_state({DAG_ID!r})"
+        out = subprocess.run([sys.executable, "-c", code], env=self.env, capture_output=True, text=True,
+                             timeout=300, check=True).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
     def start(self, timeout: float = 300) -> AirflowServices:
         self.log(f"airflow home {self.home}; api-server on 127.0.0.1:{self.port}")
         super().start(timeout)
@@ -103,37 +110,113 @@ def _parse_ts(value) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
+def _print_state(dag_id: str) -> None:
+    """Runs in a child process with the deployment's environment (so Airflow's settings are
+    those of the services): prints the DAG's paused flag and every backfill of it with the runs
+    it owns, as JSON. The REST API does not say which runs belong to which backfill."""
+    from sqlalchemy import select
+
+    from airflow.models import DagModel
+    from airflow.models.backfill import Backfill, BackfillDagRun
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
+    def iso(value):
+        return value.isoformat() if value is not None else None
+
+    with create_session() as session:
+        paused = session.scalar(select(DagModel.is_paused).where(DagModel.dag_id == dag_id))
+        backfills = []
+        for b in session.scalars(select(Backfill).where(Backfill.dag_id == dag_id).order_by(Backfill.id)):
+            owned = session.execute(
+                select(BackfillDagRun.logical_date, DagRun.run_id)
+                .join(DagRun, DagRun.id == BackfillDagRun.dag_run_id)
+                .where(BackfillDagRun.backfill_id == b.id)).all()
+            backfills.append({"id": b.id, "created_at": iso(b.created_at), "completed_at": iso(b.completed_at),
+                              "runs": {iso(logical): run_id for logical, run_id in owned}})
+    print(json.dumps({"is_paused": paused, "backfills": backfills}))
+
+
+def _days_ranges(logicals: list[datetime]) -> list[tuple[datetime, datetime]]:
+    """Consecutive days grouped: [(first, last), ...] (backfill create takes one window)."""
+    ranges: list[list[datetime]] = []
+    for d in sorted(logicals):
+        if ranges and d - ranges[-1][1] == timedelta(days=1):
+            ranges[-1][1] = d
+        else:
+            ranges.append([d, d])
+    return [(lo, hi) for lo, hi in ranges]
+
+
 def run_backfill(svc: AirflowServices, first: date, last: date, reprocess: str | None = None,
                  max_active_runs: int = 2, timeout: float = 1800) -> dict[str, dict]:
     """Create the backfill and wait until every partition's run has finished (again, for a
-    reprocess). Returns partition date -> {run_id, state, logical_date}."""
+    reprocess) and the backfill is marked complete. Returns partition date -> {run_id, state,
+    logical_date}.
+
+    Exactly once per request: a `backfill create` that failed half-way (a SQLite "database is
+    locked" is not a lock error to Airflow, so it does not remove what it made) leaves a
+    backfill that owns runs for some days. Those runs are this request's runs: they are kept, and
+    only the days no backfill of this request owns are created again (one window per stretch of
+    consecutive days, each after the previous backfill completed). The DAG is unpaused for the
+    backfill and paused again afterwards if it was paused before."""
     start, end = backfill_window(first, last)
-    wanted = {}
+    wanted: dict[datetime, str] = {}
     d = first
     while d <= last:
         wanted[logical_date_for(d)] = d.isoformat()
         d += timedelta(days=1)
+    deadline = time.monotonic() + timeout
+    before = svc.state()
+    was_paused = before.get("is_paused")
+    known = {b["id"] for b in before["backfills"]}
+    claimed: list[int] = []
+    covered: set[datetime] = set()
+    svc.log(f"partitions {first}..{last} = logical dates {start.isoformat()} .. {end.isoformat()}")
     svc.airflow("dags", "unpause", DAG_ID)
     created_after = datetime.now(timezone.utc) - timedelta(seconds=1)
-    args = ["backfill", "create", "--dag-id", DAG_ID, "--from-date", start.isoformat(),
-            "--to-date", end.isoformat(), "--max-active-runs", str(max_active_runs)]
-    if reprocess:
-        args += ["--reprocess-behavior", reprocess]
-    svc.log(f"partitions {first}..{last} = logical dates {start.isoformat()} .. {end.isoformat()}")
-    deadline = time.monotonic() + timeout
-    while True:
-        created = svc.airflow(*args, check=False)
-        output = created.stderr + created.stdout
-        waiting = next((why for marker, why in _CREATE_AGAIN_AFTER if marker in output), None)
-        if created.returncode == 0 or waiting is None or time.monotonic() >= deadline:
-            break
-        svc.log(waiting)
-        time.sleep(5)
-    if created.returncode != 0:
-        if "NoBackfillRunsToCreate" not in output:
-            raise RuntimeError(f"airflow backfill create failed:\n{created.stderr[-3000:]}")
-        svc.log("no runs to create: every partition already has a run (use --reprocess-behavior)")
-    results: dict[str, dict] = {}
+    try:
+        while pending := [t for t in wanted if t not in covered]:
+            lo, hi = _days_ranges(pending)[0]
+            args = ["backfill", "create", "--dag-id", DAG_ID, "--from-date", lo.isoformat(),
+                    "--to-date", hi.isoformat(), "--max-active-runs", str(max_active_runs)]
+            if reprocess:
+                args += ["--reprocess-behavior", reprocess]
+            created = svc.airflow(*args, check=False)
+            output = created.stderr + created.stdout
+            for b in svc.state()["backfills"]:
+                if b["id"] in known:
+                    continue
+                known.add(b["id"])
+                owned = {t for t in map(_parse_ts, b["runs"]) if t in wanted}
+                if created.returncode == 0 or owned:
+                    claimed.append(b["id"])
+                    covered |= owned
+                if created.returncode != 0 and owned:
+                    svc.log(f"the failed create left backfill {b['id']} with runs for "
+                            f"{', '.join(sorted(wanted[t] for t in owned))}; keeping them (not created twice)")
+            if created.returncode == 0 or "NoBackfillRunsToCreate" in output:
+                if created.returncode != 0:
+                    svc.log("no runs to create: every partition already has a run (use --reprocess-behavior)")
+                # days of the window it did not take a run for already have one (kept as they are)
+                covered |= {t for t in wanted if lo <= t <= hi}
+                continue
+            waiting = next((why for marker, why in _CREATE_AGAIN_AFTER if marker in output), None)
+            if waiting is None or time.monotonic() >= deadline:
+                raise RuntimeError(f"airflow backfill create failed:\n{created.stderr[-3000:]}")
+            svc.log(waiting)
+            time.sleep(5)
+        results = _wait_for_runs(svc, wanted, reprocess, created_after, deadline, timeout)
+        _wait_complete(svc, claimed, deadline)
+    finally:
+        if was_paused:
+            svc.airflow("dags", "pause", DAG_ID, check=False)
+            svc.log("news_etl paused again, as it was before the backfill")
+    return results
+
+
+def _wait_for_runs(svc, wanted: dict[datetime, str], reprocess: str | None, created_after: datetime,
+                   deadline: float, timeout: float) -> dict[str, dict]:
     while True:
         results = {}
         for r in list_runs(svc):
@@ -153,6 +236,19 @@ def run_backfill(svc: AirflowServices, first: date, last: date, reprocess: str |
             return dict(sorted(results.items()))
         if time.monotonic() > deadline:
             raise TimeoutError(f"backfill runs not finished after {timeout:.0f} s: {results}")
+        time.sleep(5)
+
+
+def _wait_complete(svc, claimed: list[int], deadline: float) -> None:
+    """Until the scheduler has marked this request's backfills complete (it does so on a loop
+    after their last run): stopping it earlier leaves a backfill that blocks the next one."""
+    while claimed:
+        states = {b["id"]: b["completed_at"] for b in svc.state()["backfills"] if b["id"] in claimed}
+        if all(states.get(i) for i in claimed):
+            svc.log(f"backfill {', '.join(map(str, claimed))} marked complete")
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"backfill {claimed} not marked complete: {states}")
         time.sleep(5)
 
 

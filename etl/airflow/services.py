@@ -37,6 +37,8 @@ import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
+from etl import config
+
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 ALL_COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
@@ -98,8 +100,7 @@ def airflow_env(home: str | os.PathLike, port: int, *, dags_folder: str | os.Pat
     })
     # unit-test mode (set by tests/conftest.py) would make the services behave unlike production
     env.pop("AIRFLOW__CORE__UNIT_TEST_MODE", None)
-    if parallelism is not None:
-        env["AIRFLOW__CORE__PARALLELISM"] = str(parallelism)
+    env["AIRFLOW__CORE__PARALLELISM"] = str(default_parallelism(env) if parallelism is None else parallelism)
     if all_admins:  # no login at all: only for throw-away homes (tests)
         env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS"] = "True"
     if landing is not None:
@@ -111,6 +112,20 @@ def airflow_env(home: str | os.PathLike, port: int, *, dags_folder: str | os.Pat
         for key in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC"):
             env.setdefault(key, "etl.airflow.services.SQLITE_CONNECT_ARGS")
     return env
+
+
+def default_parallelism(env: dict[str, str]) -> int:
+    """Task processes the LocalExecutor runs at once: AIRFLOW__CORE__PARALLELISM when the operator
+    set it, else one per usable core. Airflow's own default (32) meant 33 executor processes and
+    about 5 GB on a 2-core host, each mapped task also forking NLP workers, for no extra
+    throughput: the work is CPU-bound. (NLP workers per task: etl.config.task_nlp_processes.)"""
+    raw = env.get("AIRFLOW__CORE__PARALLELISM", "")
+    if raw.strip():
+        n = int(raw)
+        if n < 1:
+            raise ValueError(f"AIRFLOW__CORE__PARALLELISM must be at least 1, got {raw!r}")
+        return n
+    return config.usable_cpus()
 
 
 def uses_sqlite(env: dict[str, str]) -> bool:
@@ -351,6 +366,8 @@ def serve(args: argparse.Namespace) -> int:
               f"  DAGs: {af.env['AIRFLOW__CORE__DAGS_FOLDER']}   landing: {af.env.get('NEWS_ETL_LANDING', '(default)')}"
               f"   warehouse: {af.env.get('NEWS_ETL_WAREHOUSE', '(default)')}\n"
               f"  service logs: {af.log_dir}/\n"
+              f"  parallelism: {af.env['AIRFLOW__CORE__PARALLELISM']} task(s) at once; NLP worker processes per task: "
+              f"{af.env.get('NEWS_ETL_PROCESSES') or 1}\n"
               f"Press Ctrl-C to stop.", flush=True)
         while True:
             af.check_alive()
@@ -372,7 +389,8 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("serve", help="run Airflow's services in the foreground until Ctrl-C")
     s.add_argument("--home", help="AIRFLOW_HOME (default: $AIRFLOW_HOME, else <repo>/.airflow)")
     s.add_argument("--port", type=int, help="API server / UI port (default: $AIRFLOW_PORT, else 8080)")
-    s.add_argument("--parallelism", type=int, default=None, help="[core] parallelism for the LocalExecutor")
+    s.add_argument("--parallelism", type=int, default=None,
+                   help="[core] parallelism for the LocalExecutor (default: $AIRFLOW__CORE__PARALLELISM, else one per core)")
     args = ap.parse_args(argv)
     return serve(args)
 

@@ -9,7 +9,7 @@ import os
 from datetime import date, datetime
 from pathlib import Path
 
-from etl import fs
+from etl import config, fs
 from etl.run import pipeline
 from etl.warehouse import open_warehouse, staging_mirror
 
@@ -79,14 +79,16 @@ def plan(context) -> list[dict]:
     mirror = staging_mirror(warehouse, day, run_id)
     if mirror:
         mirror.push(replace=True)
-    return [dict(b, staging=result["staging"], ingest_date=day, warehouse=warehouse, run_id=run_id)
-            for b in result["batches"]]
+    return [dict(b, staging=result["staging"], ingest_date=day, warehouse=warehouse, run_id=run_id,
+                 batch_count=len(result["batches"])) for b in result["batches"]]
 
 
 def process(batch: dict) -> dict:
     mirror = staging_mirror(batch.get("warehouse", ""), batch["ingest_date"], batch.get("run_id", ""))
     staging = str(mirror.local) if mirror else batch["staging"]  # a worker's own local folder
-    summary = pipeline.process_batch(staging, batch["batch_no"], batch["files"], batch["ingest_date"])
+    # one NLP worker per task unless NEWS_ETL_PROCESSES says otherwise: the scheduler runs tasks side by side
+    summary = pipeline.process_batch(staging, batch["batch_no"], batch["files"], batch["ingest_date"],
+                                     processes=config.task_nlp_processes())
     if mirror:
         mirror.push(f"batches/{batch['batch_no']:05d}", done_marker="_DONE")
     return summary

@@ -157,7 +157,7 @@ def _no_inputs_message(inputs: list[str], ingest_date: str, missing: bool) -> st
 
 # --- process ----------------------------------------------------------------------------------
 def process_batch(staging: str, batch_no: int, files: list[str], ingest_date: str,
-                  on_file: Callable[[], None] | None = None) -> dict:
+                  on_file: Callable[[], None] | None = None, processes: int | None = None) -> dict:
     """Read, parse and annotate one batch of files; write its tables into staging. No input can
     stop the batch: whatever fails on one record becomes that record's reject row. Records are
     processed in bounded chunks on worker processes (etl.run.stream) and written out chunk by chunk,
@@ -176,7 +176,7 @@ def process_batch(staging: str, batch_no: int, files: list[str], ingest_date: st
     rejects: list[Reject] = []
     writer = _BatchWriter(Path(staging), f"{batch_no:05d}", ingest_date)
     for chunk in stream.processed_chunks(files, on_file=on_file, cache_root=cache.root if cache else None,
-                                         per_file=per_file):
+                                         per_file=per_file, processes=processes):
         hits += chunk.cache_hits
         skipped += chunk.skipped
         for r in chunk.rejects:

@@ -1,6 +1,7 @@
 """The environment every process of a local Airflow deployment gets (etl.airflow.services.airflow_env):
 `make airflow`, `make backfill` and the LocalExecutor test all start their services with it."""
 import importlib
+import os
 import sqlite3
 import subprocess
 import sys
@@ -101,3 +102,40 @@ def test_a_cli_call_outwaits_a_lock_that_breaks_it_without_the_arguments(tmp_pat
     hold = min(bare_took + 10, 40)  # below the deployment's 60 s wait whatever the start-up cost
     code, out, _ = run_while_locked(env, hold)
     assert code == 0, out[-2000:]
+
+
+def test_parallelism_follows_the_cores_unless_the_operator_sets_it(monkeypatch):
+    from etl import config
+    from etl.airflow.services import airflow_env
+
+    monkeypatch.setattr(config, "usable_cpus", lambda: 3)
+    base = {k: v for k, v in os.environ.items() if k != "AIRFLOW__CORE__PARALLELISM"}
+    assert airflow_env("/tmp/h", 8080, base=base)["AIRFLOW__CORE__PARALLELISM"] == "3"
+    assert airflow_env("/tmp/h", 8080, base=dict(base, AIRFLOW__CORE__PARALLELISM="5"))["AIRFLOW__CORE__PARALLELISM"] == "5"
+    assert airflow_env("/tmp/h", 8080, base=base, parallelism=2)["AIRFLOW__CORE__PARALLELISM"] == "2"
+    with pytest.raises(ValueError, match="at least 1"):
+        airflow_env("/tmp/h", 8080, base=dict(base, AIRFLOW__CORE__PARALLELISM="0"))
+
+
+def test_a_mapped_task_uses_one_nlp_worker_unless_configured(monkeypatch):
+    from etl import config
+
+    monkeypatch.delenv("NEWS_ETL_PROCESSES", raising=False)
+    monkeypatch.setattr(config, "_usable_cpus", lambda: 6)
+    assert config.task_nlp_processes() == 1
+    assert config.nlp_processes() == 6  # the CLI keeps using every core
+    monkeypatch.setenv("NEWS_ETL_PROCESSES", "3")
+    assert config.task_nlp_processes() == 3
+    monkeypatch.setenv("NEWS_ETL_PROCESSES", "0")
+    assert config.task_nlp_processes() == 6
+
+
+def test_the_process_task_passes_its_worker_count_to_the_batch(monkeypatch, tmp_path):
+    from etl.airflow import tasks
+
+    seen = {}
+    monkeypatch.delenv("NEWS_ETL_PROCESSES", raising=False)
+    monkeypatch.setattr(tasks.pipeline, "process_batch",
+                        lambda staging, n, files, day, processes=None: seen.update(processes=processes) or {})
+    tasks.process({"staging": str(tmp_path), "batch_no": 0, "files": [], "ingest_date": "2025-12-03"})
+    assert seen == {"processes": 1}
