@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import logging
+
 from etl import config
+from etl.warehouse import ManifestDamaged
+
+log = logging.getLogger(__name__)
 
 
 def trailing_stats(wh, ingest_date: str, partitions: int | None = None, max_age_days: int | None = None) -> list[dict]:
@@ -15,7 +20,11 @@ def trailing_stats(wh, ingest_date: str, partitions: int | None = None, max_age_
     oldest = (date.fromisoformat(ingest_date) - timedelta(days=max_age_days or config.drift_history_max_age_days())).isoformat()
     found = []
     for day in reversed([d for d in wh.published_dates() if oldest <= d < ingest_date]):
-        manifest = wh.read_manifest(day) or {}
+        try:
+            manifest = wh.read_manifest(day) or {}
+        except ManifestDamaged as exc:  # that day's own run repairs it; it is no baseline meanwhile
+            log.warning("partition %s left out of the drift baseline: %s", day, exc)
+            continue
         stats = manifest.get("stats")
         if not stats or not stats.get("articles"):
             continue

@@ -543,7 +543,10 @@ def audit(staging: str, ingest_date: str, warehouse: str, run_id: str, validator
 
 def _prune_reports(wh, ingest_date: str, run_id: str) -> None:
     """Keep the newest reports of the partition, this run's and the published run's among them."""
-    current = wh.read_manifest(ingest_date) or {}
+    try:
+        current = wh.read_manifest(ingest_date) or {}
+    except ManifestDamaged:  # this run is about to replace it; its own report is protected below
+        current = {}
     protect = {run_id} | ({current["run_id"]} if current.get("run_id") else set())
     try:
         removed = wh.prune_reports(ingest_date, config.reports_kept_per_partition(), protect)

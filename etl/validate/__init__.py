@@ -576,7 +576,7 @@ def _run_suites(chunks: Callable[[str], Iterator[pd.DataFrame]], row_counts: dic
             if index.exists():
                 verdict = (f"FAILED: {len(failures)} blocking expectation(s) failed, nothing published"
                            if failures else "passed") + f"; {len(warnings)} warning(s)"
-                offline_docs.make_offline(docs_dir, f"Data Docs | partition {ctx.ingest_date} | run {run_name}",
+                offline_docs.make_offline(docs_dir, f"Data Docs | partition {ctx.ingest_date} | run {gx_run_name(run_name)}",
                                           verdict, docs_suites)
                 docs_index = str(index)
         except Exception as exc:  # Data Docs are a report, not a gate

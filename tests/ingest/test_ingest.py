@@ -8,7 +8,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from etl.ingest import decode_bytes, read_input
+from etl.ingest import LandingUnreachable, decode_bytes, read_input
 from etl.model.records import Reject, SkippedRecord, SourceDocument
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
@@ -194,12 +194,17 @@ def test_discovery_accounts_for_every_path_once_and_never_raises(tmp_path):
     os.mkfifo(root / "fifo.txt")
     (root / "wh").mkdir()
     (root / "wh" / "part.txt").write_text("a warehouse file")
-    files, rejects = discover([str(root), str(root / "a.txt"), str(root / "a.txt"), "/dev/null",
-                               str(root / "missing.txt")], exclude=[str(root / "wh")])
+    files, rejects = discover([str(root), str(root / "a.txt"), str(root / "a.txt"), "/dev/null"],
+                              exclude=[str(root / "wh")])
     assert [f.name for f in files] == ["a.txt"]
     by_name = {os.path.basename(r.source_uri): r.reason for r in rejects}
     assert by_name == {"loop1.txt": "symlink_loop", "loop2.txt": "symlink_loop", "fifo.txt": "not_a_file",
-                       "null": "not_a_file", "missing.txt": "missing"}
+                       "null": "not_a_file"}
+    # a path named as an input that does not exist is the landing zone missing, not one odd page:
+    # the run stops (exit 5) rather than publish a day without it
+    with pytest.raises(LandingUnreachable, match="missing.txt") as raised:
+        discover([str(root), str(root / "missing.txt")])
+    assert raised.value.missing
 
 
 def test_an_unlistable_folder_is_a_reject(tmp_path, monkeypatch):

@@ -29,9 +29,12 @@ def test_history_is_read_from_the_manifests_of_earlier_days_only(tmp_path):
     (tmp_path / "_manifests").mkdir()
     days = {"2025-10-01": 5, "2025-10-28": 0, "2025-10-29": 7, "2025-10-30": None, "2025-10-31": 9, "2025-11-05": 11}
     for day, articles in days.items():
-        manifest = {"run_id": day} | ({"stats": {"articles": articles}} if articles is not None else {})
+        manifest = {"run_id": day, "tables": {}} | ({"stats": {"articles": articles}} if articles is not None else {})
         (tmp_path / "_manifests" / f"ingest_date={day}.json").write_text(json.dumps(manifest))
     got = [h["date"] for h in trailing_stats(wh, DAY, partitions=7, max_age_days=30)]
     # not: an empty day, a manifest without stats, a later day, one older than 30 days
     assert got == ["2025-10-29", "2025-10-31"]
     assert [h["date"] for h in trailing_stats(wh, DAY, partitions=1, max_age_days=60)] == ["2025-10-31"]
+    # a damaged manifest (cut short) is left out of the baseline instead of failing the run
+    (tmp_path / "_manifests" / "ingest_date=2025-10-31.json").write_text('{"run_id": "2025-10-31", "sta')
+    assert [h["date"] for h in trailing_stats(wh, DAY, partitions=7, max_age_days=30)] == ["2025-10-29"]

@@ -428,7 +428,7 @@ def test_drift_history_and_report_pruning_work_on_the_store(s3):
     wh = open_warehouse(s3.url)
     for day, articles in (("2025-11-01", 10), ("2025-11-02", 0), ("2025-11-03", 12)):
         s3.fs.pipe_file(f"{s3.bucket}/_manifests/ingest_date={day}.json",
-                        json.dumps({"run_id": f"r-{day}", "stats": {"articles": articles}}).encode())
+                        json.dumps({"run_id": f"r-{day}", "tables": {}, "stats": {"articles": articles}}).encode())
     history = trailing_stats(wh, "2025-11-04")
     assert [h["date"] for h in history] == ["2025-11-01", "2025-11-03"]  # an empty day is no baseline
     assert trailing_stats(wh, "2025-11-03") == [{"date": "2025-11-01", "stats": {"articles": 10}}]
