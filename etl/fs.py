@@ -89,3 +89,12 @@ def release_inherited_locks() -> None:
         with contextlib.suppress(OSError):
             os.close(fd)
     HELD_LOCK_FDS.clear()
+
+
+def fsync_file(path: str | os.PathLike) -> None:
+    """Flush a written file to disk, so that a rename published after it never names lost data."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

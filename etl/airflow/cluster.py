@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 from etl.airflow.services import (PIPELINE_COMPONENTS, REPO, VENV_BIN, AirflowServiceError, LocalAirflow,
-                                  free_port)
+                                  free_port, terminate_trees)
 
 BUCKET = "news-etl"
 LANDING = f"s3://{BUCKET}/landing"
@@ -260,20 +260,7 @@ class LocalCluster:
 
 
 def _terminate_tree(pid: int, timeout: float = 30) -> None:
-    import psutil
-
-    try:
-        parent = psutil.Process(pid)
-    except psutil.NoSuchProcess:
-        return
-    tree = [parent, *parent.children(recursive=True)]
-    for p in tree:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            p.terminate()
-    _, alive = psutil.wait_procs(tree, timeout=timeout)
-    for p in alive:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            p.kill()
+    terminate_trees([pid], timeout)
 
 
 def stop_from_state(root: Path) -> int:

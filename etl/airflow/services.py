@@ -150,6 +150,26 @@ def _tail(text: str, lines: int) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
+def terminate_trees(pids: Iterable[int], timeout: float = 30) -> None:
+    """SIGTERM each process and every process it started (collected first: task processes run in
+    sessions of their own), then SIGKILL what is left after `timeout`."""
+    import psutil  # an Airflow dependency
+
+    tree: list[psutil.Process] = []
+    for pid in pids:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            parent = psutil.Process(pid)
+            tree += [parent, *parent.children(recursive=True)]
+    for p in tree:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            p.terminate()
+    _, alive = psutil.wait_procs(tree, timeout=timeout)
+    for p in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            p.kill()
+    psutil.wait_procs(alive, timeout=5)
+
+
 class LocalAirflow:
     """One local Airflow deployment: its home, port, environment and service processes."""
 
@@ -230,21 +250,7 @@ class LocalAirflow:
 
         Task processes run in sessions of their own (the supervisor calls setsid), so signalling
         the services' process groups is not enough: the whole process tree is collected first."""
-        import psutil  # an Airflow dependency
-
-        tree: list[psutil.Process] = []
-        for proc in self.processes.values():
-            with contextlib.suppress(psutil.NoSuchProcess):
-                parent = psutil.Process(proc.pid)
-                tree += [parent, *parent.children(recursive=True)]
-        for p in tree:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                p.terminate()
-        _, alive = psutil.wait_procs(tree, timeout=timeout)
-        for p in alive:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                p.kill()
-        psutil.wait_procs(alive, timeout=5)
+        terminate_trees([proc.pid for proc in self.processes.values()], timeout)
         for proc in self.processes.values():
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(5)

@@ -64,6 +64,7 @@ from etl.model import schema
 from etl.model.ids import stable_id
 from etl.model.records import ArticleResult, Reject, SourceDocument
 from etl.faults import checkpoint
+from etl.fs import fsync_file
 from etl.ingest.remote import LandingUnreachable
 from etl.run import relink
 from etl.warehouse import PART_NAME, ManifestDamaged, open_warehouse
@@ -337,7 +338,7 @@ class _BatchWriter:
         for i, table in enumerate(schema.TABLE_NAMES):
             self.writers.pop(table).close()
             part = self.tmp / f".{table}.parquet.tmp"
-            _fsync_file(part)
+            fsync_file(part)
             os.replace(part, self.tmp / f"{table}.parquet")
             if i == 2:
                 checkpoint("process:tables_half_written")
@@ -350,14 +351,6 @@ class _BatchWriter:
         shutil.rmtree(self.out, ignore_errors=True)
         os.rename(self.tmp, self.out)
         checkpoint("process:batch_done")
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # --- finalize ---------------------------------------------------------------------------------

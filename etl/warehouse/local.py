@@ -52,7 +52,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from etl.faults import checkpoint
-from etl.fs import HELD_LOCK_FDS
+from etl.fs import HELD_LOCK_FDS, fsync_file
 from etl.model import schema
 
 log = logging.getLogger(__name__)
@@ -404,15 +404,7 @@ class Warehouse:
     def clear_staging(self, ingest_date: str, run_id: str) -> None:
         shutil.rmtree(self.staging_dir(ingest_date, run_id), ignore_errors=True)
 
-    # --- reports and history ---------------------------------------------------------------
-    def published_dates(self) -> list[str]:
-        """Every published partition's date, oldest first (from the manifests)."""
-        prefix = f"{schema.PARTITION_COLUMN}="
-        folder = self.root / "_manifests"
-        if not folder.is_dir():
-            return []
-        return sorted(p.name[len(prefix):-len(".json")] for p in folder.glob(f"{prefix}*.json"))
-
+    # --- reports -----------------------------------------------------------------------------
     def prune_reports(self, ingest_date: str, keep: int, protect: set[str] = frozenset()) -> list[str]:
         """Remove the partition's validation reports but the newest `keep` runs' (by when their
         results were written) and those of runs in `protect` (the published run's, which its
@@ -452,7 +444,7 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     pq.write_table(table, tmp, compression="zstd")
-    _fsync(tmp)
+    fsync_file(tmp)
     os.replace(tmp, path)
 
 
@@ -516,22 +508,14 @@ def _atomic_write_json(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str), encoding="utf-8")
-    _fsync(tmp)
+    fsync_file(tmp)
     os.replace(tmp, path)
     _fsync_dir(path.parent)
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):
-        _fsync(path)
+        fsync_file(path)
 
 
 def _read_fd(fd: int) -> str:
