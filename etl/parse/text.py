@@ -141,6 +141,7 @@ def _mark_repeated_captions(lines: list[Line]) -> None:
             if lines[j].text == line.text:
                 line.kind = lines[j].kind = "caption"
                 line.caption = lines[j].caption = line.text
+                line.shown_twice = lines[j].shown_twice = True
                 break
 
 
@@ -212,7 +213,9 @@ def _mark_labelled_links(lines: list[Line]) -> None:
             continue
         groups.setdefault(m.group(1).lower(), []).append(i)
     for found in groups.values():
-        if len(found) >= _LABEL_REPEATS:
+        # (one line printed three times, a headline with a colon shown in title, heading and share
+        # box, is one story, not a list of links)
+        if len({lines[i].text for i in found}) >= _LABEL_REPEATS:
             for i in found:
                 lines[i].kind = "label"
 

@@ -149,6 +149,7 @@ class Line:
     caption: str | None = None
     credit: str | None = None
     introduced: bool = False  # a list item under the article's own lead-in ("were as follows:")
+    shown_twice: bool = False  # printed again a few lines on (a caption around its image, or a doubled heading)
 
 
 def split_lines(text: str) -> list[Line]:
