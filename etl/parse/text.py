@@ -330,16 +330,22 @@ _COMMENTS_HEADING = re.compile(
     r"(?:leave|post|add) a (?:reply|comment)|join the (?:conversation|discussion)|comments? \(\d+\)|"
     r"discussion \(\d+\))[\s.:!]*$", re.I)
 _PROSE_BEFORE_COMMENTS = 3
+# The heading of the story's topic list ("TOPICS", "Tags:", "Themen"): an article's last element;
+# what follows it (author box, comments, other stories) is the page's.
+_TOPICS_HEADING = re.compile(
+    r"^(?:topics|tags|categories|related topics|more about|themen|schlagw(?:o|ö)rter?|étiquettes|mots-clés|"
+    r"etiquetas|temas|argomenti|tag|emneord|ämnen|konular)\s*:?$", re.I)
 
 
 def _before_comments(lines: list[Line], start: int, end: int) -> int:
-    """Where the article ends if a comment thread's heading lies inside its stretch: readers'
-    comments are prose too, and a long thread can outweigh the furniture between it and the story.
+    """Where the article ends if a comment thread's heading, or its topic list's, lies inside its
+    stretch: readers' comments are prose too, and a long thread can outweigh the furniture between it and the story.
     The heading counts only below a few paragraphs of the article (a page may open with a
     comment count)."""
     prose = 0
     for i in range(start, end + 1):
-        if _COMMENTS_HEADING.match(lines[i].text) and prose >= _PROSE_BEFORE_COMMENTS:
+        if (_COMMENTS_HEADING.match(lines[i].text) or _TOPICS_HEADING.match(lines[i].text)) \
+                and prose >= _PROSE_BEFORE_COMMENTS:
             return i - 1
         prose += lines[i].kind == "prose"
     return end
