@@ -19,7 +19,7 @@ from etl.parse.credits import split_credit
 from etl.parse.dates import find_dates, years_in
 from etl.parse.text_meta import breadcrumb_section, byline_organisation, line_dates
 from etl.parse.text_headline import (_DROPPED_KINDS, _could_be_title, _headline, _neutral,
-                                     _window_start)
+                                     _window_start, headline_above_byline_block)
 from etl.parse.text_lines import (Line, classify, content_weight, is_cut_short, is_markup, mark_introduced_lists,
                                   split_lines, too_long_for_a_caption)
 from etl.model.records import Caption, ParsedPage
@@ -79,13 +79,17 @@ def _read(text: str) -> ParsedPage:
     body_start = next((i for i in range(start, end + 1) if lines[i].kind == "prose"), start)
 
     title_idx, subtitle_idx = _headline(lines, body_start)
+    # A standfirst printed between the headline and the byline opens the story (the lead): it stays
+    # in the body as well.
+    standfirst_is_lead = subtitle_idx is not None and (title_idx, subtitle_idx) == headline_above_byline_block(
+        lines, body_start)
     title = lines[title_idx].text if title_idx is not None else None
     subtitle = lines[subtitle_idx].text if subtitle_idx is not None else None
 
     window_start = _window_start(lines, body_start)
     captions, caption_lines = _captions(lines, window_start, end)
     captions = _lead_media_captions(lines, window_start, captions) + captions
-    body_lines = _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines | gaps, captions,
+    body_lines = _body_lines(lines, start, end, title_idx, None if standfirst_is_lead else subtitle_idx, caption_lines | gaps, captions,
                              body_start)
 
     # A one-paragraph page with a "title" is more likely just a paragraph: keep it as body.
