@@ -324,6 +324,7 @@ def _body_region(lines: list[Line]) -> tuple[int, int, set[int]]:
     while end < len(lines) - 1 and _neutral(lines[end + 1]):
         end += 1
     end = _before_comments(lines, start, end)
+    end = _through_author_note(lines, start, end)
     return start, _before_teaser_list(lines, start, end), gaps
 
 
@@ -353,6 +354,42 @@ def _before_comments(lines: list[Line], start: int, end: int) -> int:
             return i - 1
         prose += lines[i].kind == "prose"
     return end
+
+
+# The note on the writer that closes an article: "Jane Roe is a senior writer for The Post."
+_AUTHOR_NOTE = re.compile(
+    r"^(?:[A-Z][\w'’.-]+\s+){1,3}(?:is|was|has been|covers|writes)\s+(?:a|an|the|our)?\s*(?:[\w-]+\s+){0,6}?"
+    r"(?i:writer|reporter|editor|correspondent|journalist|columnist|contributor|producer|author|photographer|"
+    r"analyst)\b")
+_AUTHOR_NOTE_WORDS = 80
+
+
+def _through_author_note(lines: list[Line], start: int, end: int) -> int:
+    """Where the article ends if a note on its writer lies inside its stretch: the note is the
+    article's last paragraph, and what follows (other stories, sign-up boxes) is the page's. Only
+    below a few paragraphs of the story (a profile may open by introducing a reporter)."""
+    prose = 0
+    for i in range(start, end + 1):
+        if prose >= _PROSE_BEFORE_COMMENTS and _author_note(lines[i]):
+            # notes on several writers follow one another, with their names and the credits of
+            # those who contributed
+            last = k = i
+            while k < end and (lines[k + 1].words <= _BLOCK_NAME_WORDS or _author_note(lines[k + 1])
+                               or _CONTRIBUTED.search(lines[k + 1].text)):
+                k += 1
+                if lines[k].words > _BLOCK_NAME_WORDS:
+                    last = k
+            return last
+        prose += lines[i].kind == "prose"
+    return end
+
+
+_BLOCK_NAME_WORDS = 4
+_CONTRIBUTED = re.compile(r"\b(?:contributed|contributed reporting|contributed to this (?:report|story))\.?$", re.I)
+
+
+def _author_note(line: Line) -> bool:
+    return line.words <= _AUTHOR_NOTE_WORDS and bool(_AUTHOR_NOTE.match(line.text))
 
 
 def _before_teaser_list(lines: list[Line], start: int, end: int) -> int:
