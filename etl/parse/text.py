@@ -89,8 +89,10 @@ def _read(text: str) -> ParsedPage:
     window_start = _window_start(lines, body_start)
     captions, caption_lines = _captions(lines, window_start, end)
     captions = _lead_media_captions(lines, window_start, captions) + captions
-    body_lines = _body_lines(lines, start, end, title_idx, None if standfirst_is_lead else subtitle_idx, caption_lines | gaps, captions,
-                             body_start)
+    body_lines = _body_lines(lines, start, end, title_idx, None if standfirst_is_lead else subtitle_idx,
+                             caption_lines | gaps, captions, body_start)
+    if standfirst_is_lead and subtitle_idx < start and lines[subtitle_idx] not in body_lines:
+        body_lines.insert(0, lines[subtitle_idx])
 
     # A one-paragraph page with a "title" is more likely just a paragraph: keep it as body.
     if not body_lines and title_idx is not None and subtitle_idx is None and len(lines) == 1:
