@@ -23,6 +23,7 @@ class NotAnArticle(ValueError):
 # Letters of prose that does not sit in a link; below this a page with a link-heavy body is not a story.
 # Counted in letters, not words: Chinese and Japanese write no spaces between words.
 _MIN_OWN = 250
+MIN_OWN_LETTERS = _MIN_OWN
 _LIST_HEADLINES = 5
 _ERROR_TITLE = re.compile(
     r"\b(?:404|410|500|page not found|not found|seite nicht gefunden|nicht gefunden|página no encontrada|"
@@ -40,9 +41,12 @@ def _norm(text: str) -> str:
     return " ".join(re.findall(r"\w+", (text or "").lower()))
 
 
-def _words(text: str) -> int:
+def letters(text: str) -> int:
     """Size of a text in letters (digits and letters; spaces and punctuation do not count)."""
     return len(re.findall(r"\w", text or ""))
+
+
+_words = letters
 
 
 def _linked_texts(tree: lxml.html.HtmlElement) -> set[str]:
@@ -145,17 +149,43 @@ def not_an_article(tree: lxml.html.HtmlElement, body: str) -> str | None:
     if words and linked >= 0.5 * words and own < _MIN_OWN:
         return f"the page's text is the text of its links ({linked} of {words} letters): navigation or a list of pages"
     headlines = _linked_headlines(tree)
-    if headlines >= _LIST_HEADLINES and not _declares_article(tree) and own < 3 * _MIN_OWN and own < 60 * headlines:
-        return f"the page lists {headlines} linked headlines with {own} letters of its own: a front, section or tag page"
-    if _SEARCH_TITLE.search(title) and headlines >= 2:
+    if not _declares_article(tree):
+        reason = list_page(headlines, own, "linked headlines")
+        if reason:
+            return reason
+    if search_page(title, headlines):
         return "the page is a list of search results"
-    if own < 3 * _MIN_OWN:
-        if _ERROR_TITLE.search(title):
-            return "the page is an error page"
-        has_password = any((i.get("type") or "").lower() == "password" for i in tree.iter("input"))
-        if has_password and (own < _MIN_OWN or _LOGIN_TITLE.search(title)):
-            return "the page is a sign-in form"
-        wall_words = sum(_words(s) for s in re.split(r"(?<=[.!?])\s+|\n", body) if _WALL.search(s))
-        if wall_words and own - wall_words < _MIN_OWN // 2:
-            return "the page is a subscription wall"
+    has_password = any((i.get("type") or "").lower() == "password" for i in tree.iter("input"))
+    wall = wall_letters(body)
+    return interstitial(title, own, has_password, bool(wall), own - wall)
+
+
+def list_page(headlines: int, own: int, what: str = "headlines") -> str | None:
+    """A front, section or tag page: five or more headlines of other stories, and little prose of
+    its own (less than a few paragraphs, and less than a summary's worth per headline)."""
+    if headlines >= _LIST_HEADLINES and own < 3 * _MIN_OWN and own < 60 * headlines:
+        return f"the page lists {headlines} {what} with {own} letters of its own: a front, section or tag page"
+    return None
+
+
+def search_page(title: str, headlines: int) -> bool:
+    return bool(_SEARCH_TITLE.search(title)) and headlines >= 2
+
+
+def wall_letters(text: str) -> int:
+    """Letters of the sentences that ask the reader to subscribe."""
+    return sum(_words(s) for s in re.split(r"(?<=[.!?])\s+|\n", text) if _WALL.search(s))
+
+
+def interstitial(title: str, own: int, has_password: bool, walled: bool, own_besides_wall: int) -> str | None:
+    """An error page, a sign-in form or a subscription wall: the page says what it is (its title, a
+    password field, a call to subscribe) and has little text of its own besides."""
+    if own >= 3 * _MIN_OWN:
+        return None
+    if _ERROR_TITLE.search(title):
+        return "the page is an error page"
+    if has_password and (own < _MIN_OWN or _LOGIN_TITLE.search(title)):
+        return "the page is a sign-in form"
+    if walled and own_besides_wall < _MIN_OWN // 2:
+        return "the page is a subscription wall"
     return None

@@ -17,9 +17,11 @@ from datetime import datetime
 
 from etl.parse.credits import split_credit
 from etl.parse.dates import find_dates, years_in
+from etl.parse.page_kind import NotAnArticle
+from etl.parse.text_kind import text_not_an_article
 from etl.parse.text_meta import breadcrumb_section, byline_organisation, line_dates
 from etl.parse.text_headline import (_DROPPED_KINDS, _could_be_title, _headline, _neutral,
-                                     _window_start, headline_above_byline_block)
+                                     _window_start)
 from etl.parse.text_lines import (Line, classify, content_weight, is_cut_short, is_markup, mark_introduced_lists,
                                   split_lines, too_long_for_a_caption)
 from etl.model.records import Caption, ParsedPage
@@ -53,6 +55,8 @@ _ROLE_WORDS = re.compile(
 def read_text_page(text: str) -> ParsedPage:
     try:
         return _read(text if isinstance(text, str) else "")
+    except NotAnArticle:
+        raise
     except Exception:  # never take the batch down; an unreadable page still yields its text
         paras = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()] if isinstance(text, str) else []
         return ParsedPage(body="\n\n".join(paras))
@@ -79,25 +83,22 @@ def _read(text: str) -> ParsedPage:
     body_start = next((i for i in range(start, end + 1) if lines[i].kind == "prose"), start)
 
     title_idx, subtitle_idx = _headline(lines, body_start)
-    # A standfirst printed between the headline and the byline opens the story (the lead): it stays
-    # in the body as well.
-    standfirst_is_lead = subtitle_idx is not None and (title_idx, subtitle_idx) == headline_above_byline_block(
-        lines, body_start)
     title = lines[title_idx].text if title_idx is not None else None
     subtitle = lines[subtitle_idx].text if subtitle_idx is not None else None
 
     window_start = _window_start(lines, body_start)
     captions, caption_lines = _captions(lines, window_start, end)
     captions = _lead_media_captions(lines, window_start, captions) + captions
-    body_lines = _body_lines(lines, start, end, title_idx, None if standfirst_is_lead else subtitle_idx,
-                             caption_lines | gaps, captions, body_start)
-    if standfirst_is_lead and subtitle_idx < start and lines[subtitle_idx] not in body_lines:
-        body_lines.insert(0, lines[subtitle_idx])
+    body_lines = _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines | gaps, captions,
+                             body_start)
 
     # A one-paragraph page with a "title" is more likely just a paragraph: keep it as body.
     if not body_lines and title_idx is not None and subtitle_idx is None and len(lines) == 1:
         body_lines, title = [lines[title_idx]], None
 
+    reason = text_not_an_article(lines, body_lines, title)
+    if reason:
+        raise NotAnArticle(reason)
     authors = _authors(lines, window_start, min(end, body_start + 3))
     published, precision, modified = _published(lines, window_start, body_start, end, text)
     return ParsedPage(title=title, subtitle=subtitle, authors=authors, published_at=published,
@@ -124,6 +125,9 @@ def _read_clean(lines: list[Line], text: str) -> ParsedPage:
     has_paragraph = any(line.kind == "prose" or line.words > 25 for line in lines)
     if len(lines) > 1 and has_paragraph and _could_be_title(lines[0], lines):
         title, rest = lines[0].raw, lines[1:]
+    reason = text_not_an_article(lines, [line for line in rest if line.words], title)
+    if reason:
+        raise NotAnArticle(reason)
     head = rest[:6]
     authors = next((names for names in (parse_byline(line.text) for line in head) if names), [])
     published, precision, modified = _published(lines, 0, min(len(lines) - 1, 3), min(len(lines) - 1, 6), text)

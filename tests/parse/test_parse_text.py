@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from etl.parse.page_kind import NotAnArticle
 from etl.parse.text import parse_byline, read_text_page
 from etl.parse.text_lines import is_doubled, is_furniture_text
 
@@ -193,7 +194,10 @@ LINE = st.one_of(
 @given(st.lists(LINE, max_size=30))
 def test_never_raises_and_reuses_input_lines(lines):
     text = "\n".join(lines)
-    page = read_text_page(text)
+    try:
+        page = read_text_page(text)
+    except NotAnArticle:
+        return  # a page of menu items, a sign-in form...: refused by design, and said so
     for para in filter(None, page.body.split("\n\n")):
         assert para in text
     for cap in page.captions:
