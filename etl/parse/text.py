@@ -89,6 +89,8 @@ def _read(text: str) -> ParsedPage:
     window_start = _window_start(lines, body_start)
     captions, caption_lines = _captions(lines, window_start, end)
     captions = _lead_media_captions(lines, window_start, captions) + captions
+    # a headline printed twice in a row reads as a caption shown twice; it is the headline
+    captions = [c for c in captions if c.caption != title]
     body_lines = _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines | gaps, captions,
                              body_start)
 
@@ -96,7 +98,7 @@ def _read(text: str) -> ParsedPage:
     if not body_lines and title_idx is not None and subtitle_idx is None and len(lines) == 1:
         body_lines, title = [lines[title_idx]], None
 
-    reason = text_not_an_article(lines, body_lines, title)
+    reason = text_not_an_article(lines, body_lines)
     if reason:
         raise NotAnArticle(reason)
     authors = _authors(lines, window_start, min(end, body_start + 3))
@@ -125,7 +127,7 @@ def _read_clean(lines: list[Line], text: str) -> ParsedPage:
     has_paragraph = any(line.kind == "prose" or line.words > 25 for line in lines)
     if len(lines) > 1 and has_paragraph and _could_be_title(lines[0], lines):
         title, rest = lines[0].raw, lines[1:]
-    reason = text_not_an_article(lines, [line for line in rest if line.words], title)
+    reason = text_not_an_article(lines, [line for line in rest if line.words])
     if reason:
         raise NotAnArticle(reason)
     head = rest[:6]
@@ -364,7 +366,7 @@ def _before_comments(lines: list[Line], start: int, end: int) -> int:
 
 # The note on the writer that closes an article: "Jane Roe is a senior writer for The Post."
 _AUTHOR_NOTE = re.compile(
-    r"^(?:[A-Z][\w'’.-]+\s+){1,3}(?:is|was|has been|covers|writes)\s+(?:a|an|the|our)?\s*(?:[\w-]+\s+){0,6}?"
+    r"^(?:[A-Z][\w'’.-]+\s+){1,3}(?:is|was|has been|covers|writes)\s+(?:a|an|the|our)?\s*(?:[\w'’-]+\s+){0,6}?"
     r"(?i:writer|reporter|editor|correspondent|journalist|columnist|contributor|producer|author|photographer|"
     r"analyst)\b")
 _AUTHOR_NOTE_WORDS = 80

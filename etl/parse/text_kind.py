@@ -20,6 +20,7 @@ _PARAGRAPH_WORDS = 12
 _SUMMARY_WORDS = 45
 _LABEL_WORDS = 3
 _LINK_WORDS = 6
+_STATUS_WORDS = 8
 _MENU_LINES = 10  # a menu has many items; a test page of two or three short lines is a page's text
 _ARTICLE_RUN = 3  # paragraphs in a row: an article's shape, which a list of teasers never has
 _HEADER_LINES = 12  # where a page says what it is ("404 - Page not found", "Search results for ...")
@@ -58,12 +59,14 @@ def _longest_paragraph_run(body: list[Line]) -> int:
     return best
 
 
-def text_not_an_article(lines: list[Line], body: list[Line], title: str | None) -> str | None:
+def text_not_an_article(lines: list[Line], body: list[Line]) -> str | None:
     """Why a text dump holds no article, or None when it may hold one. `body` is the lines the body
     reader kept, `lines` the whole page."""
     kept = sum(letters(line.text) for line in body)
     own = kept - sum(letters(line.text) for line in body if _link_like(line))
-    header = " | ".join([title or ""] + [line.text for line in lines[:_HEADER_LINES] if line.words <= 12])
+    # (what a page says it is sits in a short heading: "404 - Page not found", "Sign in"; a headline
+    # about an error is a longer sentence)
+    header = " | ".join(line.text for line in lines[:_HEADER_LINES] if line.words <= _STATUS_WORDS)
     has_password = any(_PASSWORD.search(line.text) for line in lines if line.words <= 6)
     walled = [line for line in lines if line.words <= 45 and wall_letters(line.text)]
     wall_in_body = sum(wall_letters(line.text) for line in body if line in walled)

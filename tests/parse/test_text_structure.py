@@ -1,0 +1,224 @@
+"""Text dumps read by their structure (issue 23): the headline above the byline block, where the
+article ends, and pages that hold no article. Each rule on a small hand-written dump, with a page
+where it must not fire."""
+import pytest
+
+from etl.parse.page_kind import NotAnArticle
+from etl.parse.text import read_text_page
+from etl.parse.text_headline import headline_above_byline_block
+from etl.parse.text_lines import classify, split_lines
+
+STORY = (
+    "The council voted on Tuesday to spend forty million pounds on the repair of the old harbour bridge, "
+    "which has been closed to lorries since the spring.\n\n"
+    "Engineers found that the deck's steel beams had corroded far faster than expected, and said the work "
+    "could take most of next year to finish.\n\n"
+    "Local traders welcomed the decision but asked for a temporary footbridge to keep customers coming to "
+    "the harbour while the road is shut.\n\n"
+)
+STORY2 = (
+    "Ferry operators said the closure would bring them more passengers, and promised extra sailings at "
+    "the morning and evening peaks for as long as the bridge is shut.\n\n"
+    "The last major repair, in the nineteen-eighties, kept the bridge closed for fourteen months and "
+    "cost the town's shops a summer of trade, the chamber of commerce recalled.\n\n"
+    "A public meeting on the timetable for the works will be held at the town hall next Thursday evening, "
+    "and residents can send questions in advance.\n\n"
+)
+MENU = "".join(f"* {name}\n" for name in ("News", "Sport", "Business", "Culture", "Travel", "Weather",
+                                           "Opinion", "Video", "Puzzles", "Podcasts"))
+SHARE_BAR = "".join(f"* {name}\n" for name in ("Facebook", "Twitter", "Email", "WhatsApp", "Print",
+                                                "Share", "Copy link", "Comments"))
+
+
+# --- the headline stands above the byline block ---------------------------------------------------------
+
+def test_headline_is_the_line_above_the_byline_block_past_a_share_bar_and_a_video_title():
+    page = read_text_page(
+        MENU + "\nCouncil approves harbour bridge repair plan\n"
+        "Traders ask for a footbridge while the road is shut\n"
+        "By Jane Roe\nPublished March 4, 2025\n" + SHARE_BAR +
+        "Watch: the bridge from the air\n" + STORY)
+    assert page.title == "Council approves harbour bridge repair plan"
+    assert page.subtitle == "Traders ask for a footbridge while the road is shut"
+
+
+def test_headline_without_a_byline_block_is_read_as_before():
+    page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\n\n" + STORY)
+    assert page.title == "Council approves harbour bridge repair plan"
+
+
+def test_line_above_the_byline_sharing_nothing_with_the_story_is_not_its_headline():
+    # the author's role line over a byline: nothing of the story in it
+    lines = split_lines(MENU + "\nSenior Deputy Content Hub Director Person\nBy Jane Roe\n"
+                        "Published March 4, 2025\n" + STORY)
+    for line in lines:
+        classify(line)
+    body_start = next(line.index for line in lines if line.kind == "prose")
+    assert headline_above_byline_block(lines, body_start) is None
+    lines[body_start - 3].text = "Council approves harbour bridge repair plan"
+    assert headline_above_byline_block(lines, body_start) == (body_start - 3, None)
+
+
+def test_kicker_over_the_headline_gives_way_to_the_headline():
+    page = read_text_page(MENU + "\nOn your screens this week\nCouncil approves harbour bridge repair plan\n"
+                          "By Jane Roe\n" + STORY)
+    assert page.title == "Council approves harbour bridge repair plan"
+
+
+def test_short_first_line_over_a_standfirst_sentence_is_the_headline():
+    page = read_text_page(MENU + "\nHarbour bridge repair plan approved\n"
+                          "The council will spend forty million pounds on the old bridge.\nBy Jane Roe\n" + STORY)
+    assert page.title == "Harbour bridge repair plan approved"
+
+
+def test_headline_printed_twice_in_a_row_is_the_headline_not_a_caption():
+    headline = "Inside the Harbour Bridge Vote: How the Council Changed Its Mind"
+    page = read_text_page(MENU + f"\n{headline}\n{headline}\nBy Jane Roe\nMarch 4, 2025\n" + STORY)
+    assert page.title == headline
+    assert headline not in [c.caption for c in page.captions]
+
+
+def test_caption_printed_twice_around_its_image_stays_a_caption():
+    caption = "The old harbour bridge seen from the north quay on Monday morning"
+    page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\nBy Jane Roe\n" + STORY
+                          + f"{caption}\n{caption}\n\n" + STORY2)
+    assert page.title == "Council approves harbour bridge repair plan"
+    assert caption in [c.caption for c in page.captions]
+
+
+def test_one_headline_with_a_colon_printed_three_times_is_not_a_list_of_labelled_links():
+    headline = "Harbour bridge: council approves the repair plan"
+    page = read_text_page(f"{headline}\n" + MENU + f"\n{headline}\nBy Jane Roe\nMarch 4, 2025\n" + STORY
+                          + f"Most read\n* {headline}\n")
+    assert page.title == headline
+
+
+def test_three_different_labelled_headlines_are_links():
+    links = "".join(f"READ MORE: {t}\n" for t in ("Ferry fares rise again", "New bus lanes for the centre",
+                                                  "Harbour festival is back in June"))
+    page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\nBy Jane Roe\n" + STORY + links
+                          + STORY2)
+    assert "Ferry fares rise again" not in page.body
+
+
+# --- where the article ends ----------------------------------------------------------------------------
+
+TEASERS = "".join(f"{t}\n" for t in (
+    "Council to review parking charges across the town centre next month",
+    "Harbour festival returns in June with a bigger programme of music",
+    "Rail operator apologises for weekend of cancelled services on the coast"))
+TEASER_PROSE = ("Our newsletter brings you the week's best stories from the coast and the valley every Friday "
+                "morning, with puzzles and the weather.\n\n")
+
+
+def test_article_ends_at_its_topic_list_heading():
+    page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\nBy Jane Roe\n" + STORY
+                          + "TOPICS\nTransport\nLocal politics\n" + TEASER_PROSE + TEASERS)
+    assert page.body.rstrip().endswith("while the road is shut.")
+
+
+def test_topics_word_inside_the_story_does_not_end_it():
+    page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\nBy Jane Roe\n" + STORY
+                          + "Topics discussed at the meeting included parking and the ferry timetable.\n\n"
+                          + STORY2)
+    assert "parking and the ferry timetable" in page.body
+    assert page.body.rstrip().endswith("send questions in advance.")
+
+
+def test_note_on_the_writer_is_the_articles_last_paragraph():
+    page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\nBy Jane Roe\n" + STORY
+                          + "Jane Roe is a senior reporter for the Harbour Gazette.\n\n"
+                          + "John Doe\n\nJohn Doe is the paper's transport editor.\n\n"
+                          + TEASER_PROSE + TEASERS)
+    assert page.body.rstrip().endswith("John Doe is the paper's transport editor.")
+    assert "newsletter" not in page.body
+
+
+def test_reporter_introduced_at_the_top_of_a_profile_does_not_end_it():
+    page = read_text_page(MENU + "\nA life on the harbour beat\nBy Jane Roe\n"
+                          "John Doe is a reporter who has covered the harbour for forty years.\n\n" + STORY)
+    assert page.body.startswith("John Doe is a reporter")
+    assert "while the road is shut." in page.body
+
+
+# --- pages that hold no article ---------------------------------------------------------------------
+
+def _reason(text):
+    with pytest.raises(NotAnArticle) as err:
+        read_text_page(text)
+    return str(err.value)
+
+
+HEADLINES = ["Council approves new budget for city parks after long debate",
+             "Storm leaves thousands without power across the region",
+             "Local team wins championship in overtime thriller",
+             "New rail line opens to commuters on Monday morning",
+             "School board votes to extend the academic year",
+             "Hospital unveils expanded emergency department wing"]
+
+
+def test_page_of_menu_items_is_navigation():
+    assert "navigation" in _reason("Example News\n\n" + "\n".join(f"Section {i}" for i in range(300)))
+
+
+def test_short_test_page_of_a_few_short_lines_is_an_article():
+    assert read_text_page("Test Case 1\n\nTest Case 2\n").body == "Test Case 1\n\nTest Case 2"
+
+
+def test_section_front_of_headlines_and_summaries_is_a_list_page():
+    front = "Example News\n\nPolitics\n\n" + "".join(
+        f"{t}\n\nA short summary tells readers what happened and why it matters to them today.\n\n"
+        f"March {i + 1}, 2024\n\n" for i, t in enumerate(HEADLINES))
+    assert "front, section or tag page" in _reason(front)
+
+
+def test_article_with_subheadings_is_not_a_list_page():
+    text = "Council approves harbour bridge repair plan\n\nBy Jane Roe\n\n" + "".join(
+        f"{t}\n\n{STORY}" for t in HEADLINES)
+    page = read_text_page(text)
+    assert "The council voted on Tuesday" in page.body
+
+
+def test_tag_page_is_a_list_page():
+    tag = "Example News\n\nTag: housing\n\n" + "".join(f"{t}\n\nJane Roe · {i + 2} hours ago\n\n"
+                                                      for i, t in enumerate(HEADLINES))
+    assert "front, section or tag page" in _reason(tag)
+
+
+def test_search_results_page():
+    text = "Example News\n\nSearch results for \"budget\"\n\n" + "".join(f"{t}\n\n" for t in HEADLINES) + "Next\n"
+    assert "search results" in _reason(text)
+
+
+def test_error_page():
+    assert "error page" in _reason("Example News\n\n404 - Page not found\n\nSorry, the page you are looking "
+                                   "for does not exist or has been moved.\n\nGo to the home page\n")
+
+
+def test_story_about_a_404_error_is_an_article():
+    page = read_text_page("Why the council website showed 404 errors all week\n\nBy Jane Roe\n\n" + STORY + STORY2)
+    assert "The council voted" in page.body
+
+
+def test_sign_in_form():
+    assert "sign-in" in _reason("Example News\n\nSign in to your account\n\nEmail address\n\nPassword\n\n"
+                                "Forgot your password?\n\nSign in\n\nDon't have an account? Register now\n")
+
+
+def test_article_with_a_sign_in_box_is_an_article():
+    page = read_text_page("Council approves harbour bridge repair plan\n\nBy Jane Roe\n\n" + STORY
+                          + "Sign in\n\nPassword\n\nForgot your password?\n\n" + STORY2)
+    assert "The council voted" in page.body
+
+
+def test_subscription_wall():
+    assert "subscription wall" in _reason(
+        "Example News\n\nCouncil approves new budget for city parks\n\nThis article is for subscribers only.\n\n"
+        "Subscribe now to keep reading and get unlimited access to all our journalism for just $1 a week.\n\n"
+        "Already a subscriber? Sign in\n")
+
+
+def test_article_with_a_subscribe_box_is_an_article():
+    page = read_text_page("Council approves harbour bridge repair plan\n\nBy Jane Roe\n\n" + STORY
+                          + "Subscribe now to get unlimited access to all our journalism.\n\n")
+    assert "The council voted" in page.body
