@@ -569,6 +569,10 @@ def _credits_stand_alone(lines: list[Line], lo: int, hi: int) -> bool:
     return before_credit >= _STANDALONE_CREDITS and before_credit > _STANDALONE_CREDIT_SHARE * paragraphs
 
 
+# A paragraph over a credit is a paragraph when it is this long: captions run to a sentence or two.
+_LONGEST_CAPTION = 60
+
+
 def _previous_caption_line(lines: list[Line], i: int, lo: int) -> int | None:
     j = i - 1
     if j < lo:
@@ -576,7 +580,7 @@ def _previous_caption_line(lines: list[Line], i: int, lo: int) -> int | None:
     prev = lines[j]
     if prev.kind == "caption":
         return j
-    if prev.kind in ("prose", "other", "short") and prev.words >= 3 and not prev.bullet \
+    if prev.kind in ("prose", "other", "short") and 3 <= prev.words <= _LONGEST_CAPTION and not prev.bullet \
             and not too_long_for_a_caption(prev.text):
         return j
     return None
