@@ -423,8 +423,9 @@ def _before_teaser_list(lines: list[Line], start: int, end: int) -> int:
 
 def _teaser_headline(line: Line) -> bool:
     # headlines carry no full stop (a question mark is allowed)
+    # (a headline may end on a quotation: 'SEC & Crypto: "It's about legislation"')
     return (6 <= line.words <= 30 and line.kind != "caption"
-            and (not line.ends_sentence or line.text.endswith(("?", "？"))))
+            and not re.search(r"[.!…。！][\"'”’)]*$", line.text))
 
 
 def _discount_repeats(lines: list[Line], weights: list[float]) -> set[int]:
