@@ -607,6 +607,9 @@ def _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, capti
             continue
         # the article's own lead-in to its list ("He also said:") and the list under it end any link list
         lead_in = not line.bullet and i + 1 < len(lines) and lines[i + 1].introduced
+        if in_link_list and i > 0 and _RECIRCULATION.match(lines[i - 1].text) and line.words <= _BLURB_WORDS \
+                and not lead_in and i + 1 <= end and lines[i + 1].bullet and not lines[i + 1].introduced:
+            continue  # the box's blurb between its heading and its links ("Here are more stories on ...")
         if line.kind == "prose" or line.introduced or lead_in:
             in_link_list = False
         elif in_link_list:
@@ -622,6 +625,12 @@ def _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, capti
         seen.add(line.text)
         kept.append(line)
     return kept
+
+
+# The heading of a box of links to other stories: "More from ...", "Related coverage", "Read more".
+_RECIRCULATION = re.compile(r"(?i)^(?:more|related|recommended|read (?:more|next|also)|you (?:may|might)|"
+                            r"also on|popular|latest|trending|top stories)\b")
+_BLURB_WORDS = 25
 
 
 def _prose_list_item(lines: list[Line], i: int) -> bool:
