@@ -107,6 +107,14 @@ _READER_SERVICE = _Prefiltered(re.compile(
     "sign", "subscrib", "register", "newsletter", "your inbox", "check your ", "valid email address",
     "preferred source", "@", "follow ", "for more ", "journalism", "commission", "our comment", "d this ",
     "click"))
+# A membership or donation appeal, printed with its button's label run into its last sentence:
+# "... That's all it takes to support the journalism you rely on. Become a Member".
+_APPEAL_BUTTON = re.compile(
+    r"[.!?]\s*(?:become a (?:member|subscriber|supporter)|donate(?: now| today)?|support us(?: now| today)?|"
+    r"join (?:now|today|us)|subscribe(?: now| today)?)\W*$", re.I)
+# The publisher's disclaimer on contributed opinion: "Opinions expressed are solely those of the author".
+_DISCLAIMER = re.compile(r"\b(?:opinions|views) expressed (?:here |in this (?:article|piece|column) )?are "
+                         r"(?:solely |entirely )?(?:those of the (?:author|writer)s?|the (?:author|writer)'?s? own)", re.I)
 _SHOP_BUTTON = re.compile(r"^[$£€]\s?\d[\d,.]*\s+(?:at|from|on)\s+\S")
 _FLATTENED_RANKING = re.compile(r"(?:^|\s)#1\s.*\s#2\s.*\s#3\s")
 _TRUNCATED_TEASER = re.compile(r"(?:…|\.\.\.)\s*(?:read|continue reading|more)\b[\w\s]{0,24}[\W]*$", re.I)
@@ -203,6 +211,10 @@ def is_furniture_text(text: str, words: int) -> bool:
     if words <= 50 and _COOKIE_NOTE.search(text):
         return True
     if words <= 45 and _READER_SERVICE.search(text):
+        return True
+    if words <= 300 and _APPEAL_BUTTON.search(text):
+        return True
+    if words <= 120 and _DISCLAIMER.search(text):
         return True
     if words <= 12 and _EMAIL_ADDRESS.search(text):
         return True  # a contact line: the reporter's or the newsroom's address
