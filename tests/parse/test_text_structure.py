@@ -222,3 +222,84 @@ def test_article_with_a_subscribe_box_is_an_article():
     page = read_text_page("Council approves harbour bridge repair plan\n\nBy Jane Roe\n\n" + STORY
                           + "Subscribe now to get unlimited access to all our journalism.\n\n")
     assert "The council voted" in page.body
+
+
+# --- furniture and boxes inside the story's stretch ---------------------------------------------------
+
+def test_long_paragraph_above_a_credit_is_a_paragraph_not_a_caption():
+    long_paragraph = ("The ferry company said on Monday that it would add sailings " * 8).strip() + "."
+    page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\nBy Jane Roe\n" + STORY
+                          + long_paragraph + "\nCredits: Supplied Image;\n" + STORY2)
+    assert long_paragraph in page.body
+    assert long_paragraph not in [c.caption for c in page.captions]
+
+
+def test_short_line_above_a_credit_is_a_caption():
+    page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\nBy Jane Roe\n" + STORY
+                          + "The bridge seen from the north quay\nPhoto: Jane Roe/Harbour Images\n" + STORY2)
+    assert "The bridge seen from the north quay" in [c.caption for c in page.captions]
+
+
+def test_teaser_list_closing_on_a_quoted_headline_is_cut():
+    teasers = ("Ferry operator adds sailings for the summer season on the estuary\n"
+               "Council publishes its plan for new bus lanes in the centre\n"
+               'Harbour master on the repairs: "It is not about money, it is about time"\n')
+    page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\nBy Jane Roe\n" + STORY + STORY2
+                          + teasers)
+    assert "Ferry operator adds sailings" not in page.body
+
+
+def test_story_ending_on_a_quotation_keeps_it():
+    ending = 'The harbour master said: "We will be ready long before the summer season begins."\n'
+    page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\nBy Jane Roe\n" + STORY + STORY2
+                          + ending)
+    assert ending.strip() in page.body
+
+
+def test_blurb_of_a_more_from_box_goes_with_its_links():
+    box = ("More from the Harbour Gazette\n"
+           "Here are more of our stories on the town's transport and the harbour.\n"
+           "* Ferry operator adds sailings for the summer season on the estuary\n"
+           "* Council publishes its plan for new bus lanes in the centre of town\n")
+    page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\nBy Jane Roe\n" + STORY + box + STORY2)
+    assert "Here are more of our stories" not in page.body
+    assert "Ferry operators said the closure" in page.body
+
+
+def test_paragraph_under_a_section_heading_over_a_list_is_the_storys():
+    section = ("Search and Navigation\n"
+               "Fixed regressions related to the address bar and the loss of the last typed word.\n"
+               "* The search panel now opens faster on older machines and laptops\n"
+               "* Results from open tabs are shown first when they match well\n")
+    page = read_text_page(MENU + "\nNightly news: what changed this month\nBy Jane Roe\n" + STORY + section + STORY2)
+    assert "Fixed regressions related to the address bar" in page.body
+
+
+def test_membership_appeal_ending_in_its_button_is_furniture():
+    appeal = ("Wait! Before you go, ask yourself how likely it is that this story would have been told without "
+              "us. We don't have ads, so we depend on our members to hold the powerful to account. Become a Member")
+    page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\nBy Jane Roe\n" + STORY + appeal
+                          + "\n" + STORY2)
+    assert "Wait! Before you go" not in page.body
+
+
+def test_sentence_about_becoming_a_member_is_the_storys():
+    line = "Residents who want to become a member of the bridge users' group can sign the list at the town hall."
+    page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\nBy Jane Roe\n" + STORY + line
+                          + "\n" + STORY2)
+    assert line in page.body
+
+
+def test_opinion_disclaimer_is_furniture():
+    disclaimer = ("Opinions expressed are solely those of the author and do not reflect the views of the editors "
+                  "or publishers.")
+    page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\nBy Jane Roe\n" + disclaimer
+                          + "\n" + STORY + STORY2)
+    assert disclaimer not in page.body
+
+
+def test_story_quoting_views_expressed_keeps_the_sentence():
+    line = "The views expressed at the meeting were mostly in favour of the repair, the chairman said."
+    page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\nBy Jane Roe\n" + STORY + line
+                          + "\n" + STORY2)
+    assert line in page.body
