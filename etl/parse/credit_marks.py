@@ -262,6 +262,12 @@ def is_bare_credit(text: str) -> bool:
 _LEADING_LABEL = re.compile(rf"^\s*[(\[]?\s*(?:(?:{_LABEL_WORDS})\.?\s*(?:[:：=＝]|©)|©|\([cC]\))\s*", re.I)
 
 
+def strip_leading_label(credit: str) -> str:
+    """The credit without the label in front of it, in any language ("Quelle: dpa" -> "dpa")."""
+    m = _LEADING_LABEL.match(credit)
+    return credit[m.end():].strip() if m and credit[m.end():].strip() else credit
+
+
 def split_leading_credit(text: str) -> tuple[str, str] | None:
     """(credit, caption) for a credit printed before the caption: "Bild: SN/APA/KEYSTONE/CYRIL ZINGARO
     Nationaler Trauertag …" (a label, then a "/"-chain whose last name ends where the caption's words

@@ -12,9 +12,11 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 
-from etl.parse.caption_rules import figure_without_picture, inside_teaser_link, label_not_caption
-from etl.parse.credit_marks import split_credit_tail, split_labelled_tail, split_leading_credit
-from etl.parse.credits import is_credit, split_credit
+from etl.parse.caption_rules import (figure_without_picture, holds_link_to_another_page, inside_teaser_link,
+                                     label_not_caption)
+from etl.parse.credit_marks import (is_bare_credit, split_credit_tail, split_labelled_tail, split_leading_credit,
+                                    strip_leading_label)
+from etl.parse.credits import is_credit, looks_like_agency, split_credit
 from etl.parse.html_dom import (INVISIBLE_TAGS, absolute_url, class_and_id, clean_space, element_text, json_ld_objects,
                                 ld_names, ld_types, meta_content)
 from etl.model.records import Caption
@@ -307,9 +309,10 @@ _RASTER_TAGS = ("img", "picture", "amp-img", "source", "noscript")
 
 def _not_a_picture_caption(container, caption_el) -> bool:
     """Caption-shaped text that does not describe a photo: a teaser card whose "caption"
-    holds the headline (<h4>) of another story, or the label of a figure that shows only a
-    drawn logo ("Powered by <svg>")."""
-    if any(isinstance(d.tag, str) and d.tag in ("h1", "h2", "h3", "h4", "h5", "h6") for d in caption_el.iter()):
+    holds the headline (<h4>) of another story it links to, or the label of a figure that shows only a
+    drawn logo ("Powered by <svg>"). A heading alone is only how a page sets a caption in large type."""
+    if any(isinstance(d.tag, str) and d.tag in ("h1", "h2", "h3", "h4", "h5", "h6") for d in caption_el.iter()) \
+            and holds_link_to_another_page(container):
         return True
     return (container.find(".//svg") is not None
             and not any(True for _ in container.iter(*_RASTER_TAGS))
@@ -370,9 +373,11 @@ def _find_credit_elements(container, caption_el):
         prop = el.get("itemprop") or ""
         # An "author" right beside the caption text is the photo's; further away it is the story's.
         beside_caption = caption_el is not None and el.getparent() is caption_el.getparent()
+        # The story's author never sits inside a picture's caption: an "author" there is the photo's.
+        in_caption = caption_el is not None and _is_inside(el, caption_el)
         is_credit = (bool(_CREDIT_CLASS.search(cls)) or prop in ("creditText", "copyrightHolder", "author")
-                     or (el.tag in ("cite", "small") and caption_el is not None and _is_inside(el, caption_el))
-                     or (beside_caption and bool(_AUTHOR_CLASS.search(cls)))
+                     or (el.tag in ("cite", "small") and in_caption and _caption_says_more(caption_el, el))
+                     or ((beside_caption or in_caption) and bool(_AUTHOR_CLASS.search(cls)))
                      or (caption_el is not None and _labelled_credit_beside(el, caption_el, container)))
         if caption_el is not None and _is_inside(caption_el, el):
             continue
@@ -380,6 +385,15 @@ def _find_credit_elements(container, caption_el):
             if element_text(el):
                 out.append(el)
     return out
+
+
+def _caption_says_more(caption_el, small_print) -> bool:
+    """Small print is the credit when the caption has words besides it, or when it reads as a credit;
+    a caption set wholly in <small> is the caption."""
+    if re.search(r"\w", element_text(caption_el, skip={small_print})):
+        return True
+    text = element_text(small_print).strip()
+    return is_credit(text) or is_bare_credit(text) or (len(text.split()) <= 6 and looks_like_agency(text))
 
 
 def _labelled_credit_beside(el, caption_el, container) -> bool:
@@ -405,7 +419,7 @@ def _is_inside(el, ancestor) -> bool:
 
 def _strip_credit_label(text: str) -> str:
     text = clean_space(text)
-    text = _CREDIT_LABEL.sub("", text)
+    text = strip_leading_label(_CREDIT_LABEL.sub("", text))
     text = text.strip(" ;,.()[]|")
     if text.startswith("(") or text.endswith(")"):
         text = text.strip("()")

@@ -81,3 +81,29 @@ def test_credit_printed_before_the_caption_and_caption_label():
 def test_show_more_widget_in_other_languages_is_not_part_of_the_credit():
     p = read("<figure><img src='/m/a.jpg'><figcaption>Hallen i vinter. Foto: NTB Vis mer</figcaption></figure>")
     assert (p.captions[0].caption, p.captions[0].credit) == ("Hallen i vinter.", "NTB")
+
+
+def test_caption_set_wholly_in_small_print_is_the_caption_and_small_print_beside_text_is_the_credit():
+    p = read("<figure><img src='/m/a.jpg'><figcaption><small>Händler vor der Halle. (Quelle: Imago/Jane Doe)"
+             "</small></figcaption></figure>"
+             "<figure><img src='/m/b.jpg'><figcaption>Die Halle im Winter. <small>Jane Doe/dpa</small></figcaption>"
+             "</figure>"
+             "<figure><img src='/m/c.jpg'><figcaption><cite>janedoe - stock.example.com</cite></figcaption></figure>")
+    assert [(c.caption, c.credit) for c in p.captions] == [
+        ("Händler vor der Halle.", "Imago/Jane Doe"), ("Die Halle im Winter.", "Jane Doe/dpa")]
+
+
+def test_heading_in_a_caption_is_a_teaser_only_when_the_figure_links_to_another_story():
+    p = read("<figure><img src='/m/a.jpg'><figcaption><h2>Händler vor der Halle am Dienstag.</h2>"
+             "<span class='image-credit'>AP</span></figcaption></figure>"
+             "<figure><img src='/m/b.jpg'><figcaption><h4><a href='/b/7'>Neuer Trainer beim Stadtclub</a></h4>"
+             "<p>Er kommt aus Bremen und bleibt zwei Jahre.</p></figcaption></figure>")
+    assert [(c.caption, c.credit) for c in p.captions] == [("Händler vor der Halle am Dienstag.", "AP")]
+
+
+def test_author_inside_a_caption_is_the_photographer_and_beside_the_story_is_not():
+    p = read("<figure><img src='/m/a.jpg'><figcaption><span class='caption_text'>Bomberos trabajan en el incendio"
+             "</span><span class='caption_author'>Emergencias Andalucía/EFE</span></figcaption></figure>"
+             "<div class='author'>Ana Pérez</div>")
+    assert [(c.caption, c.credit) for c in p.captions] == [("Bomberos trabajan en el incendio",
+                                                             "Emergencias Andalucía/EFE")]
