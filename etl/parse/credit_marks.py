@@ -117,7 +117,7 @@ def _balanced(text: str) -> bool:
 def _head(text: str) -> str:
     """The caption before a credit, without the separator or bracket that stood between them."""
     head = text.rstrip()
-    while head and head[-1] in "|–—-/·•" + _OPENERS:
+    while head and head[-1] in ",;|–—-/·•" + _OPENERS:
         head = head[:-1].rstrip()
     return head
 

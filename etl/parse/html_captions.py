@@ -118,11 +118,25 @@ def _caption_containers(tree: lxml.html.HtmlElement):
                 # An article body, a summary block, or a teaser's excerpt cut with an ellipsis.
                 if len(text.split()) > 80 or len(el.findall(".//p")) > 1 or re.search(r"(?:…|\.\.\.)\s*$", text):
                     continue
+            if el.tag == "figcaption" and _follows_a_photo(el):
+                # "<picture/><figcaption>…</figcaption>" with no <figure> around: the caption of the picture
+                # right before it, even when the story's text block holds several such pairs
+                yield el
+                continue
             holder = _image_holder(el, compact=not strong)
             # A "caption" class with no photo nearby is usually a form label or a widget; next to
             # a logo or an avatar it is a promo or an author's bio.
             if _has_photo(holder):
                 yield holder
+
+
+def _follows_a_photo(el) -> bool:
+    previous = el.getprevious()
+    while previous is not None and (not isinstance(previous.tag, str) or previous.tag in INVISIBLE_TAGS
+                                    or previous.tag == "br"):
+        previous = previous.getprevious()
+    return previous is not None and not element_text(previous) and (
+        previous.tag in ("img", "picture", "amp-img") or _has_photo(previous)) and _has_photo(previous)
 
 
 _TEXT_BLOCK_TAGS = {"div", "p", "span", "small", "em", "i"}
@@ -177,11 +191,22 @@ def _has_photo(el: lxml.etree._Element) -> bool:
             if inner is None:
                 return True
             img = inner
-        hints = " ".join(img.get(a) or "" for a in ("class", "alt", "src", "data-src"))
+        source = _real_source(img)
+        hints = " ".join([img.get("class") or "", img.get("alt") or "", source])
         hints += " " + (img.getparent().get("class") or "" if img.getparent() is not None else "")
-        if not _NOT_A_PHOTO.search(hints) and not (img.get("src") or "").lower().endswith(".svg"):
+        if not _NOT_A_PHOTO.search(hints) and not source.lower().split("?")[0].endswith(".svg"):
             return True
     return False
+
+
+def _real_source(img) -> str:
+    """The file a picture shows. A lazy-loaded picture's `src` is a placeholder (a site logo, a blank
+    pixel) until a script swaps in the file named in data-src or srcset."""
+    for attr in ("data-src", "data-lazy-src", "data-original", "data-srcset", "srcset"):
+        value = (img.get(attr) or "").strip()
+        if value:
+            return value.split(",")[0].strip().split(" ")[0]
+    return img.get("src") or ""
 
 
 def _has_ancestor(el: lxml.etree._Element, tag: str) -> bool:
@@ -308,12 +333,17 @@ _RASTER_TAGS = ("img", "picture", "amp-img", "source", "noscript")
 
 
 def _not_a_picture_caption(container, caption_el) -> bool:
-    """Caption-shaped text that does not describe a photo: a teaser card whose "caption"
-    holds the headline (<h4>) of another story it links to, or the label of a figure that shows only a
-    drawn logo ("Powered by <svg>"). A heading alone is only how a page sets a caption in large type."""
-    if any(isinstance(d.tag, str) and d.tag in ("h1", "h2", "h3", "h4", "h5", "h6") for d in caption_el.iter()) \
-            and holds_link_to_another_page(container):
-        return True
+    """Caption-shaped text that does not describe a photo: a teaser card whose "caption" holds the
+    headline (<h4>) of another story, with a link to it or a summary under it, or the label of a figure
+    that shows only a drawn logo ("Powered by <svg>"). A heading that is the whole caption (its credit
+    aside) is only how a page sets a caption in large type."""
+    headings = {d for d in caption_el.iter() if isinstance(d.tag, str) and d.tag in ("h1", "h2", "h3", "h4", "h5", "h6")}
+    if headings:
+        besides = clean_space(element_text(caption_el, skip=headings))
+        if holds_link_to_another_page(container) or (
+                re.search(r"\w", besides) and not (is_credit(besides) or is_bare_credit(besides)
+                                                   or (len(besides.split()) <= 6 and looks_like_agency(besides)))):
+            return True
     return (container.find(".//svg") is not None
             and not any(True for _ in container.iter(*_RASTER_TAGS))
             and container.tag == "figure")

@@ -107,3 +107,19 @@ def test_author_inside_a_caption_is_the_photographer_and_beside_the_story_is_not
              "<div class='author'>Ana Pérez</div>")
     assert [(c.caption, c.credit) for c in p.captions] == [("Bomberos trabajan en el incendio",
                                                              "Emergencias Andalucía/EFE")]
+
+
+def test_lazy_picture_is_judged_by_its_file_not_by_its_placeholder():
+    lazy = ("<div class='media'><img src='/static/logo_white.svg' data-src='/m/hall.jpg'><p class='caption'>Die Halle"
+            " im Winter.</p></div>")
+    logo = "<div class='media'><img src='/static/logo_white.svg'><p class='caption'>Die Zeitung von hier.</p></div>"
+    assert [c.caption for c in read(lazy + logo).captions] == ["Die Halle im Winter."]
+
+
+def test_figcaption_without_figure_captions_the_picture_right_before_it():
+    p = read("<section><picture><img src='/m/a.jpg'></picture><figcaption>Händler vor der Halle, Foto: Jane Doe"
+             "</figcaption><p>Die Händler sind zufrieden mit der Entscheidung des Rates und feiern am Abend.</p>"
+             "<picture><img src='/m/b.jpg'></picture><figcaption>Die Halle im Winter, Foto: Max Muster</figcaption>"
+             "<p>Im Winter ist es in der Halle kalt.</p><figcaption>Ein Text ohne Bild davor</figcaption></section>")
+    assert [(c.caption, c.credit) for c in p.captions] == [("Händler vor der Halle", "Jane Doe"),
+                                                           ("Die Halle im Winter", "Max Muster")]
