@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from etl.parse.credit_marks import CJK, is_agency
+from etl.parse.credit_marks import CJK, is_agency, is_bare_credit
 
 _MEDIA_TAGS = ("img", "picture", "amp-img", "video", "iframe", "source", "noscript", "object", "embed", "canvas",
                "amp-video", "amp-iframe", "svg")
@@ -83,6 +83,6 @@ def label_not_caption(text: str) -> str | None:
         return "date"
     if len(t.split()) <= 14 and _BYLINE.match(t) and not re.search(r"[.!?]\s*$", t):
         return "byline"
-    if len(t.split()) <= 12 and (_CREDIT_ONLY.match(t) or is_agency(t)):
+    if len(t.split()) <= 12 and (_CREDIT_ONLY.match(t) or is_agency(t) or is_bare_credit(t)):
         return "credit"
     return None

@@ -139,6 +139,20 @@ def _follows_a_photo(el) -> bool:
         previous.tag in ("img", "picture", "amp-img") or _has_photo(previous)) and _has_photo(previous)
 
 
+def _headline_links_same_page(picture_link, block) -> bool:
+    """Does a text link near the picture (in the card around it) lead where the picture's link leads?"""
+    href = (picture_link.get("href") or "").strip()
+    if not holds_link_to_another_page(picture_link):
+        return False
+    card = block
+    for _ in range(3):
+        if card.getparent() is None or card.getparent().tag in ("body", "html"):
+            break
+        card = card.getparent()
+    return any(a is not picture_link and (a.get("href") or "").strip() == href and element_text(a)
+               for a in card.iter("a"))
+
+
 _TEXT_BLOCK_TAGS = {"div", "p", "span", "small", "em", "i"}
 
 
@@ -167,7 +181,11 @@ def _unmarked_parts(block) -> list | None:
     if any(d.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "a", "button", "ul", "input", "time")
            for t in texts for d in t.iter() if isinstance(d.tag, str)):
         return None
-    if any(a.tag in ("a", "button") for a in block.iterancestors()) or block.find(".//a") is not None:
+    # A link around the picture alone opens the picture (a lightbox, the picture's own page); a teaser
+    # links its text, or a headline beside it leads to the same page.
+    if any(a.tag in ("a", "button") for a in block.iterancestors()) or any(
+            element_text(a) or a.find(".//img") is None or _headline_links_same_page(a, block)
+            for a in block.iter("a")):
         return None
     if len(texts) == 2:
         credit_text = element_text(texts[1])

@@ -123,3 +123,18 @@ def test_figcaption_without_figure_captions_the_picture_right_before_it():
              "<p>Im Winter ist es in der Halle kalt.</p><figcaption>Ein Text ohne Bild davor</figcaption></section>")
     assert [(c.caption, c.credit) for c in p.captions] == [("Händler vor der Halle", "Jane Doe"),
                                                            ("Die Halle im Winter", "Max Muster")]
+
+
+def test_link_around_the_picture_alone_keeps_its_caption_unless_a_headline_beside_it_leads_to_the_same_page():
+    own = ("<div class='media'><a href='/bilder/halle-114.html'><img src='/m/a.jpg'></a><div class='info'>"
+           "<span>Händler vor der Halle am Morgen.</span><span>Bildrechte: Jane Doe</span></div></div>")
+    card = ("<ul><li><div class='pic'><div class='media'><a href='/b/9.html'><img src='/m/b.jpg'></a>"
+            "<div>Archivbild vom Hafen im Sommer</div></div></div>"
+            "<h3><a href='/b/9.html'>Neuer Trainer beim Stadtclub</a></h3></li></ul>")
+    assert [(c.caption, c.credit) for c in read(own + card).captions] == [("Händler vor der Halle am Morgen.",
+                                                                            "Jane Doe")]
+
+
+def test_a_credit_on_its_own_is_not_a_caption():
+    assert label_not_caption("picture alliance/dpa/Jane Doe") == "credit"
+    assert label_not_caption("Händler vor der Halle, picture alliance") is None
