@@ -271,6 +271,14 @@ _ARTICLE_PART = re.compile(r"(?:article|story|entry)-", re.I)
 
 
 def _in_furniture(el: lxml.etree._Element, not_furniture: set) -> bool:
+    # the wrappers of a picture block set among the story's paragraphs, up to that block
+    in_story_flow: set = set()
+    for a in [el, *el.iterancestors()][:8]:
+        in_story_flow.add(a)
+        if _among_story_paragraphs(a):
+            break
+    else:
+        in_story_flow = set()
     for a in el.iterancestors():
         if not isinstance(a.tag, str) or a.tag in ("html", "body") or a in not_furniture:
             continue
@@ -279,8 +287,30 @@ def _in_furniture(el: lxml.etree._Element, not_furniture: set) -> bool:
         words = set(_WORD_SPLIT.split(class_and_id(a)))
         # "article-widget-image" names a part of the article itself, not a widget beside it.
         words |= {w for part in list(words) if not _ARTICLE_PART.match(part) for w in part.split("-")}
-        if words & _FURNITURE_WORDS:
+        found = words & _FURNITURE_WORDS
+        if found and not (found <= _LAYOUT_WORDS and a in in_story_flow):
             return True
+    return False
+
+
+# Furniture words that say how a block is laid out rather than what it is for: a picture set among the
+# story's own paragraphs is the story's, whatever its wrapper is called ("widget", "sidebar" for a floated
+# picture); a teaser among them still links elsewhere, which the link rules catch.
+_LAYOUT_WORDS = {"widget", "sidebar", "teaser", "teasers"}
+_STORY_PARAGRAPH = 150  # letters of unlinked text
+
+
+def _among_story_paragraphs(block) -> bool:
+    """Is `block` a sibling of the story's paragraphs (a paragraph of prose sits right before or after it)?"""
+    for step in (lambda e: e.getprevious(), lambda e: e.getnext()):
+        sibling = step(block)
+        while sibling is not None and (not isinstance(sibling.tag, str) or sibling.tag in INVISIBLE_TAGS):
+            sibling = step(sibling)
+        if sibling is not None and sibling.tag == "p":
+            text = element_text(sibling)
+            linked = sum(len(element_text(x)) for x in sibling.iter("a"))
+            if len(text) - linked >= _STORY_PARAGRAPH:
+                return True
     return False
 
 

@@ -138,3 +138,18 @@ def test_link_around_the_picture_alone_keeps_its_caption_unless_a_headline_besid
 def test_a_credit_on_its_own_is_not_a_caption():
     assert label_not_caption("picture alliance/dpa/Jane Doe") == "credit"
     assert label_not_caption("Händler vor der Halle, picture alliance") is None
+
+
+LONG = ("<p>Die Händler hatten seit Jahren für den Erhalt der Halle gekämpft und dafür Unterschriften gesammelt, "
+        "Feste organisiert und mit jedem Mitglied des Stadtrates einzeln gesprochen, bis die Mehrheit stand.</p>")
+
+
+def test_picture_in_a_widget_among_the_story_paragraphs_is_the_storys_and_a_sidebar_widget_is_not():
+    in_story = ("<div class='widget widget--image'><div class='widget__wrapper'><figure><img src='/m/a.jpg'>"
+                "<figcaption>Der Stadtrat bei der Abstimmung am Dienstag.</figcaption></figure></div></div>")
+    aside = ("<div class='widget'><figure><img src='/m/b.jpg'><figcaption>Das Wetter am Wochenende in der Region"
+             "</figcaption></figure></div>")
+    html = (f"<html><body><article><h1>Markthalle bleibt</h1>{LONG}{in_story}{LONG}{STORY}</article>"
+            f"<div class='column'><h2>Wetter</h2>{aside}<p>Sonne und Wolken wechseln sich ab.</p></div></body></html>")
+    p = read_html_page(html, url="https://news.example.org/a/1")
+    assert [c.caption for c in p.captions] == ["Der Stadtrat bei der Abstimmung am Dienstag."]
