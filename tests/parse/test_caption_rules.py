@@ -153,3 +153,10 @@ def test_picture_in_a_widget_among_the_story_paragraphs_is_the_storys_and_a_side
             f"<div class='column'><h2>Wetter</h2>{aside}<p>Sonne und Wolken wechseln sich ab.</p></div></body></html>")
     p = read_html_page(html, url="https://news.example.org/a/1")
     assert [c.caption for c in p.captions] == ["Der Stadtrat bei der Abstimmung am Dienstag."]
+
+
+def test_a_credit_line_left_by_a_picture_is_not_story_text_but_a_copyright_notice_is():
+    p = read(f"{LONG}<div class='embed'><p>STR/AFP via Getty Images</p></div>{LONG.replace('Händler', 'Leute')}"
+             "<p>Foto: AP</p><p>© 2024 Jane Doe</p>")
+    assert "Getty" not in p.body and "Foto: AP" not in p.body
+    assert "© 2024 Jane Doe" in p.body and "Unterschriften gesammelt" in p.body
