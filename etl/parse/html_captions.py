@@ -501,6 +501,10 @@ def _strip_credit_label(text: str) -> str:
     text = text.strip(" ;,.()[]|")
     if text.startswith("(") or text.endswith(")"):
         text = text.strip("()")
+    # a bracket that closes one inside the credit is part of it: "Jane Doe (hr)", not "Jane Doe (hr"
+    for opener, closer in ("()", "[]"):
+        if text.count(opener) > text.count(closer):
+            text += closer
     return clean_space(text)
 
 

@@ -160,3 +160,10 @@ def test_a_credit_line_left_by_a_picture_is_not_story_text_but_a_copyright_notic
              "<p>Foto: AP</p><p>© 2024 Jane Doe</p>")
     assert "Getty" not in p.body and "Foto: AP" not in p.body
     assert "© 2024 Jane Doe" in p.body and "Unterschriften gesammelt" in p.body
+
+
+def test_credit_keeps_a_bracket_that_closes_inside_it():
+    p = read("<figure><img src='/m/a.jpg'><figcaption><span>Die Halle im Winter.</span>"
+             "<span class='copyright'>Bild ©  Jane Doe (hr) </span></figcaption></figure>"
+             "<figure><img src='/m/b.jpg'><figcaption>Händler vor der Halle. (Foto: Max Muster)</figcaption></figure>")
+    assert [c.credit for c in p.captions] == ["Jane Doe (hr)", "Max Muster"]
