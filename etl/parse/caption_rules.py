@@ -10,24 +10,28 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from etl.parse.credit_marks import CJK, is_agency
+from etl.parse.credit_marks import CJK, is_agency, is_bare_credit
 
 _MEDIA_TAGS = ("img", "picture", "amp-img", "video", "iframe", "source", "noscript", "object", "embed", "canvas",
                "amp-video", "amp-iframe", "svg")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?)(?:[?#].*)?$", re.I)
 
 
+def links_to_another_page(link) -> bool:
+    """Does this <a> lead to another page? A link to the picture itself (a lightbox, the full-size file)
+    or to a place on this page does not."""
+    href = (link.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "javascript:")) and not _IMAGE_FILE.search(urlsplit(href).path or "")
+
+
 def inside_teaser_link(container) -> bool:
-    """Is the picture block inside (or itself) a link to another page? A link to the picture itself
-    (a lightbox, the full-size file) or to a place on this page does not count."""
-    for el in [container, *container.iterancestors()]:
-        if not isinstance(el.tag, str) or el.tag != "a":
-            continue
-        href = (el.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:")) or _IMAGE_FILE.search(urlsplit(href).path or ""):
-            continue
-        return True
-    return False
+    """Is the picture block inside (or itself) a link to another page?"""
+    return any(isinstance(el.tag, str) and el.tag == "a" and links_to_another_page(el)
+               for el in [container, *container.iterancestors()])
+
+
+def holds_link_to_another_page(el) -> bool:
+    return any(links_to_another_page(a) for a in el.iter("a"))
 
 
 def figure_without_picture(container) -> bool:
@@ -79,6 +83,6 @@ def label_not_caption(text: str) -> str | None:
         return "date"
     if len(t.split()) <= 14 and _BYLINE.match(t) and not re.search(r"[.!?]\s*$", t):
         return "byline"
-    if len(t.split()) <= 12 and (_CREDIT_ONLY.match(t) or is_agency(t)):
+    if len(t.split()) <= 12 and (_CREDIT_ONLY.match(t) or is_agency(t) or is_bare_credit(t)):
         return "credit"
     return None

@@ -74,6 +74,8 @@ CJK_BY = re.compile(r"[(（]\s*([^()（）]{1,24}?)\s*(?:撮影|提供)\s*[)）]
 CJK_EQUALS = re.compile(r"＝\s*([^＝\d０-９、,]{1,16})\s*$")
 # "… 있다. 고영권 기자": a Korean caption names its photographer as "<name> 기자" (reporter).
 _KO_REPORTER = re.compile(r"(?<=[.!?。])\s*([\uac00-\ud7a3]{2,4}\s*기자)\s*$")
+# "… 점검하고 있다. 인천=연합뉴스", "…している。ソウル=共同": a dateline, then the credit, after the last sentence
+_CJK_DATELINE = re.compile(r"(?<=[.!?。])\s*[^\s=＝.!?。]{1,12}\s*[=＝]\s*(\S{1,16}(?:\s*기자)?)\s*$")
 _AGENCY_RE = _alternation(AGENCY_NAMES)
 # A "/"-chain that opens with a known agency: "EFE/ J.J. Guillén", "IMAGO/Nico Herbertz", "Getty Images/iStock".
 _AGENCY_CHAIN = re.compile(rf"(?<!\S)((?:{_AGENCY_RE})\s*/\s*\S.*)$", re.I)
@@ -117,7 +119,7 @@ def _balanced(text: str) -> bool:
 def _head(text: str) -> str:
     """The caption before a credit, without the separator or bracket that stood between them."""
     head = text.rstrip()
-    while head and head[-1] in "|–—-/·•" + _OPENERS:
+    while head and head[-1] in ",;|–—-/·•" + _OPENERS:
         head = head[:-1].rstrip()
     return head
 
@@ -143,6 +145,9 @@ def split_bare_tail(text: str) -> tuple[str, str] | None:
     last sentence ("… Rafah. AFP"), a "/"-chain of names and agencies ("… EFE/ J.J. Guillén"),
     "Name (Agency)" ("… Florion Goga (REUTERS)"), and the CJK conventions."""
     text = text.rstrip()
+    m = _CJK_DATELINE.search(text)
+    if m and CJK.search(text[:m.start()]) and (is_agency(m.group(1)) or m.group(1).endswith("기자")):
+        return _head(text[:m.start()]), m.group(1).strip()
     for pattern in (CJK_BY, CJK_EQUALS, _KO_REPORTER):
         m = pattern.search(text)
         if m and m.start() > 0 and CJK.search(text[:m.start()]):
@@ -260,6 +265,12 @@ def is_bare_credit(text: str) -> bool:
 # --- a credit printed before the caption --------------------------------------------------------------------
 
 _LEADING_LABEL = re.compile(rf"^\s*[(\[]?\s*(?:(?:{_LABEL_WORDS})\.?\s*(?:[:：=＝]|©)|©|\([cC]\))\s*", re.I)
+
+
+def strip_leading_label(credit: str) -> str:
+    """The credit without the label in front of it, in any language ("Quelle: dpa" -> "dpa")."""
+    m = _LEADING_LABEL.match(credit)
+    return credit[m.end():].strip() if m and credit[m.end():].strip() else credit
 
 
 def split_leading_credit(text: str) -> tuple[str, str] | None:

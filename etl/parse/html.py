@@ -21,6 +21,7 @@ from etl.parse.html_meta import (article_ld, declared_language, extract_authors,
 from etl.parse.html_meta_extra import (extract_description, extract_keywords, extract_modified, extract_section,
                                        extract_source, published_precision)
 from etl.parse.language import detect_language
+from etl.parse.html_script_data import embedded_story_html, shows_little
 from etl.parse.page_kind import NotAnArticle, not_an_article
 from etl.model.records import ParsedPage
 
@@ -52,6 +53,17 @@ def _read(html: str, url: str | None) -> ParsedPage:
     body, traf = extract_body(body_tree, url, page_url=canonical)
     ld = article_ld(tree)
     body = _structured_body(body, ld)
+    if len(re.findall(r"\w", body)) < _SCRIPT_DATA_BELOW:
+        drawn = embedded_story_html(tree)
+        if drawn and shows_little(body, drawn, _SHOWN_SHARE):
+            # the page is a shell its script fills: read the story (and its pictures) from the page's data;
+            # the page's own metadata still comes from its markup
+            drawn_tree = parse_html(f"<html><body><article>{drawn}</article></body></html>")
+            drawn_captions, drawn_caption_elements = extract_captions(drawn_tree, base)
+            drawn_body_tree = copy.deepcopy(drawn_tree)
+            _drop_elements(drawn_tree, drawn_body_tree, drawn_caption_elements)
+            body, _ = extract_body(drawn_body_tree, url, page_url=canonical)
+            captions = captions or drawn_captions
     reason = not_an_article(tree, body)
     if reason:
         raise NotAnArticle(reason)
@@ -86,6 +98,8 @@ def _read(html: str, url: str | None) -> ParsedPage:
 
 # The shown text must be at least this share of the text the publisher's metadata states.
 _SHOWN_SHARE = 0.3
+# Letters of shown text below which the page's script data is searched for the story.
+_SCRIPT_DATA_BELOW = 1500
 
 
 def _structured_body(body: str, ld: list[dict]) -> str:

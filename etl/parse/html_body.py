@@ -7,6 +7,8 @@ from urllib.parse import urljoin
 
 import lxml.html
 
+from etl.parse.credit_marks import is_bare_credit
+from etl.parse.credits import is_credit
 from etl.parse.html_dom import remove_keeping_tail
 
 
@@ -35,7 +37,20 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None,
     if not doc:
         return "", {}
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    return _restore_repeats(paragraphs(data.get("text") or ""), repeats), data
+    return _drop_credit_lines(_restore_repeats(paragraphs(data.get("text") or ""), repeats)), data
+
+
+_COPYRIGHT_NOTICE = re.compile(r"^\s*(?:©|\(c\)|copyright\b)", re.I)
+
+
+def _drop_credit_lines(body: str) -> str:
+    """A line that is only a picture's credit ("STR/AFP via Getty Images", "Photo: AFP") belongs to a
+    picture the reader cannot see, not to the story. A copyright line ("© 2003 Jane Doe") is the
+    document's own notice and stays."""
+    kept = [para for para in body.split("\n\n")
+            if not (len(para.split()) <= 10 and not _COPYRIGHT_NOTICE.match(para)
+                    and (is_bare_credit(para) or is_credit(para)))]
+    return "\n\n".join(kept)
 
 
 _GALLERY = re.compile(r"(?<![a-z])(?:gallery|galleries|slideshow|slide-show|carousel|lightbox)", re.I)

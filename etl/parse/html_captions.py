@@ -12,9 +12,11 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 
-from etl.parse.caption_rules import figure_without_picture, inside_teaser_link, label_not_caption
-from etl.parse.credit_marks import split_credit_tail, split_labelled_tail, split_leading_credit
-from etl.parse.credits import is_credit, split_credit
+from etl.parse.caption_rules import (figure_without_picture, holds_link_to_another_page, inside_teaser_link,
+                                     label_not_caption)
+from etl.parse.credit_marks import (is_bare_credit, split_credit_tail, split_labelled_tail, split_leading_credit,
+                                    strip_leading_label)
+from etl.parse.credits import is_credit, looks_like_agency, split_credit
 from etl.parse.html_dom import (INVISIBLE_TAGS, absolute_url, class_and_id, clean_space, element_text, json_ld_objects,
                                 ld_names, ld_types, meta_content)
 from etl.model.records import Caption
@@ -116,11 +118,39 @@ def _caption_containers(tree: lxml.html.HtmlElement):
                 # An article body, a summary block, or a teaser's excerpt cut with an ellipsis.
                 if len(text.split()) > 80 or len(el.findall(".//p")) > 1 or re.search(r"(?:…|\.\.\.)\s*$", text):
                     continue
+            if el.tag == "figcaption" and _follows_a_photo(el):
+                # "<picture/><figcaption>…</figcaption>" with no <figure> around: the caption of the picture
+                # right before it, even when the story's text block holds several such pairs
+                yield el
+                continue
             holder = _image_holder(el, compact=not strong)
             # A "caption" class with no photo nearby is usually a form label or a widget; next to
             # a logo or an avatar it is a promo or an author's bio.
             if _has_photo(holder):
                 yield holder
+
+
+def _follows_a_photo(el) -> bool:
+    previous = el.getprevious()
+    while previous is not None and (not isinstance(previous.tag, str) or previous.tag in INVISIBLE_TAGS
+                                    or previous.tag == "br"):
+        previous = previous.getprevious()
+    return previous is not None and not element_text(previous) and (
+        previous.tag in ("img", "picture", "amp-img") or _has_photo(previous)) and _has_photo(previous)
+
+
+def _headline_links_same_page(picture_link, block) -> bool:
+    """Does a text link near the picture (in the card around it) lead where the picture's link leads?"""
+    href = (picture_link.get("href") or "").strip()
+    if not holds_link_to_another_page(picture_link):
+        return False
+    card = block
+    for _ in range(3):
+        if card.getparent() is None or card.getparent().tag in ("body", "html"):
+            break
+        card = card.getparent()
+    return any(a is not picture_link and (a.get("href") or "").strip() == href and element_text(a)
+               for a in card.iter("a"))
 
 
 _TEXT_BLOCK_TAGS = {"div", "p", "span", "small", "em", "i"}
@@ -151,7 +181,11 @@ def _unmarked_parts(block) -> list | None:
     if any(d.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "a", "button", "ul", "input", "time")
            for t in texts for d in t.iter() if isinstance(d.tag, str)):
         return None
-    if any(a.tag in ("a", "button") for a in block.iterancestors()) or block.find(".//a") is not None:
+    # A link around the picture alone opens the picture (a lightbox, the picture's own page); a teaser
+    # links its text, or a headline beside it leads to the same page.
+    if any(a.tag in ("a", "button") for a in block.iterancestors()) or any(
+            element_text(a) or a.find(".//img") is None or _headline_links_same_page(a, block)
+            for a in block.iter("a")):
         return None
     if len(texts) == 2:
         credit_text = element_text(texts[1])
@@ -175,11 +209,22 @@ def _has_photo(el: lxml.etree._Element) -> bool:
             if inner is None:
                 return True
             img = inner
-        hints = " ".join(img.get(a) or "" for a in ("class", "alt", "src", "data-src"))
+        source = _real_source(img)
+        hints = " ".join([img.get("class") or "", img.get("alt") or "", source])
         hints += " " + (img.getparent().get("class") or "" if img.getparent() is not None else "")
-        if not _NOT_A_PHOTO.search(hints) and not (img.get("src") or "").lower().endswith(".svg"):
+        if not _NOT_A_PHOTO.search(hints) and not source.lower().split("?")[0].endswith(".svg"):
             return True
     return False
+
+
+def _real_source(img) -> str:
+    """The file a picture shows. A lazy-loaded picture's `src` is a placeholder (a site logo, a blank
+    pixel) until a script swaps in the file named in data-src or srcset."""
+    for attr in ("data-src", "data-lazy-src", "data-original", "data-srcset", "srcset"):
+        value = (img.get(attr) or "").strip()
+        if value:
+            return value.split(",")[0].strip().split(" ")[0]
+    return img.get("src") or ""
 
 
 def _has_ancestor(el: lxml.etree._Element, tag: str) -> bool:
@@ -226,6 +271,14 @@ _ARTICLE_PART = re.compile(r"(?:article|story|entry)-", re.I)
 
 
 def _in_furniture(el: lxml.etree._Element, not_furniture: set) -> bool:
+    # the wrappers of a picture block set among the story's paragraphs, up to that block
+    in_story_flow: set = set()
+    for a in [el, *el.iterancestors()][:8]:
+        in_story_flow.add(a)
+        if _among_story_paragraphs(a):
+            break
+    else:
+        in_story_flow = set()
     for a in el.iterancestors():
         if not isinstance(a.tag, str) or a.tag in ("html", "body") or a in not_furniture:
             continue
@@ -234,8 +287,30 @@ def _in_furniture(el: lxml.etree._Element, not_furniture: set) -> bool:
         words = set(_WORD_SPLIT.split(class_and_id(a)))
         # "article-widget-image" names a part of the article itself, not a widget beside it.
         words |= {w for part in list(words) if not _ARTICLE_PART.match(part) for w in part.split("-")}
-        if words & _FURNITURE_WORDS:
+        found = words & _FURNITURE_WORDS
+        if found and not (found <= _LAYOUT_WORDS and a in in_story_flow):
             return True
+    return False
+
+
+# Furniture words that say how a block is laid out rather than what it is for: a picture set among the
+# story's own paragraphs is the story's, whatever its wrapper is called ("widget", "sidebar" for a floated
+# picture); a teaser among them still links elsewhere, which the link rules catch.
+_LAYOUT_WORDS = {"widget", "sidebar", "teaser", "teasers"}
+_STORY_PARAGRAPH = 150  # letters of unlinked text
+
+
+def _among_story_paragraphs(block) -> bool:
+    """Is `block` a sibling of the story's paragraphs (a paragraph of prose sits right before or after it)?"""
+    for step in (lambda e: e.getprevious(), lambda e: e.getnext()):
+        sibling = step(block)
+        while sibling is not None and (not isinstance(sibling.tag, str) or sibling.tag in INVISIBLE_TAGS):
+            sibling = step(sibling)
+        if sibling is not None and sibling.tag == "p":
+            text = element_text(sibling)
+            linked = sum(len(element_text(x)) for x in sibling.iter("a"))
+            if len(text) - linked >= _STORY_PARAGRAPH:
+                return True
     return False
 
 
@@ -306,11 +381,17 @@ _RASTER_TAGS = ("img", "picture", "amp-img", "source", "noscript")
 
 
 def _not_a_picture_caption(container, caption_el) -> bool:
-    """Caption-shaped text that does not describe a photo: a teaser card whose "caption"
-    holds the headline (<h4>) of another story, or the label of a figure that shows only a
-    drawn logo ("Powered by <svg>")."""
-    if any(isinstance(d.tag, str) and d.tag in ("h1", "h2", "h3", "h4", "h5", "h6") for d in caption_el.iter()):
-        return True
+    """Caption-shaped text that does not describe a photo: a teaser card whose "caption" holds the
+    headline (<h4>) of another story, with a link to it or a summary under it, or the label of a figure
+    that shows only a drawn logo ("Powered by <svg>"). A heading that is the whole caption (its credit
+    aside) is only how a page sets a caption in large type."""
+    headings = {d for d in caption_el.iter() if isinstance(d.tag, str) and d.tag in ("h1", "h2", "h3", "h4", "h5", "h6")}
+    if headings:
+        besides = clean_space(element_text(caption_el, skip=headings))
+        if holds_link_to_another_page(container) or (
+                re.search(r"\w", besides) and not (is_credit(besides) or is_bare_credit(besides)
+                                                   or (len(besides.split()) <= 6 and looks_like_agency(besides)))):
+            return True
     return (container.find(".//svg") is not None
             and not any(True for _ in container.iter(*_RASTER_TAGS))
             and container.tag == "figure")
@@ -370,9 +451,11 @@ def _find_credit_elements(container, caption_el):
         prop = el.get("itemprop") or ""
         # An "author" right beside the caption text is the photo's; further away it is the story's.
         beside_caption = caption_el is not None and el.getparent() is caption_el.getparent()
+        # The story's author never sits inside a picture's caption: an "author" there is the photo's.
+        in_caption = caption_el is not None and _is_inside(el, caption_el)
         is_credit = (bool(_CREDIT_CLASS.search(cls)) or prop in ("creditText", "copyrightHolder", "author")
-                     or (el.tag in ("cite", "small") and caption_el is not None and _is_inside(el, caption_el))
-                     or (beside_caption and bool(_AUTHOR_CLASS.search(cls)))
+                     or (el.tag in ("cite", "small") and in_caption and _caption_says_more(caption_el, el))
+                     or ((beside_caption or in_caption) and bool(_AUTHOR_CLASS.search(cls)))
                      or (caption_el is not None and _labelled_credit_beside(el, caption_el, container)))
         if caption_el is not None and _is_inside(caption_el, el):
             continue
@@ -380,6 +463,15 @@ def _find_credit_elements(container, caption_el):
             if element_text(el):
                 out.append(el)
     return out
+
+
+def _caption_says_more(caption_el, small_print) -> bool:
+    """Small print is the credit when the caption has words besides it, or when it reads as a credit;
+    a caption set wholly in <small> is the caption."""
+    if re.search(r"\w", element_text(caption_el, skip={small_print})):
+        return True
+    text = element_text(small_print).strip()
+    return is_credit(text) or is_bare_credit(text) or (len(text.split()) <= 6 and looks_like_agency(text))
 
 
 def _labelled_credit_beside(el, caption_el, container) -> bool:
@@ -405,10 +497,14 @@ def _is_inside(el, ancestor) -> bool:
 
 def _strip_credit_label(text: str) -> str:
     text = clean_space(text)
-    text = _CREDIT_LABEL.sub("", text)
+    text = strip_leading_label(_CREDIT_LABEL.sub("", text))
     text = text.strip(" ;,.()[]|")
     if text.startswith("(") or text.endswith(")"):
         text = text.strip("()")
+    # a bracket that closes one inside the credit is part of it: "Jane Doe (hr)", not "Jane Doe (hr"
+    for opener, closer in ("()", "[]"):
+        if text.count(opener) > text.count(closer):
+            text += closer
     return clean_space(text)
 
 

@@ -35,6 +35,7 @@ from etl.parse.credit_marks import is_agency, split_credit_tail, split_leading_c
     ("日本代表の（左から）西田、石川（Ｃ）共同通信社", "日本代表の（左から）西田、石川", "共同通信社"),
     ("연설하고 있다. 연합뉴스", "연설하고 있다.", "연합뉴스"),
     ("인사를 하고 있다. 고영권 기자", "인사를 하고 있다.", "고영권 기자"),
+    ("책자를 점검하고 있다. 인천=연합뉴스", "책자를 점검하고 있다.", "연합뉴스"),
 ])
 def test_credit_at_the_end_is_split_off(text, caption, credit):
     assert split_credit_tail(text) == (caption, credit)
@@ -48,6 +49,7 @@ def test_credit_at_the_end_is_split_off(text, caption, credit):
     "Er sagte: Wir schaffen das",
     "Foto: dpa",  # a credit alone is not split into an empty caption
     "Rock / Pop / Jazz im Park",  # slashes between words that name no one
+    "점검하고 있다. 비율=절반",  # "=" before a word that names no agency or reporter
 ])
 def test_caption_without_a_credit_is_left_alone(text):
     assert split_credit_tail(text) is None
