@@ -187,10 +187,13 @@ def _partition_problem(wh, warehouse: str, ingest_date: str) -> tuple[Exit, str]
     from etl import config
     from etl.warehouse import ManifestDamaged, PartitionInconsistent, PartitionLocked
 
-    journal = wh.journal_path(ingest_date)
-    if journal.exists():
-        return Exit.DAMAGED, (f"news-etl: partition {ingest_date}: a publish was cut short (journal {journal}); "
-                              f"the next `news-etl run` of that day finishes or undoes it")
+    try:
+        ahead = wh.cut_short(ingest_date)
+    except PartitionInconsistent:
+        ahead = []  # said below, by read_partition
+    if ahead:
+        return Exit.DAMAGED, (f"news-etl: partition {ingest_date}: a publish was cut short ({', '.join(ahead)} "
+                              f"ahead of the manifest); the next `news-etl run` of that day rolls it back")
     try:
         wh.read_partition(ingest_date, wait_seconds=config.lock_wait_seconds())
     except FileNotFoundError:
