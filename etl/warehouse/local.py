@@ -236,7 +236,16 @@ class Warehouse:
     def read_partition(self, ingest_date: str, wait_seconds: float = 60) -> tuple[dict, dict[str, pa.Table]]:
         """The manifest and every table of one partition, all from the same publish (each table
         at the version the manifest names; row counts checked against it). Raises
-        PartitionInconsistent if a version cannot be read (its files were removed)."""
+        PartitionInconsistent if a version cannot be read (its files were removed). Waits for a
+        publish of the partition on this host to finish (a shared lock), as `news-etl show` should."""
+        with contextlib.ExitStack() as held:
+            try:
+                held.enter_context(self.lock(ingest_date, wait_seconds=wait_seconds, shared=True))
+            except PermissionError:
+                pass  # a read-only copy of the warehouse: reading by versions needs no lock
+            return self._read_partition(ingest_date)
+
+    def _read_partition(self, ingest_date: str) -> tuple[dict, dict[str, pa.Table]]:
         manifest = self.read_manifest(ingest_date)
         if manifest is None:
             raise FileNotFoundError(f"partition {ingest_date} is not published in {getattr(self, 'url', self.root)}")
