@@ -445,12 +445,14 @@ class Warehouse:
     def clean_day(self, ingest_date: str) -> int:
         """Delete the day's files the current versions do not list: those commits replaced more
         than NEWS_ETL_DELTA_RETENTION_HOURS ago, and those no commit ever listed (a killed
-        writer's). Only this day's folders: other days may be mid-publish. Returns the count."""
+        writer's; on an object store only once orphan_grace_seconds old). Likewise quarantine
+        blobs no current reject refers to. Only this day's folders: other days may be
+        mid-publish and need their replaced files for a roll back. Returns the count."""
         options = self.storage_options()
         retention = config.delta_retention_hours()
         grace = self.orphan_grace_seconds()
         now = time.time()
-        removed = 0
+        removed, released = 0, set()
         for table in schema.TABLE_NAMES:
             uri = self.table_uri(table)
             present = self._day_folder(table, ingest_date)
@@ -464,21 +466,28 @@ class Warehouse:
                 {p[len(prefix):] for p in delta.tombstones(uri, options, ingest_date, retention)}
             doomed = [n for n, mtime in present.items() if n not in kept and
                       (n in expired or (n not in replaced and now - mtime >= grace))]
+            if table == "rejects":  # blobs the replaced rejects referred to
+                for name in (n for n in doomed if n in expired):
+                    with contextlib.suppress(Exception):
+                        paths = self._read_file(table, ingest_date, name).column("quarantine_path").to_pylist()
+                        released |= {p.rsplit("/", 1)[-1] for p in paths if p}
             if doomed:
                 self._delete(table, ingest_date, doomed)
                 removed += len(doomed)
-        # quarantine blobs no current reject refers to
         blobs = self._day_folder("rejects", ingest_date, "_quarantine")
         if blobs and retention <= 0:
             uri = self.table_uri("rejects")
             latest = delta.version(uri, options)
             paths = delta.read_day(uri, options, "rejects", ingest_date, latest).column("quarantine_path").to_pylist()
             wanted = {p.rsplit("/", 1)[-1] for p in paths if p}
-            doomed = [n for n, mtime in blobs.items() if n not in wanted and now - mtime >= grace]
+            doomed = [n for n, mtime in blobs.items() if n not in wanted and (n in released or now - mtime >= grace)]
             if doomed:
                 self._delete("rejects", ingest_date, doomed, "_quarantine")
                 removed += len(doomed)
         return removed
+
+    def _read_file(self, table: str, ingest_date: str, name: str) -> pa.Table:
+        return pq.read_table(self.partition_dir(table, ingest_date) / name)
 
     def sweep_staging(self, ingest_date: str, keep: str | None = None, older_than_hours: float = 24) -> list[str]:
         """Remove staging folders of this partition that crashed runs left behind. Only old ones:

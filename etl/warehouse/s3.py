@@ -96,6 +96,12 @@ class ObjectWarehouse(Warehouse):
         with contextlib.suppress(FileNotFoundError):
             self.fs.rm([f"{base}/{n}" for n in names])
 
+    def _read_file(self, table: str, ingest_date: str, name: str):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        return pq.read_table(pa.BufferReader(self.fs.cat_file(key(f"{self.partition_dir(table, ingest_date)}/{name}"))))
+
     def _put_quarantine(self, ingest_date: str, files: list[Path]) -> None:
         base = key(f"{self.partition_dir('rejects', ingest_date)}/_quarantine")
         present = set(self._day_folder("rejects", ingest_date, "_quarantine"))
