@@ -300,8 +300,8 @@ class Warehouse:
                         who = _read_fd(fd)
                         what = "built" if kind == "run" else "published"
                         raise PartitionLocked(
-                            f"partition {ingest_date} of {getattr(self, 'url', self.root)} is being {what} by another run"
-                            f"{' (' + who + ')' if who else ''}; waited {wait_seconds:g} s; "
+                            f"partition {ingest_date} of {getattr(self, 'url', self.root)} is being {what} by "
+                            f"another run{' (' + who + ')' if who else ''}; waited {wait_seconds:g} s; "
                             f"try again when it has finished") from None
                     time.sleep(0.1)
             if not shared:
@@ -348,7 +348,7 @@ class Warehouse:
             self._write_manifest(ingest_date, manifest)
             checkpoint("publish:manifest_written")
         except (Exception, KeyboardInterrupt) as exc:  # a full disk, an I/O error, Ctrl-C: settle first
-            self._settle(ingest_date, manifest, before, exc)
+            self._settle(ingest_date, manifest, before, tables, exc)
         try:
             self.clean_day(ingest_date)
             checkpoint("publish:vacuumed")
@@ -356,10 +356,12 @@ class Warehouse:
             log.warning("partition %s: published; removing replaced files failed (%s)", ingest_date, exc)
         return manifest
 
-    def _settle(self, ingest_date: str, manifest: dict, before: dict, exc: BaseException) -> None:
+    def _settle(self, ingest_date: str, manifest: dict, before: dict, committed: dict,
+                exc: BaseException) -> None:
         """After a failure inside a publish: if the new manifest is in place the publish is done
-        (return, or re-raise an interrupt); otherwise put the tables back and raise
-        PublishRolledBack, or PublishRecoveryError when that fails too."""
+        (return, or re-raise an interrupt); otherwise put back the tables this publish committed
+        (those still holding its files: a writer on another host may have committed since) and
+        raise PublishRolledBack, or PublishRecoveryError when that fails too."""
         try:
             current = self.read_manifest(ingest_date)
             done = current is not None and "tables" in manifest and current == manifest
@@ -370,8 +372,13 @@ class Warehouse:
             if not isinstance(exc, Exception):
                 raise exc
             return
+        options = self.storage_options()
+        ours = {t: before[t] for t, entry in committed.items()
+                if set(entry["files"]) == delta.day_files(self.table_uri(t), options, ingest_date,
+                                                         delta.version(self.table_uri(t), options))}
         try:
-            self._roll_back(ingest_date, before, why=f"publish of run {manifest.get('run_id')} failed")
+            self._roll_back(ingest_date, ours, why=f"publish of run {manifest.get('run_id')} failed",
+                            in_place_only=True)
         except Exception as undo:
             raise PublishRecoveryError(
                 f"publishing partition {ingest_date} failed ({_describe(exc)}) and could not be undone "
@@ -381,17 +388,17 @@ class Warehouse:
         raise PublishRolledBack(f"publishing partition {ingest_date} failed ({_describe(exc)}); "
                                 f"rolled back: the partition is as it was before this run") from exc
 
-    def _roll_back(self, ingest_date: str, versions: dict, why: str) -> list[str]:
+    def _roll_back(self, ingest_date: str, versions: dict, why: str, in_place_only: bool = False) -> list[str]:
         """Put each table's day back to its rows at `versions[table]` (None: no rows), by a new
         commit of those rows read by time travel, then point the manifest at the new commits.
-        Returns the tables that needed it."""
+        With `in_place_only`, only the tables `versions` names. Returns the tables that needed it."""
         options = self.storage_options()
         try:
             manifest = self.read_manifest(ingest_date)
         except ManifestDamaged:
             manifest = None  # left as it was found: the next publish replaces it
         done = {}
-        for table in schema.TABLE_NAMES:
+        for table in versions if in_place_only else schema.TABLE_NAMES:
             uri = self.table_uri(table)
             want = versions.get(table)
             if delta.day_files(uri, options, ingest_date, delta.version(uri, options)) == \
@@ -416,9 +423,10 @@ class Warehouse:
             manifest = self.read_manifest(ingest_date)
         except ManifestDamaged as exc:
             return f"{exc}: this run publishes over it"
-        if manifest is not None:
-            for table in schema.TABLE_NAMES:
-                self._listed(manifest, table, ingest_date)  # an unconverted warehouse is refused
+        if manifest is not None and not all(isinstance(manifest["tables"].get(t), dict)
+                                            and "version" in manifest["tables"][t] for t in schema.TABLE_NAMES):
+            # The earlier layout (news-etl migrate converts it): no Delta version to roll back to.
+            return f"partition {ingest_date} is in the layout before Delta tables: this publish replaces it"
         ahead = self.cut_short(ingest_date)
         message = None
         if ahead:

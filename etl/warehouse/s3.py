@@ -136,6 +136,11 @@ class ObjectWarehouse(Warehouse):
         if local.is_dir():
             _put_tree(self.fs, local, self._k(local.relative_to(self.root).as_posix()))
 
+    def read_partition(self, ingest_date: str, wait_seconds: float = 60):
+        """As on disk, without the shared lock: it would only reach publishes of this host, and
+        each table is read at the manifest's version anyway."""
+        return self._read_partition(ingest_date)
+
     # --- manifests ----------------------------------------------------------------------------
     def read_manifest(self, ingest_date: str) -> dict | None:
         try:

@@ -62,7 +62,7 @@ def test_delta_readers_see_the_published_day(reran):
     want = _ids(etl.read_table(wh, "articles", DAY).column("article_id").to_pylist())
     assert len(want) == len(reran["articles_1"]) - 1
     dt = DeltaTable(str(wh / "articles"))
-    assert _ids(dt.to_pandas(filters=[("ingest_date", "=", DAY)])["article_id"]) == want
+    assert _ids(dt.to_pandas(partitions=[("ingest_date", "=", DAY)])["article_id"]) == want
     assert _ids(dt.to_pyarrow_table().column("article_id").to_pylist()) == want
     assert _ids(pl.read_delta(str(wh / "articles"))["article_id"].to_list()) == want
     lazy = pl.scan_delta(str(wh / "articles")).filter(pl.col("ingest_date") == date(2025, 12, 3))
