@@ -44,13 +44,17 @@ def seed_partition(tmp_path_factory):
 
 
 _MOTO = """
-import logging, sys, time
+import logging, os, sys
 from moto.server import ThreadedMotoServer
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
 server.start()
 host, port = server.get_host_and_port()
 print(f"http://{host}:{port}", flush=True)
+# nobody reads the pipe after the first line: anything printed later would fill it and stall the server
+null = os.open(os.devnull, os.O_WRONLY)
+os.dup2(null, 1)
+os.dup2(null, 2)
 sys.stdin.read()  # until the test session closes the pipe
 """
 
