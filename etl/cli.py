@@ -113,7 +113,20 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--rows", type=int, default=3, help="example rows to print per table")
     lst = sub.add_parser("list", help="the published days: row counts and validation verdicts")
     lst.add_argument("--warehouse", required=True, metavar="DIR")
+    mig = sub.add_parser("migrate", help="convert a warehouse written before the Delta tables (plain Parquet "
+                                         "partitions and manifests) into Delta tables, day by day")
+    mig.add_argument("--warehouse", required=True, metavar="DIR")
     return ap
+
+
+def migrate(warehouse: str) -> int:
+    from etl.warehouse import open_warehouse
+    from etl.warehouse.convert import migrate as convert
+
+    days = convert(open_warehouse(warehouse))
+    _out(f"converted {len(days)} day(s) to Delta tables" + (f": {', '.join(days)}" if days else
+                                                            " (nothing left in the earlier layout)"))
+    return Exit.OK
 
 
 def _short(value, width: int = 38) -> str:
@@ -187,10 +200,13 @@ def _partition_problem(wh, warehouse: str, ingest_date: str) -> tuple[Exit, str]
     from etl import config
     from etl.warehouse import ManifestDamaged, PartitionInconsistent, PartitionLocked
 
-    journal = wh.journal_path(ingest_date)
-    if journal.exists():
-        return Exit.DAMAGED, (f"news-etl: partition {ingest_date}: a publish was cut short (journal {journal}); "
-                              f"the next `news-etl run` of that day finishes or undoes it")
+    try:
+        ahead = wh.cut_short(ingest_date)
+    except PartitionInconsistent:
+        ahead = []  # said below, by read_partition
+    if ahead:
+        return Exit.DAMAGED, (f"news-etl: partition {ingest_date}: a publish was cut short ({', '.join(ahead)} "
+                              f"ahead of the manifest); the next `news-etl run` of that day rolls it back")
     try:
         wh.read_partition(ingest_date, wait_seconds=config.lock_wait_seconds())
     except FileNotFoundError:
@@ -266,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
             return _closed_pipe_safe(lambda: show(args.warehouse, args.date, args.rows))
         if args.command == "list":
             return _closed_pipe_safe(lambda: list_partitions(args.warehouse))
+        if args.command == "migrate":
+            return migrate(args.warehouse)
         return _run(args)
     except BrokenPipeError:  # the reader stopped reading (`| head`): what it read is all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit

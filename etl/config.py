@@ -213,3 +213,18 @@ def nlp_max_token_chars() -> int:
     """Longest run without a space handed to the tokenizer in one piece (spaCy's prefix/suffix
     search is quadratic in a run's length); longer runs are cut into pieces of this length."""
     return max(16, _int("NEWS_ETL_NLP_MAX_TOKEN_CHARS", 200))
+
+
+def delta_retention_hours() -> float:
+    """How long a publish keeps the data files its commits replaced (for Delta time travel).
+    0 (the default): deleted as the publish finishes, so plain Parquet readers of a table folder
+    see exactly the current partitions; more: time travel to earlier versions works that long,
+    and plain readers see the replaced files beside the current ones until then."""
+    return max(0.0, _float("NEWS_ETL_DELTA_RETENTION_HOURS", 0.0))
+
+
+def orphan_grace_seconds() -> float:
+    """On an object store, how old a file in a partition folder that no commit lists (left by a
+    killed writer) must be before a publish deletes it. Writers on other hosts may be between
+    writing their files and committing them; on local disk the partition lock excludes that."""
+    return max(0.0, _float("NEWS_ETL_S3_ORPHAN_GRACE_SECONDS", 3600.0))

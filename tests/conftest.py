@@ -43,16 +43,33 @@ def seed_partition(tmp_path_factory):
             for t in ("articles", "entity_mentions", "entities", "quotes", "image_captions", "rejects")}
 
 
+_MOTO = """
+import logging, os, sys
+from moto.server import ThreadedMotoServer
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
+server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+server.start()
+host, port = server.get_host_and_port()
+print(f"http://{host}:{port}", flush=True)
+# nobody reads the pipe after the first line: anything printed later would fill it and stall the server
+null = os.open(os.devnull, os.O_WRONLY)
+os.dup2(null, 1)
+os.dup2(null, 2)
+sys.stdin.read()  # until the test session closes the pipe
+"""
+
+
 @pytest.fixture(scope="module")
 def s3_server():
-    """A local S3 (moto) on a free loopback port, for the object-store tests."""
-    import logging
+    """A local S3 (moto) on a free loopback port, for the object-store tests. In its own process:
+    delta-rs calls that keep the GIL while they wait on the network would otherwise stall a
+    server thread of this process (and themselves) until they time out."""
+    import subprocess
 
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    proc = subprocess.Popen([sys.executable, "-c", _MOTO], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        yield proc.stdout.readline().strip()
+    finally:
+        proc.stdin.close()
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -106,16 +106,17 @@ def render(examples: dict[str, dict] | None = None) -> str:
         "<!-- Generated from etl/model/schema.py by `python -m etl.model.dictionary`; do not edit by hand. "
         "tests/model/test_data_dictionary.py fails when this file is out of date. -->",
         "",
-        "Every table is a folder of Parquet files in the warehouse, partitioned by ingest day:",
+        "Every table is a Delta Lake table in the warehouse (a folder of Parquet files and its `_delta_log/`), "
+        "partitioned by ingest day:",
         "",
-        f"    <warehouse>/<table>/{schema.PARTITION_COLUMN}=YYYY-MM-DD/part-00000.parquet",
+        f"    <warehouse>/<table>/{schema.PARTITION_COLUMN}=YYYY-MM-DD/part-*.parquet",
         "",
         f"`{schema.PARTITION_COLUMN}` is not stored inside the files; hive-partitioned readers add it as a "
         "column from the folder name, as a date in `etl.read_table` / `etl.read_frame` (`date32`), DuckDB "
         "(`DATE`) and polars (`Date`); plain `pandas.read_parquet` makes it a category of strings unless given "
         "a partitioning schema (README). The types below are the files' own (what `pyarrow.parquet.read_schema` "
         "reports). Paths starting with `_` or `.` "
-        "(staging, manifests, validation reports, quarantined inputs) are not data. "
+        "(the Delta log, staging, manifests, validation reports, quarantined inputs) are not data. "
         "Ids are deterministic hashes, so a rerun of a day reproduces the same keys. "
         f"{note}See the README for reading snippets.",
         "",

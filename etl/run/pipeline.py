@@ -5,7 +5,7 @@
     finalize  combine the batches, drop duplicates, account for every input,  (one call)
               and key the day's entities over all its articles (etl.run.relink)
     audit     run the GX suites over the staged partition                      (one call)
-    publish   swap the staged partition into the warehouse, manifest last     (one call)
+    publish   commit the staged partition to the Delta tables, manifest last  (one call)
 
 Every step takes and returns small JSON-able values (paths, counts), so the DAG can pass them
 through XCom; the data itself stays in the warehouse's staging area.
@@ -35,8 +35,8 @@ Guarantees (each proved by tests/test_robustness*, test_crash, test_concurrency,
     audit refuses the partition when more than NEWS_ETL_MAX_QUARANTINED_SHARE of the articles
     (and more than NEWS_ETL_QUARANTINE_ALLOWANCE) were quarantined.
   * Crashes and reruns: staging is per run; batch folders appear whole or not at all; publish is
-    journalled (etl.warehouse) and finished or undone by the next run; a rerun replaces the
-    partition with identical rows.
+    one Delta commit per table, then the manifest (etl.warehouse); tables a crash left ahead of
+    the manifest are rolled back by the next run; a rerun replaces the partition with identical rows.
   * Concurrency: a CLI run holds the partition's run lock for its whole duration (a second run
     fails with exit 3, or waits NEWS_ETL_LOCK_WAIT_SECONDS); DAG runs of one partition (scheduled
     and backfill) build in separate staging folders and publish one at a time under the publish
@@ -553,8 +553,9 @@ def _prune_reports(wh, ingest_date: str, run_id: str) -> None:
 # --- publish ----------------------------------------------------------------------------------
 def publish(staging: str, ingest_date: str, warehouse: str, run_id: str,
             lock_wait_seconds: float | None = None) -> dict:
-    """Swap the audited staging partition into the warehouse; refuses an unaudited one. A retry
-    of a publish that already went through (or was cut short) finishes it and returns its manifest."""
+    """Commit the audited staging partition to the warehouse; refuses an unaudited one. A retry
+    of a publish that already went through returns its manifest; one that was cut short is rolled
+    back and published again from the same staging."""
     staging_p = Path(staging)
     wh = open_warehouse(warehouse)
     audit_file = staging_p / "audit.json"
@@ -565,8 +566,7 @@ def publish(staging: str, ingest_date: str, warehouse: str, run_id: str,
             current = wh.read_manifest(ingest_date)
         except ManifestDamaged:
             current = None  # this publish writes a whole new one
-        if not (staging_p / "final").is_dir() and not wh.journal_path(ingest_date).exists() \
-                and current and current.get("run_id") == run_id:
+        if not (staging_p / "final").is_dir() and current and current.get("run_id") == run_id:
             log.info("partition %s was already published by run %s", ingest_date, run_id)
             shutil.rmtree(staging_p, ignore_errors=True)
             return current

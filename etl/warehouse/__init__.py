@@ -12,6 +12,7 @@ from etl.warehouse.catalog import (PartitionNotPublished, UnknownTable, check_da
                                    partitions)
 from etl.warehouse.local import (PART_NAME, ManifestDamaged, PartitionInconsistent, PartitionLocked,
                                  PublishRecoveryError, PublishRolledBack, Warehouse, partition_name, write_parquet)
+from etl.warehouse import delta
 from etl.warehouse.s3 import ObjectWarehouse, StagingMirror, staging_mirror
 
 __all__ = ["PART_NAME", "ManifestDamaged", "ObjectWarehouse", "PartitionInconsistent", "PartitionLocked",

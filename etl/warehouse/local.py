@@ -1,65 +1,66 @@
-"""The warehouse on disk: staging, write-audit-publish, manifests, quarantine and locks.
+"""The warehouse: Delta Lake tables, manifests, staging, quarantine and locks (local disk here;
+etl.warehouse.s3.ObjectWarehouse changes only where bytes go, not the protocol).
 
 Layout under the warehouse root:
-    <table>/ingest_date=<d>/part-00000.parquet   published partitions (what analysts read)
-    rejects/ingest_date=<d>/_quarantine/<id>.bin raw bytes of rejected inputs (inside the rejects
-                                                 partition, so they are swapped with it)
-    _manifests/ingest_date=<d>.json              written last on publish: run id, counts, checksums
+    <table>/_delta_log/                          the table's Delta log (one JSON per commit)
+    <table>/ingest_date=<d>/part-*.parquet       the day's data files (what plain readers read)
+    rejects/ingest_date=<d>/_quarantine/<id>.bin raw bytes of rejected inputs
+    _manifests/ingest_date=<d>.json              written last on publish: run id, counts, and each
+                                                 table's Delta version holding the day
     _reports/ingest_date=<d>/<run_id>/           validation results (JSON) and GX Data Docs (HTML)
     _staging/ingest_date=<d>/<run_id>/           per-run work area, removed after publish
-    _staging/ingest_date=<d>/_publish.json       publish journal: exists only while a publish is
-                                                 in flight (or was cut short by a crash)
     _locks/ingest_date=<d>.lock                  held while a partition is published or repaired
     _locks/ingest_date=<d>.run.lock              held by a CLI run for its whole duration
-Readers (pyarrow, pandas, DuckDB, polars) skip `_`- and `.`-prefixed paths, and staging lives
-outside the table folders, so they never see staging, reports, quarantine or temporary files.
+Readers skip `_`- and `.`-prefixed paths, so plain Parquet readers never see logs, staging,
+reports or quarantine; Delta readers read only the files a version lists.
 
-Publishing, and what a reader sees:
-  * Per table, a partition is replaced by an atomic directory exchange (renameat2
-    RENAME_EXCHANGE): a reader of one table sees the whole old or the whole new partition.
-  * The six tables are exchanged one after another (a few milliseconds apart), so a reader who
-    opens several tables during that window can get new articles with old entities. The manifest
-    is written after the last exchange and is the consistent view: `read_partition()` reads every
-    table under a shared lock and checks each file against the manifest's checksums.
-  * Before the first exchange the publish journal records the staged copy, the new manifest and
-    the previous one. A run killed between exchanges leaves the journal behind; the next run (its
-    plan and its publish, under the partition lock) finishes the publish from the staged copy
-    (roll forward) or, if that copy is damaged, exchanges the old partitions back (roll back).
-    The old partitions stay in the run's staging folder until the journal is gone.
-  * A publish that fails inside the process (a full disk, an I/O error, Ctrl-C) is settled before
-    the error leaves `publish`: finished if the new manifest is already written, otherwise rolled
-    back (PublishRolledBack); PublishRecoveryError only if neither is possible.
-  * A manifest that cannot be read raises ManifestDamaged (a PartitionInconsistent); the next
-    publish records the partitions on disk as the state to roll back to and writes a new one."""
+Publishing a day (under the partition lock):
+  1. settle a publish a crash cut short (`recover`, below);
+  2. copy the quarantine blobs; then per table one Delta commit that replaces the day's partition
+     (`overwrite` with predicate ingest_date = '<d>'), six commits in all;
+  3. write the manifest naming the six versions: that is the consistent view of the day;
+  4. delete the day's files the commits replaced (after NEWS_ETL_DELTA_RETENTION_HOURS, default
+     at once), and files no commit lists (left by a killed writer), so plain readers see exactly
+     the current partition.
+A table is always at one Delta version, whole (a commit is one atomic file creation). Between
+the first commit and the manifest some tables may be newer than the manifest: readers that go
+through the manifest (read_table, read_partition, etl.read_table) read each table at the
+manifest's version, so they see the old day until step 3 and the new one after it.
+
+A failure inside the process (a full disk, an I/O error, Ctrl-C) is settled before the error
+leaves `publish`: if the manifest was written, the publish is done; otherwise every table
+committed so far is put back to the day's rows before this publish (one more commit each, read
+by time travel) and PublishRolledBack is raised; PublishRecoveryError if that fails too.
+A SIGKILL leaves tables ahead of the manifest; the next run's `recover` (plan and publish call
+it) finds them (the day's files differ from those the manifest lists) and rolls them back the
+same way, so every table is at the manifest's state again before anything else happens."""
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
-import errno
 import fcntl
-import hashlib
 import json
 import logging
 import os
 import shutil
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from etl import config
 from etl.faults import checkpoint
 from etl.fs import HELD_LOCK_FDS, fsync_file
 from etl.model import schema
+from etl.warehouse import delta
 
 log = logging.getLogger(__name__)
 
 
-PART_NAME = "part-00000.parquet"
-JOURNAL_NAME = "_publish.json"
+PART_NAME = "part-00000.parquet"  # a staged table's one file (staging only; Delta names its own)
 
 
 class PartitionLocked(RuntimeError):
@@ -67,7 +68,7 @@ class PartitionLocked(RuntimeError):
 
 
 class PartitionInconsistent(RuntimeError):
-    """The published files do not match the partition's manifest (a publish is in flight or was
+    """The published tables do not match the partition's manifest (a publish is in flight or was
     cut short and not yet repaired)."""
 
 
@@ -77,7 +78,7 @@ class ManifestDamaged(PartitionInconsistent):
 
 
 class PublishRecoveryError(RuntimeError):
-    """A publish journal could be neither finished nor undone."""
+    """A cut-short or failed publish could not be undone."""
 
 
 class PublishRolledBack(RuntimeError):
@@ -100,6 +101,43 @@ class Warehouse:
     def upload_reports(self, ingest_date: str, run_id: str) -> None:
         """Store this run's validation reports where readers find them (already there on disk)."""
 
+    def table_uri(self, table: str) -> str:
+        return str(self.root / table)
+
+    def storage_options(self) -> dict | None:
+        return None
+
+    def orphan_grace_seconds(self) -> float:
+        return 0.0  # the partition lock keeps every other writer of the day out
+
+    def _day_folder(self, table: str, ingest_date: str, sub: str = "") -> dict[str, float]:
+        """Files directly in the day's folder of a table (or its `sub` folder): name -> mtime."""
+        d = self.partition_dir(table, ingest_date) / sub if sub else self.partition_dir(table, ingest_date)
+        try:
+            return {p.name: p.stat().st_mtime for p in d.iterdir()
+                    if p.is_file() and not p.name.startswith((".", "_"))}
+        except FileNotFoundError:
+            return {}
+
+    def _delete(self, table: str, ingest_date: str, names: list[str], sub: str = "") -> None:
+        d = self.partition_dir(table, ingest_date) / sub if sub else self.partition_dir(table, ingest_date)
+        for name in names:
+            with contextlib.suppress(FileNotFoundError):
+                (d / name).unlink()
+
+    def _put_quarantine(self, ingest_date: str, files: list[Path]) -> None:
+        target = self.partition_dir("rejects", ingest_date) / "_quarantine"
+        target.mkdir(parents=True, exist_ok=True)
+        for f in files:
+            dst = target / f.name  # named by the content's hash: an existing one is the same bytes
+            if not dst.exists():
+                tmp = target / f".{f.name}.tmp"
+                shutil.copyfile(f, tmp)
+                os.replace(tmp, dst)
+
+    def _write_manifest(self, ingest_date: str, manifest: dict) -> None:
+        _atomic_write_json(self.manifest_path(ingest_date), manifest)
+
     # --- paths -----------------------------------------------------------------------------
     def partition_dir(self, table: str, ingest_date: str) -> Path:
         return self.root / table / partition_name(ingest_date)
@@ -109,9 +147,6 @@ class Warehouse:
 
     def staging_dir(self, ingest_date: str, run_id: str) -> Path:
         return self.staging_root(ingest_date) / _safe(run_id)
-
-    def journal_path(self, ingest_date: str) -> Path:
-        return self.staging_root(ingest_date) / JOURNAL_NAME
 
     def report_dir(self, ingest_date: str, run_id: str) -> Path:
         return self.root / "_reports" / partition_name(ingest_date) / _safe(run_id)
@@ -140,53 +175,114 @@ class Warehouse:
         return sorted(p.name[len(prefix):-len(".json")] for p in folder.iterdir()
                       if p.name.startswith(prefix) and p.name.endswith(".json"))
 
-    def read_table(self, table: str, ingest_date: str | None = None) -> pa.Table:
-        """A published table (one partition or all), as analysts would read it; all partitions
-        come with an `ingest_date` column of type date32."""
-        import pyarrow.dataset as ds
+    def _listed(self, manifest: dict, table: str, ingest_date: str) -> dict:
+        entry = manifest["tables"].get(table)
+        if not isinstance(entry, dict) or "version" not in entry:
+            raise PartitionInconsistent(
+                f"the manifest of partition {ingest_date} names no Delta version for {table}: written by an "
+                f"earlier news-etl? convert the warehouse with `news-etl migrate --warehouse DIR`")
+        return entry
 
-        base = self.root / table
-        spec = schema.TABLES[table].arrow_schema()
+    def _read_listed(self, table: str, ingest_date: str, manifest: dict) -> pa.Table:
+        entry = self._listed(manifest, table, ingest_date)
+        try:
+            return delta.read_day(self.table_uri(table), self.storage_options(), table, ingest_date,
+                                  entry["version"])
+        except Exception as exc:
+            if isinstance(exc, PartitionInconsistent):
+                raise
+            raise PartitionInconsistent(
+                f"{table} of partition {ingest_date} cannot be read at version {entry['version']} "
+                f"(run {manifest.get('run_id')}): {type(exc).__name__}: {exc}; the next run repairs it") from exc
+
+    def read_table(self, table: str, ingest_date: str | None = None) -> pa.Table:
+        """A published table (one partition or all), each day as its manifest names it; all
+        partitions come with an `ingest_date` column of type date32."""
         if ingest_date is not None:
-            base = self.partition_dir(table, ingest_date)
-            if not base.exists():
-                return spec.empty_table()
-            return ds.dataset(base, format="parquet", schema=spec).to_table()
-        every = spec.append(pa.field(schema.PARTITION_COLUMN, pa.date32()))
-        if not base.exists():
+            manifest = self.read_manifest(ingest_date)
+            if manifest is None:
+                return schema.TABLES[table].arrow_schema().empty_table()
+            return self._read_listed(table, ingest_date, manifest)
+        uri, options = self.table_uri(table), self.storage_options()
+        every = delta.full_schema(table)
+        latest = delta.version(uri, options)
+        if latest is None:
             return every.empty_table()
-        days = ds.partitioning(pa.schema([every.field(schema.PARTITION_COLUMN)]), flavor="hive")
-        return ds.dataset(base, format="parquet", partitioning=days, schema=every).to_table()
+        # Days whose current files are the manifest's come from the latest version in one scan;
+        # a day with a publish in flight (or cut short) from its manifest's version.
+        current, behind = [], []
+        for day in self.published_dates():
+            try:
+                manifest = self.read_manifest(day)
+            except ManifestDamaged:
+                continue
+            if manifest is None:
+                continue
+            entry = self._listed(manifest, table, day)
+            same = set(entry.get("files", ())) == delta.day_files(uri, options, day, latest)
+            (current if same else behind).append((day, manifest))
+        parts = []
+        if current:
+            days = pa.array([date.fromisoformat(d) for d, _ in current], pa.date32())
+            dataset = delta._dt(uri, options, latest).to_pyarrow_dataset()
+            parts.append(dataset.to_table(columns=every.names,
+                                          filter=ds.field(schema.PARTITION_COLUMN).isin(days)).cast(every))
+        for day, manifest in behind:
+            t = self._read_listed(table, day, manifest)
+            parts.append(t.append_column(schema.PARTITION_COLUMN,
+                                         pa.array([date.fromisoformat(day)] * t.num_rows, pa.date32())))
+        return pa.concat_tables(parts) if parts else every.empty_table()
 
     def read_partition(self, ingest_date: str, wait_seconds: float = 60) -> tuple[dict, dict[str, pa.Table]]:
-        """The manifest and every table of one partition, all from the same publish: read under a
-        shared lock (a publish holds it exclusively) and checked against the manifest's checksums.
-        Raises PartitionInconsistent if a cut-short publish has not been repaired yet."""
+        """The manifest and every table of one partition, all from the same publish (each table
+        at the version the manifest names; row counts checked against it). Raises
+        PartitionInconsistent if a version cannot be read (its files were removed). Waits for a
+        publish of the partition on this host to finish (a shared lock), as `news-etl show` should."""
         with contextlib.ExitStack() as held:
             try:
                 held.enter_context(self.lock(ingest_date, wait_seconds=wait_seconds, shared=True))
             except PermissionError:
-                pass  # a read-only copy of the warehouse: the checksums below still catch a mix
-            manifest = self.read_manifest(ingest_date)
-            if manifest is None:
-                raise FileNotFoundError(f"partition {ingest_date} is not published in {self.root}")
-            tables = {}
-            for table in schema.TABLE_NAMES:
-                d = self.partition_dir(table, ingest_date)
-                if _dir_checksums(d) != manifest["tables"].get(table):
-                    raise PartitionInconsistent(
-                        f"{table} of partition {ingest_date} does not match its manifest (run "
-                        f"{manifest.get('run_id')}); a publish was cut short: the next run repairs it")
-                tables[table] = pq.read_table(d / PART_NAME, schema=schema.TABLES[table].arrow_schema())
-            return manifest, tables
+                pass  # a read-only copy of the warehouse: reading by versions needs no lock
+            return self._read_partition(ingest_date)
+
+    def _read_partition(self, ingest_date: str) -> tuple[dict, dict[str, pa.Table]]:
+        manifest = self.read_manifest(ingest_date)
+        if manifest is None:
+            raise FileNotFoundError(f"partition {ingest_date} is not published in {getattr(self, 'url', self.root)}")
+        tables = {}
+        for table in schema.TABLE_NAMES:
+            t = self._read_listed(table, ingest_date, manifest)
+            want = (manifest.get("row_counts") or {}).get(table)
+            if want is not None and t.num_rows != want:
+                raise PartitionInconsistent(f"{table} of partition {ingest_date} has {t.num_rows} rows, its manifest "
+                                            f"(run {manifest.get('run_id')}) says {want}; the next run repairs it")
+            tables[table] = t
+        return manifest, tables
+
+    def cut_short(self, ingest_date: str) -> list[str]:
+        """The tables whose day differs from what the manifest lists: a publish is in flight or
+        was cut short. ManifestDamaged if the manifest cannot be read."""
+        manifest = self.read_manifest(ingest_date)
+        options = self.storage_options()
+        out = []
+        for table in schema.TABLE_NAMES:
+            uri = self.table_uri(table)
+            listed = set(self._listed(manifest, table, ingest_date).get("files", ())) if manifest else set()
+            if delta.day_files(uri, options, ingest_date, delta.version(uri, options)) != listed:
+                out.append(table)
+        return out
+
+    def history(self, table: str, limit: int | None = None) -> list[dict]:
+        """The table's Delta commits, newest first (operation, timestamp, news_etl.run_id, ...)."""
+        return delta.history(self.table_uri(table), self.storage_options(), limit)
 
     # --- locking -----------------------------------------------------------------------------
     @contextlib.contextmanager
     def lock(self, ingest_date: str, wait_seconds: float = 0.0, kind: str = "publish",
              shared: bool = False, holder: str = "") -> Iterator[None]:
-        """A lock on one partition: kind "publish" (held while files move) or "run" (held by a
-        whole CLI run). Waits up to `wait_seconds`, then raises PartitionLocked naming the holder.
-        The kernel drops the lock when its process dies, so a crash never leaves it stuck."""
+        """A lock on one partition: kind "publish" (held while tables are committed) or "run"
+        (held by a whole CLI run). Waits up to `wait_seconds`, then raises PartitionLocked naming
+        the holder. The kernel drops the lock when its process dies, so a crash never leaves it stuck."""
         lock_dir = self.root / "_locks"
         lock_dir.mkdir(parents=True, exist_ok=True)
         suffix = ".lock" if kind == "publish" else f".{kind}.lock"
@@ -204,8 +300,8 @@ class Warehouse:
                         who = _read_fd(fd)
                         what = "built" if kind == "run" else "published"
                         raise PartitionLocked(
-                            f"partition {ingest_date} of {self.root} is being {what} by another run"
-                            f"{' (' + who + ')' if who else ''}; waited {wait_seconds:g} s; "
+                            f"partition {ingest_date} of {getattr(self, 'url', self.root)} is being {what} by "
+                            f"another run{' (' + who + ')' if who else ''}; waited {wait_seconds:g} s; "
                             f"try again when it has finished") from None
                     time.sleep(0.1)
             if not shared:
@@ -219,66 +315,70 @@ class Warehouse:
 
     # --- publishing --------------------------------------------------------------------------
     def publish(self, staged: Path, ingest_date: str, manifest: dict) -> dict:
-        """Swap the staged tables (`staged/<table>/`) into place, then write the manifest.
-        Call with the partition lock held. The journal makes the swaps restartable."""
-        rel_staged = os.path.relpath(staged, self.root)
-        pending = self._read_journal(ingest_date)
-        if pending is not None and pending.get("staged") == rel_staged:
-            # This very publish was cut short (a retried task): finishing it is all there is to do.
-            self.recover(ingest_date)
-            return pending["manifest"]
-        self.recover(ingest_date)
-        tables = {}
+        """Commit the staged tables (`staged/<table>/part-00000.parquet`), one Delta commit per
+        table replacing the day, then write the manifest. Call with the partition lock held."""
+        staged = Path(staged)
         for table in schema.TABLE_NAMES:
-            src = staged / table
-            if not src.is_dir():
-                raise FileNotFoundError(f"staged partition has no {table} table: {src}")
-            tables[table] = _dir_checksums(src)
-        manifest = dict(manifest, tables=tables,
-                        published_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        journal = {"staged": rel_staged, "manifest": manifest, **self._previous_state(ingest_date)}
-        _atomic_write_json(self.journal_path(ingest_date), journal)
+            if not (staged / table).is_dir():
+                raise FileNotFoundError(f"staged partition has no {table} table: {staged / table}")
+        repaired = self.recover(ingest_date)
+        if repaired:
+            log.warning("partition %s: %s", ingest_date, repaired)
+        options = self.storage_options()
+        before = {t: delta.version(self.table_uri(t), options) for t in schema.TABLE_NAMES}
+        meta = {"news_etl.run_id": str(manifest.get("run_id")), "news_etl.ingest_date": ingest_date}
+        tables = {}
         try:
-            checkpoint("publish:journal_written")
-            self._roll_forward(ingest_date, journal)
+            blobs = sorted((staged / "rejects" / "_quarantine").glob("*.bin"))
+            if blobs:
+                self._put_quarantine(ingest_date, blobs)
+            checkpoint("publish:quarantine_copied")
+            for table in schema.TABLE_NAMES:
+                part = staged / table / PART_NAME
+                uri = self.table_uri(table)
+                rows = pq.ParquetFile(part).metadata.num_rows if part.exists() else 0
+                v = delta.commit_day(uri, options, table,
+                                     delta.staged_reader(table, part if part.exists() else None, ingest_date),
+                                     ingest_date, meta)
+                tables[table] = {"version": v, "rows": rows,
+                                 "files": sorted(delta.day_files(uri, options, ingest_date, v))}
+                checkpoint(f"publish:committed:{table}")
+            manifest = dict(manifest, tables=tables, storage={"format": "delta", "url": self.table_uri("")},
+                            published_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+            self._write_manifest(ingest_date, manifest)
+            checkpoint("publish:manifest_written")
         except (Exception, KeyboardInterrupt) as exc:  # a full disk, an I/O error, Ctrl-C: settle first
-            self._settle(ingest_date, journal, exc)
+            self._settle(ingest_date, manifest, before, tables, exc)
+        try:
+            self.clean_day(ingest_date)
+            checkpoint("publish:vacuumed")
+        except Exception as exc:  # published; the next run's clean-up removes what is left
+            log.warning("partition %s: published; removing replaced files failed (%s)", ingest_date, exc)
         return manifest
 
-    def _previous_state(self, ingest_date: str) -> dict:
-        """What a roll back restores. Without a readable manifest the partitions on disk are
-        recorded as they are (checksums), so that they, not nothing, are put back."""
-        try:
-            previous = self.read_manifest(ingest_date)
-        except ManifestDamaged:
-            previous, damaged = None, True
-        else:
-            damaged = False
-        if previous is not None:
-            return {"previous_manifest": previous}
-        tables = {t: _dir_checksums(self.partition_dir(t, ingest_date)) if self.partition_dir(t, ingest_date).is_dir()
-                  else None for t in schema.TABLE_NAMES}
-        return {"previous_manifest": None, "previous_tables": tables, "previous_damaged": damaged}
-
-    def _settle(self, ingest_date: str, journal: dict, exc: BaseException) -> None:
+    def _settle(self, ingest_date: str, manifest: dict, before: dict, committed: dict,
+                exc: BaseException) -> None:
         """After a failure inside a publish: if the new manifest is in place the publish is done
-        (only the clean-up is left: return, or re-raise an interrupt); otherwise undo it and raise
-        PublishRolledBack, or PublishRecoveryError when it can be neither (the journal stays for
-        the next run)."""
+        (return, or re-raise an interrupt); otherwise put back the tables this publish committed
+        (those still holding its files: a writer on another host may have committed since) and
+        raise PublishRolledBack, or PublishRecoveryError when that fails too."""
         try:
-            done = self.read_manifest(ingest_date) == journal["manifest"]
+            current = self.read_manifest(ingest_date)
+            done = current is not None and "tables" in manifest and current == manifest
         except ManifestDamaged:
             done = False
         if done:
-            log.warning("partition %s: published; cleaning up afterwards failed (%s)", ingest_date, exc)
-            shutil.rmtree(self.root / journal["staged"], ignore_errors=True)
-            with contextlib.suppress(OSError):
-                self.journal_path(ingest_date).unlink(missing_ok=True)
+            log.warning("partition %s: published; a step after the manifest failed (%s)", ingest_date, exc)
             if not isinstance(exc, Exception):
                 raise exc
             return
+        options = self.storage_options()
+        ours = {t: before[t] for t, entry in committed.items()
+                if set(entry["files"]) == delta.day_files(self.table_uri(t), options, ingest_date,
+                                                         delta.version(self.table_uri(t), options))}
         try:
-            self._roll_back(ingest_date, journal)
+            self._roll_back(ingest_date, ours, why=f"publish of run {manifest.get('run_id')} failed",
+                            in_place_only=True)
         except Exception as undo:
             raise PublishRecoveryError(
                 f"publishing partition {ingest_date} failed ({_describe(exc)}) and could not be undone "
@@ -288,110 +388,120 @@ class Warehouse:
         raise PublishRolledBack(f"publishing partition {ingest_date} failed ({_describe(exc)}); "
                                 f"rolled back: the partition is as it was before this run") from exc
 
-    def _read_journal(self, ingest_date: str) -> dict | None:
+    def _roll_back(self, ingest_date: str, versions: dict, why: str, in_place_only: bool = False) -> list[str]:
+        """Put each table's day back to its rows at `versions[table]` (None: no rows), by a new
+        commit of those rows read by time travel, then point the manifest at the new commits.
+        With `in_place_only`, only the tables `versions` names. Returns the tables that needed it."""
+        options = self.storage_options()
         try:
-            return json.loads(self.journal_path(ingest_date).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+            manifest = self.read_manifest(ingest_date)
+        except ManifestDamaged:
+            manifest = None  # left as it was found: the next publish replaces it
+        done = {}
+        for table in versions if in_place_only else schema.TABLE_NAMES:
+            uri = self.table_uri(table)
+            want = versions.get(table)
+            if delta.day_files(uri, options, ingest_date, delta.version(uri, options)) == \
+                    delta.day_files(uri, options, ingest_date, want):
+                continue
+            rows = delta.read_day(uri, options, table, ingest_date, want)
+            v = delta.commit_day(uri, options, table, rows.append_column(
+                schema.PARTITION_COLUMN, pa.array([date.fromisoformat(ingest_date)] * rows.num_rows, pa.date32())),
+                ingest_date, {"news_etl.rollback": why, "news_etl.ingest_date": ingest_date})
+            done[table] = {"version": v, "rows": rows.num_rows,
+                           "files": sorted(delta.day_files(uri, options, ingest_date, v))}
+        if done and manifest is not None:
+            # The manifest's own versions list files the roll back just replaced by copies.
+            self._write_manifest(ingest_date, dict(manifest, tables={**manifest["tables"], **done}))
+        return sorted(done)
 
     def recover(self, ingest_date: str) -> str | None:
-        """Finish (or undo) a publish that a crash cut short. Call with the partition lock held.
-        Returns what was done, or None when there was nothing to repair."""
-        path = self.journal_path(ingest_date)
-        if not path.exists():
-            return None
+        """Undo a publish that a crash cut short (tables ahead of the manifest), then remove the
+        day's replaced and orphaned files. Call with the partition lock held. Returns what was
+        done, or None when there was nothing to repair."""
         try:
-            journal = json.loads(path.read_text(encoding="utf-8"))
-            run_id = journal["manifest"].get("run_id")
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            # The journal is written atomically, so an unreadable one was never acted on.
-            path.unlink(missing_ok=True)
-            return "discarded an unreadable publish journal"
-        try:
-            self._roll_forward(ingest_date, journal)
-            log.warning("partition %s: finished the publish of run %s cut short by a crash", ingest_date, run_id)
-            return f"rolled forward the publish of run {run_id}"
-        except PublishRecoveryError as exc:
-            log.warning("partition %s: cannot finish run %s's publish (%s); rolling back", ingest_date, run_id, exc)
-        try:
-            self._roll_back(ingest_date, journal)
-            return f"rolled back the publish of run {run_id}"
-        except PublishRecoveryError as exc:
-            # Neither copy is whole any more (its staging folder was removed, say). Readers get
-            # PartitionInconsistent until a run publishes the partition again, as the caller is
-            # about to; the journal is kept beside, under a name nothing acts on.
-            os.replace(path, path.with_name(f".abandoned{JOURNAL_NAME}"))
-            log.warning("partition %s: %s; journal set aside", ingest_date, exc)
-            return f"could neither finish nor undo the publish of run {run_id}; this run publishes the whole partition"
-
-    def _roll_forward(self, ingest_date: str, journal: dict) -> None:
-        staged = self.root / journal["staged"]
-        manifest = journal["manifest"]
-        # Check every table first, so a damaged staged copy is found before anything moves.
-        todo = []
-        for table in schema.TABLE_NAMES:
-            want = manifest["tables"][table]
-            target = self.partition_dir(table, ingest_date)
-            if target.is_dir() and _dir_checksums(target) == want:
-                continue  # exchanged before the crash
-            src = staged / table
-            if not (src.is_dir() and _dir_checksums(src) == want):
-                raise PublishRecoveryError(f"the staged copy of {table} is missing or changed ({src})")
-            todo.append(table)
-        for table in todo:
-            _swap_in(staged / table, self.partition_dir(table, ingest_date), staged / f".aside-{table}")
-            checkpoint(f"publish:swapped:{table}")
-        _atomic_write_json(self.manifest_path(ingest_date), manifest)
-        checkpoint("publish:manifest_written")
-        # The old partitions (now in `staged`) are kept until the manifest is written, for a roll
-        # back; once they are gone a retry of this publish finds nothing to swap in again.
-        shutil.rmtree(staged, ignore_errors=True)
-        checkpoint("publish:staged_removed")
-        self.journal_path(ingest_date).unlink()
-        _fsync_dir(self.journal_path(ingest_date).parent)
-        checkpoint("publish:journal_removed")
-
-    def _roll_back(self, ingest_date: str, journal: dict) -> None:
-        """Put back the partitions named by the previous manifest (their old directories are in
-        the staged folder, where the exchanges left them)."""
-        staged = self.root / journal["staged"]
-        previous = journal.get("previous_manifest")
-        before = previous["tables"] if previous else journal.get("previous_tables") or {}
-        new = journal["manifest"]["tables"]
-        for table in schema.TABLE_NAMES:
-            target = self.partition_dir(table, ingest_date)
-            current = _dir_checksums(target) if target.is_dir() else None
-            old = before.get(table)
-            if current == old:
-                continue
-            candidates = [p for p in (staged / table, staged / f".aside-{table}")
-                          if p.is_dir() and old is not None and _dir_checksums(p) == old]
-            if candidates:
-                _swap_in(candidates[0], target, staged / f".aside2-{table}")
-            elif old is None and current == new.get(table):
-                # The partition did not exist before this publish: take the new one away again.
-                os.rename(target, staged / f".unpublished-{table}")
-            else:
-                raise PublishRecoveryError(
-                    f"partition {ingest_date}: {table} can be neither finished nor restored; "
-                    f"rerun the partition (journal {self.journal_path(ingest_date)})")
-        if previous is None:
-            if not journal.get("previous_damaged"):  # a damaged one is left as it was found
-                self.manifest_path(ingest_date).unlink(missing_ok=True)
-        else:
+            manifest = self.read_manifest(ingest_date)
+        except ManifestDamaged as exc:
+            return f"{exc}: this run publishes over it"
+        if manifest is not None and not all(isinstance(manifest["tables"].get(t), dict)
+                                            and "version" in manifest["tables"][t] for t in schema.TABLE_NAMES):
+            # The earlier layout (news-etl migrate converts it): no Delta version to roll back to.
+            return f"partition {ingest_date} is in the layout before Delta tables: this publish replaces it"
+        ahead = self.cut_short(ingest_date)
+        message = None
+        if ahead:
+            versions = {t: manifest["tables"][t]["version"] for t in schema.TABLE_NAMES} if manifest else {}
+            run = manifest.get("run_id") if manifest else None
             try:
-                unchanged = self.read_manifest(ingest_date) == previous
-            except ManifestDamaged:
-                unchanged = False
-            if not unchanged:  # (rewriting it needs disk space, which may be what ran out)
-                _atomic_write_json(self.manifest_path(ingest_date), previous)
-        self.journal_path(ingest_date).unlink()
+                self._roll_back(ingest_date, versions, why="a publish cut short")
+                message = (f"rolled back {', '.join(ahead)} to the published run {run}'s partition "
+                           f"(a publish was cut short)" if manifest else
+                           f"rolled back {', '.join(ahead)} (the day's first publish was cut short)")
+                log.warning("partition %s: %s", ingest_date, message)
+            except Exception as exc:
+                # The old files are gone (removed by hand, say): the run about to publish replaces
+                # the whole day; until then readers get PartitionInconsistent.
+                message = (f"could not roll back {', '.join(ahead)} ({_describe(exc)}); "
+                           f"this run publishes the whole partition")
+                log.warning("partition %s: %s", ingest_date, message)
+                return message
+        removed = self.clean_day(ingest_date)
+        if removed and not message:
+            message = f"removed {removed} file(s) a cut-short publish left"
+        return message
+
+    def clean_day(self, ingest_date: str) -> int:
+        """Delete the day's files the current versions do not list: those commits replaced more
+        than NEWS_ETL_DELTA_RETENTION_HOURS ago, and those no commit ever listed (a killed
+        writer's; on an object store only once orphan_grace_seconds old). Likewise quarantine
+        blobs no current reject refers to. Only this day's folders: other days may be
+        mid-publish and need their replaced files for a roll back. Returns the count."""
+        options = self.storage_options()
+        retention = config.delta_retention_hours()
+        grace = self.orphan_grace_seconds()
+        now = time.time()
+        removed, released = 0, set()
+        for table in schema.TABLE_NAMES:
+            uri = self.table_uri(table)
+            present = self._day_folder(table, ingest_date)
+            latest = delta.version(uri, options)
+            if latest is None or not present:
+                continue
+            prefix = f"{partition_name(ingest_date)}/"
+            kept = {p[len(prefix):] for p in delta.day_files(uri, options, ingest_date, latest)}
+            replaced = {p[len(prefix):] for p in delta.tombstones(uri, options, ingest_date, 0)}
+            expired = replaced if retention <= 0 else \
+                {p[len(prefix):] for p in delta.tombstones(uri, options, ingest_date, retention)}
+            doomed = [n for n, mtime in present.items() if n not in kept and
+                      (n in expired or (n not in replaced and now - mtime >= grace))]
+            if table == "rejects":  # blobs the replaced rejects referred to
+                for name in (n for n in doomed if n in expired):
+                    with contextlib.suppress(Exception):
+                        paths = self._read_file(table, ingest_date, name).column("quarantine_path").to_pylist()
+                        released |= {p.rsplit("/", 1)[-1] for p in paths if p}
+            if doomed:
+                self._delete(table, ingest_date, doomed)
+                removed += len(doomed)
+        blobs = self._day_folder("rejects", ingest_date, "_quarantine")
+        if blobs and retention <= 0:
+            uri = self.table_uri("rejects")
+            latest = delta.version(uri, options)
+            paths = delta.read_day(uri, options, "rejects", ingest_date, latest).column("quarantine_path").to_pylist()
+            wanted = {p.rsplit("/", 1)[-1] for p in paths if p}
+            doomed = [n for n, mtime in blobs.items() if n not in wanted and (n in released or now - mtime >= grace)]
+            if doomed:
+                self._delete("rejects", ingest_date, doomed, "_quarantine")
+                removed += len(doomed)
+        return removed
+
+    def _read_file(self, table: str, ingest_date: str, name: str) -> pa.Table:
+        return pq.read_table(self.partition_dir(table, ingest_date) / name)
 
     def sweep_staging(self, ingest_date: str, keep: str | None = None, older_than_hours: float = 24) -> list[str]:
         """Remove staging folders of this partition that crashed runs left behind. Only old ones:
         a concurrent run of the same partition may still be using its own folder."""
         root = self.staging_root(ingest_date)
-        if not root.is_dir() or self.journal_path(ingest_date).exists():
+        if not root.is_dir():
             return []
         removed = []
         cutoff = time.time() - older_than_hours * 3600
@@ -448,74 +558,14 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _swap_in(new_dir: Path, target: Path, aside: Path) -> None:
-    """Put `new_dir` at `target`; the previous `target` (if any) ends up at `new_dir` (atomic
-    exchange) or at `aside` (filesystems without renameat2: two renames, repaired by the journal
-    if a crash falls between them)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        if not _rename_exchange(new_dir, target):
-            shutil.rmtree(aside, ignore_errors=True)
-            os.rename(target, aside)
-            os.rename(new_dir, target)
-    else:
-        os.rename(new_dir, target)
-    _fsync_dir(target.parent)
-
-
-_libc = None
-
-
-def _rename_exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE). False if unsupported."""
-    global _libc
-    if os.environ.get("NEWS_ETL_NO_RENAME_EXCHANGE"):  # lets tests exercise the fallback
-        return False
-    if _libc is None:
-        _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    fn = getattr(_libc, "renameat2", None)
-    if fn is None:
-        return False
-    AT_FDCWD, RENAME_EXCHANGE = -100, 2
-    rc = fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
-    if rc == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.ENOTSUP):
-        return False
-    raise OSError(err, os.strerror(err), str(a))
-
-
-def _dir_checksums(d: Path) -> dict:
-    """sha256 (and rows, for Parquet) of every file under `d`, by relative path."""
-    out = {}
-    if not d.is_dir():
-        return out
-    for p in sorted(d.rglob("*")):
-        if p.is_file() and not p.is_symlink():
-            h = hashlib.sha256()
-            with p.open("rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
-            entry = {"sha256": h.hexdigest(), "bytes": p.stat().st_size}
-            if p.suffix == ".parquet":
-                entry["rows"] = pq.ParquetFile(p).metadata.num_rows
-            out[p.relative_to(d).as_posix()] = entry
-    return out
-
-
 def _atomic_write_json(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str), encoding="utf-8")
     fsync_file(tmp)
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):
-        fsync_file(path)
+        fsync_file(path.parent)
 
 
 def _read_fd(fd: int) -> str:
@@ -527,6 +577,5 @@ def _read_fd(fd: int) -> str:
 def _safe(name: str) -> str:
     """Run ids come from Airflow or the CLI; keep them to a filesystem-safe alphabet."""
     safe = "".join(c if c.isalnum() or c in "-_.+" else "_" for c in name)[:200]
-    # No "..", hidden or `_`-prefixed names: a run folder must stay a plain child of the staging
-    # folder and never collide with the journal.
+    # No "..", hidden or `_`-prefixed names: a run folder must stay a plain child of the staging folder.
     return safe.lstrip("._") or "run"

@@ -9,32 +9,29 @@ import pytest
 import etl
 from etl.model import schema
 from etl.warehouse import open_warehouse, write_parquet
-from etl.warehouse.local import _dir_checksums
+from etl.warehouse.convert import publish_tables
 
 DAYS = ("2025-12-03", "2025-12-05")
 
 
 @pytest.fixture()
 def warehouse(tmp_path):
-    """Two published days (files and manifests as a publish leaves them) and one folder without a
-    manifest (a publish cut short), written by hand: no pipeline needed."""
+    """Two published days and one day committed without a manifest (a publish cut short), made
+    through the publish code path from hand-written tables: no pipeline needed."""
     wh = open_warehouse(tmp_path)
     for day in (*DAYS, "2025-12-07"):
-        for name, table in schema.TABLES.items():
-            write_parquet(table.arrow_schema().empty_table(), wh.partition_dir(name, day) / "part-00000.parquet")
         ent = dict(article_id="a", entity_id=f"e{day}", entity_key="geo:524901", name="Moscow", label="GPE", mention_count=1,
                    first_field="body", first_char_start=0, title=None, country_code=None, latitude=None,
                    longitude=None, geonames_id=None)
         rows = [ent, dict(ent, entity_id=f"f{day}", geonames_id=524901)]
-        write_parquet(pa.Table.from_pylist(rows, schema=schema.TABLES["entities"].arrow_schema()),
-                      wh.partition_dir("entities", day) / "part-00000.parquet")
-        if day in DAYS:
-            (tmp_path / "_manifests").mkdir(exist_ok=True)
-            (tmp_path / "_manifests" / f"ingest_date={day}.json").write_text(
-                '{"run_id": "r-%s", "published_at": "2025-12-08T01:00:00+00:00", "pipeline_version": "0.1.0", '
-                '"input_count": 2, "validation": {"passed": true, "warnings": 1}, '
-                '"row_counts": {"entities": 2, "articles": 0}, "tables": %s}' % (day, json.dumps(
-                    {name: _dir_checksums(wh.partition_dir(name, day)) for name in schema.TABLES})))
+        publish_tables(wh, day, {"entities": pa.Table.from_pylist(rows, schema=schema.TABLES["entities"].arrow_schema())},
+                       {"run_id": f"r-{day}", "pipeline_version": "0.1.0", "input_count": 2,
+                        "validation": {"passed": True, "warnings": 1}, "row_counts": {"entities": 2, "articles": 0}})
+        m = json.loads(wh.manifest_path(day).read_text())
+        m["published_at"] = "2025-12-08T01:00:00+00:00"
+        wh.manifest_path(day).write_text(json.dumps(m))
+        if day not in DAYS:
+            wh.manifest_path(day).unlink()
     return tmp_path
 
 

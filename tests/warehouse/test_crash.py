@@ -1,7 +1,7 @@
 """Kill -9 at every named checkpoint of a run (etl.faults), and at a few random moments, and
-check after each kill that the published partition is readable and equal to the old state or
-(per table, between swaps) the new one; then that retrying / rerunning repairs it to exactly one
-whole state.
+check after each kill that every Delta table's latest version holds the old or the new day, that
+the manifest's view (the six versions it names) is one whole state, and that retrying /
+rerunning repairs it to exactly one whole state, which plain Parquet readers then see too.
 
 The run is driven step by step as the DAG drives it (each step a separate process that may die
 and be retried); old state = corpus A published, new state = corpus B published."""
@@ -17,9 +17,12 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+import pandas as pd
+import pyarrow as pa
+
 from etl.run import pipeline
 from etl.model import schema
-from etl.warehouse import open_warehouse, Warehouse
+from etl.warehouse import delta, open_warehouse, Warehouse
 
 DAY = "2025-12-04"
 RUN = "crash-b"
@@ -48,6 +51,23 @@ def snapshot_table(wh: Warehouse, table: str) -> list[str]:
 
 def snapshot(wh: Warehouse) -> dict:
     return {t: snapshot_table(wh, t) for t in schema.TABLE_NAMES}
+
+
+def latest_table(wh: Warehouse, table: str) -> list[str]:
+    """The day as a Delta reader of the table's latest version sees it (not through the manifest)."""
+    uri, options = wh.table_uri(table), wh.storage_options()
+    rows = delta.read_day(uri, options, table, DAY, delta.version(uri, options)).to_pylist()
+    return sorted(json.dumps(r, sort_keys=True, default=str) for r in rows)
+
+
+def plain_table(wh_dir: Path, table: str) -> list[str]:
+    """The day as a plain Parquet reader of the table folder sees it (pandas, hive layout)."""
+    folder = wh_dir / table / f"ingest_date={DAY}"
+    if not list(folder.glob("*.parquet")):
+        return []
+    spec = schema.TABLES[table].arrow_schema()
+    rows = pa.Table.from_pandas(pd.read_parquet(folder), preserve_index=False).select(spec.names).cast(spec).to_pylist()
+    return sorted(json.dumps(r, sort_keys=True, default=str) for r in rows)
 
 
 @pytest.fixture(scope="module")
@@ -91,21 +111,27 @@ def run_step(step: str, crash_at: str | None = None, extra_env: dict | None = No
 
 
 def assert_old_or_new(states, wh_dir: Path, allow_mixed: bool) -> str:
-    """Each table readable and equal to its old or new contents; the manifest old or new. Unless
-    a publish is in flight (allow_mixed), all tables and the manifest agree. Returns the state."""
+    """Each table's latest Delta version holds the old or the new day; the manifest's view (each
+    table at the version it names) is wholly the manifest's run. Unless a publish is in flight
+    (allow_mixed: tables may be ahead of the manifest), the latest versions agree with the
+    manifest too, and plain Parquet readers see the same rows. Returns the manifest's state."""
     wh = open_warehouse(wh_dir)
+    manifest = wh.read_manifest(DAY)
+    m_state = "old" if manifest["run_id"] == "run-a" else "new"
     seen = {}
     for t in schema.TABLE_NAMES:
-        rows = snapshot_table(wh, t)
+        rows = latest_table(wh, t)
         assert rows in (states["old"][t], states["new"][t]), f"{t} is neither the old nor the new partition"
         if states["old"][t] != states["new"][t]:  # (e.g. both without captions: tells nothing)
             seen[t] = "old" if rows == states["old"][t] else "new"
-    manifest = wh.read_manifest(DAY)
-    m_state = "old" if manifest["run_id"] == "run-a" else "new"
-    if not allow_mixed or not wh.journal_path(DAY).exists():
+        assert snapshot_table(wh, t) == states[m_state][t], f"{t} read through the manifest is not the {m_state} day"
+    manifest_read, tables = wh.read_partition(DAY)
+    assert {t: tables[t].num_rows for t in tables} == manifest_read["row_counts"]
+    if not allow_mixed or not wh.cut_short(DAY):
         assert set(seen.values()) == {m_state}, f"tables {seen} vs manifest {m_state}"
-        manifest_read, tables = wh.read_partition(DAY)
-        assert {t: tables[t].num_rows for t in tables} == manifest_read["row_counts"]
+    if not allow_mixed:
+        for t in schema.TABLE_NAMES:
+            assert plain_table(wh_dir, t) == states[m_state][t], f"a plain reader of {t} sees other rows"
     return m_state
 
 
@@ -115,10 +141,9 @@ PROCESS_POINTS = ["process:file_read", "process:nlp_done", "process:quarantine_w
 FINALIZE_POINTS = ["finalize:table_written:articles", "finalize:table_written:rejects",
                    "finalize:quarantine_linked", "finalize:done"]
 AUDIT_POINTS = ["audit:validated", "audit:written"]
-PUBLISH_POINTS = ["publish:locked", "publish:journal_written", "publish:swapped:articles",
-                  "publish:swapped:entity_mentions", "publish:swapped:quotes", "publish:swapped:rejects",
-                  "publish:manifest_written", "publish:staged_removed", "publish:journal_removed",
-                  "publish:published"]
+PUBLISH_POINTS = ["publish:locked", "publish:quarantine_copied", "publish:committed:articles",
+                  "publish:committed:entity_mentions", "publish:committed:quotes", "publish:committed:rejects",
+                  "publish:manifest_written", "publish:vacuumed", "publish:published"]
 
 
 def test_kill_at_every_step_checkpoint_then_retry(states):
@@ -168,63 +193,60 @@ def test_kill_at_every_step_checkpoint_then_retry(states):
         manifest = pipeline.publish(**step_args)
         assert manifest["run_id"] == RUN
         assert assert_old_or_new(states, wh_dir, allow_mixed=False) == "new", point
-        assert not open_warehouse(wh_dir).journal_path(DAY).exists()
+        assert open_warehouse(wh_dir).cut_short(DAY) == []
         assert not Path(p["staging"]).exists()
+    print(f"\nlocal kill trials: {kills} SIGKILLs (plan, process, finalize, audit, publish checkpoints); after each, "
+          f"every table at the old or the new day and the manifest's view whole; each retry ended in the new day")
     assert kills >= 24
 
 
-def test_next_run_repairs_a_publish_cut_between_swaps(states):
-    """Kill between table swaps; the NEXT run (a different run id) rolls the journal forward
-    first, so readers get the killed run's whole partition, then its own."""
-    wh_dir = fresh_copy(states, "nextrun")
-    step_args = dict(staging=str(open_warehouse(wh_dir).staging_dir(DAY, RUN)), warehouse=str(wh_dir),
-                     run_id=RUN, ingest_date=DAY)
-    p = pipeline.plan([str(states["land_b"])], str(wh_dir), DAY, RUN)
-    for b in p["batches"]:
-        pipeline.process_batch(p["staging"], b["batch_no"], b["files"], DAY)
-    pipeline.finalize(p["staging"], DAY)
-    pipeline.audit(**{k: v for k, v in step_args.items()})
-    run_step("publish", "publish:swapped:entities", **step_args)
-    wh = open_warehouse(wh_dir)
-    assert wh.journal_path(DAY).exists()
-    with pytest.raises(Exception, match="cut short"):
-        wh.read_partition(DAY)  # the consistent reader refuses a half-published partition
-    p2 = pipeline.plan([str(states["land_b"])], str(wh_dir), DAY, "another-run")
-    assert p2["repaired"].startswith("rolled forward")
-    assert assert_old_or_new(states, wh_dir, allow_mixed=False) == "new"
-    assert wh.read_manifest(DAY)["run_id"] == RUN
-
-
-def test_damaged_staging_rolls_back_to_the_old_partition(states):
-    wh_dir = fresh_copy(states, "rollback")
+def _audited(states, wh_dir: Path) -> dict:
     p = pipeline.plan([str(states["land_b"])], str(wh_dir), DAY, RUN)
     for b in p["batches"]:
         pipeline.process_batch(p["staging"], b["batch_no"], b["files"], DAY)
     pipeline.finalize(p["staging"], DAY)
     pipeline.audit(p["staging"], DAY, str(wh_dir), RUN)
-    run_step("publish", "publish:swapped:entity_mentions", staging=p["staging"], ingest_date=DAY,
-             warehouse=str(wh_dir), run_id=RUN, extra_env={"NEWS_ETL_NO_RENAME_EXCHANGE": "1"})
-    # a table not yet swapped loses its staged copy: the publish cannot be finished
-    shutil.rmtree(Path(p["staging"]) / "final" / "quotes")
+    return dict(staging=p["staging"], ingest_date=DAY, warehouse=str(wh_dir), run_id=RUN)
+
+
+def test_next_run_rolls_back_a_publish_cut_between_commits(states):
+    """Kill between table commits: the consistent reader still gets the old day (the manifest's
+    versions); the NEXT run (a different run id) first rolls the tables ahead of the manifest
+    back, so every table's latest version is the old day again, then publishes its own."""
+    wh_dir = fresh_copy(states, "nextrun")
+    run_step("publish", "publish:committed:entities", **_audited(states, wh_dir))
+    wh = open_warehouse(wh_dir)
+    assert wh.cut_short(DAY) == ["articles", "entity_mentions", "entities"]
+    assert assert_old_or_new(states, wh_dir, allow_mixed=True) == "old"
+    p2 = pipeline.plan([str(states["land_b"])], str(wh_dir), DAY, "another-run")
+    assert p2["repaired"].startswith("rolled back articles, entity_mentions, entities"), p2["repaired"]
+    assert assert_old_or_new(states, wh_dir, allow_mixed=False) == "old"
+    assert wh.read_manifest(DAY)["run_id"] == "run-a"
+
+
+def test_recover_rolls_back_to_the_manifest_and_removes_the_cut_short_files(states):
+    wh_dir = fresh_copy(states, "rollback")
+    run_step("publish", "publish:committed:rejects", **_audited(states, wh_dir))
     wh = open_warehouse(wh_dir)
     with wh.lock(DAY):
         done = wh.recover(DAY)
     assert done.startswith("rolled back")
     assert assert_old_or_new(states, wh_dir, allow_mixed=False) == "old"
-    assert wh.read_manifest(DAY) == states["old_manifest"]
+    old = {k: v for k, v in states["old_manifest"].items() if k != "tables"}
+    assert {k: v for k, v in wh.read_manifest(DAY).items() if k != "tables"} == old
+    for t in schema.TABLE_NAMES:  # every file left in a day folder is one the latest version lists
+        listed = {p.split("/")[-1] for p in delta.day_files(wh.table_uri(t), None, DAY, delta.version(wh.table_uri(t), None))}
+        assert {f.name for f in (wh_dir / t / f"ingest_date={DAY}").glob("*.parquet")} == listed, t
 
 
-def test_fallback_without_rename_exchange_is_repaired_too(states):
-    wh_dir = fresh_copy(states, "fallback")
-    p = pipeline.plan([str(states["land_b"])], str(wh_dir), DAY, RUN)
-    for b in p["batches"]:
-        pipeline.process_batch(p["staging"], b["batch_no"], b["files"], DAY)
-    pipeline.finalize(p["staging"], DAY)
-    pipeline.audit(p["staging"], DAY, str(wh_dir), RUN)
-    args = dict(staging=p["staging"], ingest_date=DAY, warehouse=str(wh_dir), run_id=RUN)
-    run_step("publish", "publish:swapped:quotes", extra_env={"NEWS_ETL_NO_RENAME_EXCHANGE": "1"}, **args)
+def test_retried_publish_leaves_plain_readers_exactly_the_new_day(states):
+    """The DAG retries the killed publish task: it rolls back, commits every table again from the
+    same staging, and removes what the killed attempt and the roll back replaced."""
+    wh_dir = fresh_copy(states, "retry")
+    args = _audited(states, wh_dir)
+    run_step("publish", "publish:committed:quotes", **args)
     assert_old_or_new(states, wh_dir, allow_mixed=True)
-    assert not list((wh_dir / "articles").glob(".*")), "no aside copies inside a table folder"
+    assert not list((wh_dir / "articles").glob(".*")), "no hidden copies inside a table folder"
     pipeline.publish(**args)
     assert assert_old_or_new(states, wh_dir, allow_mixed=False) == "new"
 

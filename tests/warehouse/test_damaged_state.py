@@ -1,6 +1,7 @@
 """Damaged warehouse state explains itself in `news-etl show` (a documented exit code and one line)
 and is repaired by the next `news-etl run` of the day, which publishes: a truncated or invalid
-manifest, a publish journal whose staging folder is gone, a lock file full of garbage."""
+manifest, a publish killed between its Delta commits whose old files were then vacuumed away (so
+it cannot be rolled back), a lock file full of garbage."""
 import fcntl
 import json
 import os
@@ -66,21 +67,23 @@ def _invalid_manifest(wh, monkeypatch):
     return Exit.DAMAGED, "is damaged"
 
 
-def _journal_without_staging(wh, monkeypatch, landing):
-    """A publish killed between its exchanges, whose staging folder was then removed."""
+def _cut_short_and_vacuumed(wh, monkeypatch, landing):
+    """A publish killed between its Delta commits, after which someone ran a VACUUM with no
+    retention: the files of the manifest's versions are gone, the publish cannot be rolled back."""
     import etl.warehouse.local as local
+    from deltalake import DeltaTable
 
     def killed_at(name):
-        if name == "publish:swapped:entity_mentions":
+        if name == "publish:committed:entity_mentions":
             raise _Killed(name)
 
     monkeypatch.setattr(local, "checkpoint", killed_at)
     with pytest.raises(_Killed):
         _run(landing, wh, "run-killed")
     monkeypatch.undo()
-    w = open_warehouse(wh)
-    journal = json.loads(w.journal_path(DAY).read_text())
-    shutil.rmtree(wh / journal["staged"].rsplit("/final", 1)[0])
+    assert open_warehouse(wh).cut_short(DAY) == ["articles", "entity_mentions"]
+    for table in ("articles", "entity_mentions"):
+        assert DeltaTable(str(wh / table)).vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=False)
     return Exit.DAMAGED, "a publish was cut short"
 
 
@@ -93,13 +96,13 @@ def _garbage_lock(wh, monkeypatch):
     return Exit.OK, None
 
 
-@pytest.mark.parametrize("damage", [_truncated_manifest, _invalid_manifest, _journal_without_staging, _garbage_lock])
+@pytest.mark.parametrize("damage", [_truncated_manifest, _invalid_manifest, _cut_short_and_vacuumed, _garbage_lock])
 def test_show_explains_damage_in_one_line_and_the_next_run_repairs_it(published, damage, tmp_path, monkeypatch,
                                                                      capsys):
     base, landing_b = published
     wh = tmp_path / "wh"
     shutil.copytree(base / "wh", wh)
-    if damage is _journal_without_staging:
+    if damage is _cut_short_and_vacuumed:
         expected, words = damage(wh, monkeypatch, landing_b)
     else:
         expected, words = damage(wh, monkeypatch)
@@ -128,7 +131,7 @@ def test_show_explains_damage_in_one_line_and_the_next_run_repairs_it(published,
     assert code == Exit.OK, err
     assert "published by run run-b" in out
     w = open_warehouse(wh)
-    assert not w.journal_path(DAY).exists()
+    assert w.cut_short(DAY) == []
     manifest, tables = w.read_partition(DAY, wait_seconds=0)
     assert manifest["run_id"] == "run-b" and tables["articles"].num_rows == 3
     assert set(manifest["tables"]) == set(schema.TABLE_NAMES)

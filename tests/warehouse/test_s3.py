@@ -1,8 +1,9 @@
 """Inputs and warehouse on S3, against moto's S3 server on loopback (no other network).
 
-Fast tests fabricate staged partitions to exercise the object-store publish protocol (fresh
-names, manifest last, leftovers removed), the manifest-driven readers and the lock object; the
-slow ones run the CLI, the DAG's task bodies (each "on another machine") and dag.test() end to end."""
+Fast tests fabricate staged partitions to exercise the publish on the store (one Delta commit per
+table, manifest last, replaced files removed), the manifest-driven readers and Delta's conditional
+commit; the slow ones run the CLI, the DAG's task bodies (each "on another machine") and
+dag.test() end to end."""
 from __future__ import annotations
 
 import gzip
@@ -20,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -123,7 +125,9 @@ def _stage(root: Path, marker: str, n: int) -> Path:
         spec = schema.TABLES[table].arrow_schema()
         t = spec.empty_table()
         if table == "rejects":
-            rows = tables.reject_rows([Reject(f"s3://in/{marker}/{i}.txt", "empty", marker) for i in range(n)])
+            blob = f"rejects/ingest_date={DAY}/_quarantine/{marker}.bin"
+            rows = tables.reject_rows([Reject(f"s3://in/{marker}/{i}.txt", "empty", marker) for i in range(n)],
+                                      {0: blob})
             t = tables.to_arrow("rejects", tables.frame("rejects", rows))
             (final / table / "_quarantine").mkdir()
             (final / table / "_quarantine" / f"{marker}.bin").write_bytes(marker.encode())
@@ -136,28 +140,47 @@ def _published_keys(s3, table: str) -> set[str]:
     return {k[len(prefix):] for k in s3.fs.find(prefix)}
 
 
+def _data_keys(s3, table: str) -> set[str]:
+    return {k for k in _published_keys(s3, table) if not k.startswith("_quarantine/")}
+
+
+def _listed(manifest: dict, table: str) -> set[str]:
+    """The data files the manifest's version of the table holds for the day (folder-relative)."""
+    return {f.split("/", 1)[1] for f in manifest["tables"][table]["files"]}
+
+
 def _publish(wh, staged: Path, marker: str, n: int) -> dict:
     with wh.lock(DAY, wait_seconds=30, holder=marker):
         return wh.publish(staged, DAY, {"run_id": marker, "row_counts": {"rejects": n}})
 
 
-def test_publish_uploads_fresh_names_writes_manifest_and_removes_the_previous_version(s3, tmp_path):
+def test_publish_commits_a_delta_version_per_table_and_removes_the_replaced_files(s3, tmp_path):
     wh = open_warehouse(f"{s3.url}/wh")
     assert isinstance(wh, storage.ObjectWarehouse)
     first = _publish(wh, _stage(tmp_path, "v1", 2), "v1", 2)
     second = _publish(wh, _stage(tmp_path, "v2", 3), "v2", 3)
-    assert first["storage"]["version"] != second["storage"]["version"]
     for table in schema.TABLE_NAMES:
-        # exactly the files the manifest lists, nothing of v1 left
-        assert _published_keys(s3, table) == set(second["tables"][table])
-    assert set(second["tables"]["rejects"]) == {f"part-{second['storage']['version']}.parquet", "_quarantine/v2.bin"}
+        assert second["tables"][table]["version"] == first["tables"][table]["version"] + 1
+        # exactly the files the new version lists, nothing of v1 left
+        assert _data_keys(s3, table) == _listed(second, table)
+        assert s3.fs.exists(f"{s3.bucket}/wh/{table}/_delta_log/{second['tables'][table]['version']:020d}.json")
+    assert _published_keys(s3, "rejects") - _data_keys(s3, "rejects") == {"_quarantine/v2.bin"}
+    assert len(_listed(second, "rejects")) == 1 and second["tables"]["rejects"]["rows"] == 3
     assert wh.read_manifest(DAY)["run_id"] == "v2"
+    assert wh.history("rejects", 1)[0]["news_etl.run_id"] == "v2"  # the audit log names the run
     manifest, parts = wh.read_partition(DAY)
     assert parts["rejects"].column("detail").to_pylist() == ["v2"] * 3
     assert storage.read_table(f"{s3.url}/wh", "rejects", DAY).num_rows == 3
     every_day = storage.read_table(f"{s3.url}/wh", "rejects")
     assert every_day.column("ingest_date").to_pylist() == [date.fromisoformat(DAY)] * 3
-    assert not s3.fs.exists(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock")  # released
+    # time travel: the first publish's version of the table, still readable by Delta readers only
+    # when the replaced files are kept (NEWS_ETL_DELTA_RETENTION_HOURS); here they were removed
+    from deltalake import DeltaTable
+    assert DeltaTable(f"{s3.url}/wh/rejects", storage_options=wh.storage_options()).version() == \
+        second["tables"]["rejects"]["version"]
+
+
+_REAL_CHECKPOINT = storage.local.checkpoint
 
 
 class _Crash(BaseException):
@@ -169,23 +192,27 @@ def _crash_at(monkeypatch, name: str) -> None:
         if reached == name:
             raise _Crash(reached)
 
-    monkeypatch.setattr(storage.s3, "checkpoint", checkpoint)
+    monkeypatch.setattr(storage.local, "checkpoint", checkpoint)
 
 
-def test_crash_before_the_manifest_leaves_the_old_version_and_the_next_run_cleans(s3, tmp_path, monkeypatch):
+def test_crash_before_the_manifest_leaves_the_old_view_and_the_next_run_rolls_back(s3, tmp_path, monkeypatch):
     wh = open_warehouse(f"{s3.url}/wh")
     _publish(wh, _stage(tmp_path, "old", 2), "old", 2)
-    _crash_at(monkeypatch, "publish:uploaded")
+    _crash_at(monkeypatch, "publish:committed:rejects")  # all six committed, no manifest yet
     with pytest.raises(_Crash):
         _publish(wh, _stage(tmp_path, "new", 5), "new", 5)
-    monkeypatch.undo()
+    monkeypatch.setattr(storage.local, "checkpoint", _REAL_CHECKPOINT)
     manifest, parts = open_warehouse(f"{s3.url}/wh").read_partition(DAY)
     assert manifest["run_id"] == "old"
     assert parts["rejects"].column("detail").to_pylist() == ["old"] * 2
-    assert len([k for k in _published_keys(s3, "rejects") if k.endswith(".parquet")]) == 2  # a leftover
+    assert len(_data_keys(s3, "rejects")) == 2  # the new version's file beside the old one
+    assert wh.cut_short(DAY) == ["rejects"]  # (the other tables are empty in both publishes)
     with wh.lock(DAY, wait_seconds=5):
-        assert "removed 7 file(s)" in wh.recover(DAY)  # six tables' parts + the quarantine blob
-    assert _published_keys(s3, "rejects") == set(manifest["tables"]["rejects"])
+        assert wh.recover(DAY).startswith("rolled back")
+    manifest = wh.read_manifest(DAY)
+    assert wh.cut_short(DAY) == [] and manifest["run_id"] == "old"
+    assert _data_keys(s3, "rejects") == _listed(manifest, "rejects")
+    assert _published_keys(s3, "rejects") - _data_keys(s3, "rejects") == {"_quarantine/old.bin"}
 
 
 def test_crash_after_the_manifest_shows_the_new_version_and_recover_removes_the_old(s3, tmp_path, monkeypatch):
@@ -194,16 +221,16 @@ def test_crash_after_the_manifest_shows_the_new_version_and_recover_removes_the_
     _crash_at(monkeypatch, "publish:manifest_written")
     with pytest.raises(_Crash):
         _publish(wh, _stage(tmp_path, "new", 5), "new", 5)
-    monkeypatch.undo()
+    monkeypatch.setattr(storage.local, "checkpoint", _REAL_CHECKPOINT)
     manifest, parts = wh.read_partition(DAY)
     assert manifest["run_id"] == "new"
     assert parts["rejects"].column("detail").to_pylist() == ["new"] * 5
-    assert _published_keys(s3, "rejects") > set(manifest["tables"]["rejects"])  # the old files linger
-    second = _publish(wh, _stage(tmp_path, "newer", 1), "newer", 1)  # publishing recovers first
-    assert _published_keys(s3, "rejects") == set(second["tables"]["rejects"])
+    assert _data_keys(s3, "rejects") > _listed(manifest, "rejects")  # the replaced files linger
+    second = _publish(wh, _stage(tmp_path, "newer", 1), "newer", 1)  # publishing cleans up first
+    assert _data_keys(s3, "rejects") == _listed(second, "rejects")
 
 
-@pytest.mark.parametrize("step", ["publish:uploaded", "publish:manifest_written", "publish:old_removed"])
+@pytest.mark.parametrize("step", ["publish:committed:articles", "publish:manifest_written", "publish:vacuumed"])
 def test_disk_full_during_an_s3_publish_is_rolled_back_or_finished(s3, tmp_path, monkeypatch, step):
     """ENOSPC (etl.faults) at each publish step: before the manifest the publish is undone (the old
     version stays, the fresh uploads are removed, PublishRolledBack); from it on it has happened."""
@@ -213,12 +240,12 @@ def test_disk_full_during_an_s3_publish_is_rolled_back_or_finished(s3, tmp_path,
     _publish(wh, _stage(tmp_path, "old", 2), "old", 2)
     monkeypatch.setenv(faults.FAIL_VAR, step)
     faults.reset()
-    if step == "publish:uploaded":
+    if step == "publish:committed:articles":
         with pytest.raises(storage.PublishRolledBack, match="rolled back"):
             _publish(wh, _stage(tmp_path, "new", 5), "new", 5)
         manifest, parts = wh.read_partition(DAY)
         assert manifest["run_id"] == "old" and parts["rejects"].num_rows == 2
-        assert _published_keys(s3, "rejects") == set(manifest["tables"]["rejects"])  # uploads removed
+        assert wh.cut_short(DAY) == []  # articles, committed before the failure, was put back
     else:
         _publish(wh, _stage(tmp_path, "new", 5), "new", 5)
         manifest, parts = wh.read_partition(DAY)
@@ -258,36 +285,30 @@ def test_readers_following_the_manifest_never_see_a_mix(s3, tmp_path):
     assert len(seen) >= 2  # the reader did overlap the publishes
 
 
-def test_publish_lock_is_shared_across_hosts_and_stale_locks_are_broken(s3, tmp_path, monkeypatch, caplog):
-    url = f"{s3.url}/wh"
-    host_a = storage.ObjectWarehouse(url, work=tmp_path / "host-a")
-    host_b = storage.ObjectWarehouse(url, work=tmp_path / "host-b")  # its own flock: only S3 is shared
-    with host_a.lock(DAY, holder="run A (publish)"):
-        t0 = time.monotonic()
-        with pytest.raises(PartitionLocked, match="run A"):
-            with host_b.lock(DAY, wait_seconds=1):
-                pass
-        assert time.monotonic() - t0 >= 1
-    with host_b.lock(DAY, wait_seconds=1, holder="run B"):
-        pass  # free again once A released it
-    # a lock left by a process that died: broken once older than the TTL
-    s3.fs.pipe_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock", b'{"holder": "dead run"}')
-    with pytest.raises(PartitionLocked, match="dead run"):
-        with host_b.lock(DAY, wait_seconds=0):
-            pass
-    # ... or at once when its holder was a process of this host that is gone
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    s3.fs.pipe_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock", json.dumps(
-        {"holder": "killed run", "host": socket.gethostname(), "pid": int(dead.stdout)}).encode())
-    with host_b.lock(DAY, wait_seconds=0, holder="run D"):
-        pass
-    s3.fs.pipe_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock", b'{"holder": "dead run"}')
-    monkeypatch.setenv("NEWS_ETL_S3_LOCK_TTL_SECONDS", "1")
-    time.sleep(1.5)
-    with caplog.at_level(logging.WARNING, logger="etl.warehouse.s3"), host_b.lock(DAY, wait_seconds=5, holder="run C"):
-        holder = json.loads(s3.fs.cat_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock"))
-        assert holder["holder"] == "run C"
-    assert "breaking the lock" in caplog.text
+def test_two_committers_of_one_version_on_s3_only_one_wins(s3, tmp_path):
+    """Delta's commit on S3 is a PUT of `_delta_log/<version>.json` with If-None-Match: * (which
+    the test server honours): two hosts that read the same version and both commit the same day
+    cannot both succeed; the loser fails with a conflict, and the log gains one version."""
+    from deltalake import DeltaTable, write_deltalake
+    from deltalake.exceptions import CommitFailedError
+
+    wh = open_warehouse(f"{s3.url}/wh")
+    _publish(wh, _stage(tmp_path, "base", 1), "base", 1)
+    uri, options = wh.table_uri("rejects"), wh.storage_options()
+    assert "AWS_S3_ALLOW_UNSAFE_RENAME" not in options
+    host_a, host_b = DeltaTable(uri, storage_options=options), DeltaTable(uri, storage_options=options)
+    start = host_a.version()
+    rows = storage.delta.read_day(uri, options, "rejects", DAY, start)
+    with_day = rows.append_column("ingest_date", pa.array([date.fromisoformat(DAY)] * rows.num_rows, pa.date32()))
+    write_deltalake(host_a, with_day, mode="overwrite", predicate=f"ingest_date = '{DAY}'")
+    with pytest.raises(CommitFailedError):
+        write_deltalake(host_b, with_day, mode="overwrite", predicate=f"ingest_date = '{DAY}'")
+    assert DeltaTable(uri, storage_options=options).version() == start + 1
+    # and the server refuses to overwrite a commit file outright
+    log_key = f"{s3.bucket}/wh/rejects/_delta_log/{start + 1:020d}.json"
+    bucket, _, key = log_key.partition("/")
+    with pytest.raises(Exception, match="PreconditionFailed|pre-conditions"):
+        s3.fs.call_s3("put_object", Bucket=bucket, Key=key, Body=b"{}", IfNoneMatch="*")
 
 
 # --- end to end --------------------------------------------------------------------------------
@@ -302,9 +323,8 @@ def _land(s3, day: str = DAY) -> list[str]:
 
 def _assert_tidy(s3, manifest: dict) -> None:
     for table in schema.TABLE_NAMES:
-        assert _published_keys(s3, table) == set(manifest["tables"][table])
+        assert _data_keys(s3, table) == _listed(manifest, table)
     assert not s3.fs.exists(f"{s3.bucket}/wh/_staging") or not s3.fs.find(f"{s3.bucket}/wh/_staging")
-    assert not s3.fs.exists(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock")
 
 
 @pytest.mark.slow
@@ -340,18 +360,16 @@ def test_cli_runs_end_to_end_on_s3_and_survives_a_kill_during_publish(s3, tmp_pa
     assert sorted(map(str, local_articles.drop_columns(drop).to_pylist())) == \
         sorted(map(str, parts["articles"].drop_columns(drop).to_pylist()))
 
-    # a run killed (SIGKILL) after uploading, before its manifest: readers keep the first run
-    env = dict(os.environ, NEWS_ETL_CRASH_AT="publish:uploaded", PYTHONPATH=str(ROOT))
+    # a run killed (SIGKILL) between its commits, before its manifest: readers keep the first run
+    env = dict(os.environ, NEWS_ETL_CRASH_AT="publish:committed:entities", PYTHONPATH=str(ROOT))
     proc = subprocess.run([sys.executable, "-m", "etl.cli"] + args + ["--run-id", "killed"], env=env,
                           capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert proc.returncode == -9, proc.stderr[-2000:]
     assert wh.read_partition(DAY)[0]["run_id"] == "first"
-    assert len([k for k in _published_keys(s3, "articles") if k.endswith(".parquet")]) == 2
-    # the killed run's lock object is still there; its holder is a dead process of this host
-    left = json.loads(s3.fs.cat_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock"))
-    assert "killed" in left["holder"] and isinstance(left["pid"], int)
+    assert len(_data_keys(s3, "articles")) == 2
+    assert wh.cut_short(DAY) == ["articles", "entity_mentions", "entities"]
 
-    # the next run cleans up and publishes
+    # the next run rolls back, cleans up and publishes
     assert cli.main(args + ["--run-id", "third"]) == 0
     manifest3, parts3 = wh.read_partition(DAY)
     assert manifest3["run_id"] == "third"
