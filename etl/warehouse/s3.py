@@ -18,8 +18,11 @@ replaced are deleted as it finishes. Files no commit lists (a writer killed afte
 are deleted by a later publish once NEWS_ETL_S3_ORPHAN_GRACE_SECONDS old: a writer on another
 host may be between its upload and its commit.
 
-Locks: the local flock (same host) is taken for runs and publishes. Across hosts Delta's
-conditional commit is what stops a second committer of the same day.
+Locks: the local flock (same host) is taken for runs and publishes. Across hosts a publish of a
+day holds a lease object (`_locks/ingest_date=<day>.lock`, created with a conditional PUT, broken
+once older than NEWS_ETL_S3_LOCK_TTL_SECONDS or when its holder died on this host): Delta makes
+each table's commit atomic, the lease keeps two hosts' six commits from interleaving. Delta's
+conditional commit remains the last guard should a lease be broken too early.
 
 Endpoint and credentials: the standard AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 AWS_SESSION_TOKEN, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL) as botocore and delta-rs read them;
@@ -31,15 +34,28 @@ import json
 import logging
 import os
 import shutil
+import socket
 import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 from etl import config
 from etl.fs import filesystem, is_remote, key, s3_endpoint, work_dir
 from etl.model import schema
-from etl.warehouse.local import ManifestDamaged, Warehouse, _parse_manifest, _safe, partition_name
+from etl.warehouse.local import (ManifestDamaged, PartitionLocked, Warehouse, _parse_manifest, _safe,
+                                 partition_name)
 
 log = logging.getLogger(__name__)
+
+
+def lock_ttl_seconds() -> float:
+    raw = os.environ.get("NEWS_ETL_S3_LOCK_TTL_SECONDS", "")
+    try:
+        return float(raw) if raw else 3600.0
+    except ValueError as exc:
+        raise ValueError(f"NEWS_ETL_S3_LOCK_TTL_SECONDS must be a number, got {raw!r}") from exc
+
 
 class ObjectWarehouse(Warehouse):
     """A warehouse whose published side (tables, manifests, reports) is on an object store.
@@ -113,6 +129,64 @@ class ObjectWarehouse(Warehouse):
         # one PUT: atomic on S3, so a reader gets the old or the new manifest
         self.fs.pipe_file(key(self.manifest_path(ingest_date)),
                           json.dumps(manifest, indent=2, sort_keys=True, default=str).encode())
+
+    # --- the publish lease shared by all hosts -------------------------------------------------
+    # Delta makes each table's commit atomic, not the day's six commits together: two hosts
+    # publishing one day at once could interleave their commits table by table. A lease object
+    # created with a conditional PUT (If-None-Match) lets one publish of a day run at a time.
+    @contextlib.contextmanager
+    def lock(self, ingest_date: str, wait_seconds: float = 0.0, kind: str = "publish",
+             shared: bool = False, holder: str = "") -> Iterator[None]:
+        with super().lock(ingest_date, wait_seconds=wait_seconds, kind=kind, shared=shared, holder=holder):
+            if kind != "publish" or shared:
+                yield
+                return
+            lease = self._k("_locks", f"{partition_name(ingest_date)}.lock")
+            etag = self._acquire(lease, ingest_date, wait_seconds, holder)
+            try:
+                yield
+            finally:
+                self._release(lease, etag)
+
+    def _acquire(self, lease: str, ingest_date: str, wait_seconds: float, holder: str) -> str:
+        bucket, _, obj = lease.partition("/")
+        body = json.dumps({"holder": holder, "host": socket.gethostname(), "pid": os.getpid(),
+                           "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}).encode()
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                return self.fs.call_s3("put_object", Bucket=bucket, Key=obj, Body=body, IfNoneMatch="*")["ETag"]
+            except FileExistsError:
+                pass
+            try:
+                info = self.fs.info(lease)
+            except FileNotFoundError:
+                continue  # released between our PUT and the look
+            age = (datetime.now(timezone.utc) - info["LastModified"]).total_seconds()
+            try:
+                owner = json.loads(self.fs.cat_file(lease))
+            except (FileNotFoundError, ValueError):
+                owner = {}
+            if age > lock_ttl_seconds() or _dead_here(owner):
+                log.warning("breaking the lock %s left %.0f s ago by %s", lease, age, owner or "an unknown holder")
+                with contextlib.suppress(FileNotFoundError, OSError):
+                    # only that stale lease: a new holder's object has another ETag
+                    self.fs.call_s3("delete_object", Bucket=bucket, Key=obj, IfMatch=info["ETag"])
+                continue
+            if time.monotonic() >= deadline:
+                who = (f"{owner.get('holder')} on {owner.get('host')}, pid {owner.get('pid')}, "
+                       f"since {owner.get('since')}")
+                raise PartitionLocked(f"partition {ingest_date} of {self.url} is being published by another run "
+                                      f"({who}); waited {wait_seconds:g} s; try again when it has finished")
+            time.sleep(0.5)
+
+    def _release(self, lease: str, etag: str) -> None:
+        bucket, _, obj = lease.partition("/")
+        try:
+            self.fs.call_s3("delete_object", Bucket=bucket, Key=obj, IfMatch=etag)
+        except (FileNotFoundError, OSError) as exc:
+            log.warning("lock %s was no longer ours on release (%s): held past NEWS_ETL_S3_LOCK_TTL_SECONDS?",
+                        lease, exc)
 
     # --- paths (URLs for what is published) ---------------------------------------------------
     def partition_dir(self, table: str, ingest_date: str) -> str:
@@ -204,6 +278,20 @@ class ObjectWarehouse(Warehouse):
         for run in removed:
             self.fs.rm(run, recursive=True)
         return [r.rsplit("/", 1)[-1] for r in removed]
+
+def _dead_here(owner: dict) -> bool:
+    """The lease's holder ran on this host and its process is gone (killed mid-publish): no need
+    to wait for the TTL. Holders on other hosts cannot be checked; their leases expire."""
+    if owner.get("host") != socket.gethostname() or not isinstance(owner.get("pid"), int):
+        return False
+    try:
+        os.kill(owner["pid"], 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
 
 def _put_tree(fs, local: Path, key_prefix: str) -> None:
     files = [p for p in sorted(local.rglob("*")) if p.is_file()]

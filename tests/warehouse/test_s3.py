@@ -285,6 +285,38 @@ def test_readers_following_the_manifest_never_see_a_mix(s3, tmp_path):
     assert len(seen) >= 2  # the reader did overlap the publishes
 
 
+def test_publish_lock_is_shared_across_hosts_and_stale_locks_are_broken(s3, tmp_path, monkeypatch, caplog):
+    url = f"{s3.url}/wh"
+    host_a = storage.ObjectWarehouse(url, work=tmp_path / "host-a")
+    host_b = storage.ObjectWarehouse(url, work=tmp_path / "host-b")  # its own flock: only S3 is shared
+    with host_a.lock(DAY, holder="run A (publish)"):
+        t0 = time.monotonic()
+        with pytest.raises(PartitionLocked, match="run A"):
+            with host_b.lock(DAY, wait_seconds=1):
+                pass
+        assert time.monotonic() - t0 >= 1
+    with host_b.lock(DAY, wait_seconds=1, holder="run B"):
+        pass  # free again once A released it
+    # a lock left by a process that died: broken once older than the TTL
+    s3.fs.pipe_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock", b'{"holder": "dead run"}')
+    with pytest.raises(PartitionLocked, match="dead run"):
+        with host_b.lock(DAY, wait_seconds=0):
+            pass
+    # ... or at once when its holder was a process of this host that is gone
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    s3.fs.pipe_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock", json.dumps(
+        {"holder": "killed run", "host": socket.gethostname(), "pid": int(dead.stdout)}).encode())
+    with host_b.lock(DAY, wait_seconds=0, holder="run D"):
+        pass
+    s3.fs.pipe_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock", b'{"holder": "dead run"}')
+    monkeypatch.setenv("NEWS_ETL_S3_LOCK_TTL_SECONDS", "1")
+    time.sleep(1.5)
+    with caplog.at_level(logging.WARNING, logger="etl.warehouse.s3"), host_b.lock(DAY, wait_seconds=5, holder="run C"):
+        holder = json.loads(s3.fs.cat_file(f"{s3.bucket}/wh/_locks/ingest_date={DAY}.lock"))
+        assert holder["holder"] == "run C"
+    assert "breaking the lock" in caplog.text
+
+
 def test_two_committers_of_one_version_on_s3_only_one_wins(s3, tmp_path):
     """Delta's commit on S3 is a PUT of `_delta_log/<version>.json` with If-None-Match: * (which
     the test server honours): two hosts that read the same version and both commit the same day
