@@ -104,6 +104,7 @@ def run_once(workers: int, landing: Path, documents: int, root: Path, files_per_
         ends = [e for _, e in spans.values() if e]
         result["batches"] = len(process)
         result["process_phase_seconds"] = (max(ends) - min(starts)).total_seconds() if starts and ends else None
+        result["batch_seconds"] = {i: (e - b).total_seconds() for i, (b, e) in sorted(spans.items()) if b and e}
         result["retried"] = sorted(t["map_index"] for t in process if t.get("try_number", 1) > 1)
         by_worker = {}
         for name, logs in cluster.run_task_logs(run["run_id"]).items():
