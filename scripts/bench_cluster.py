@@ -137,7 +137,13 @@ def run_once(workers: int, landing: Path, documents: int, root: Path, files_per_
         }
         result["checks"] = checks
     finally:
-        cluster.stop()
+        # a second Ctrl-C while stopping would leave services running: ignored until they are down
+        previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            cluster.stop()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     return result
 
 
