@@ -39,6 +39,7 @@ from pathlib import Path
 from etl.airflow.services import (PIPELINE_COMPONENTS, REPO, VENV_BIN, AirflowServiceError, LocalAirflow,
                                   free_port, terminate_trees)
 
+DAG_ID = "news_etl"
 BUCKET = "news-etl"
 LANDING = f"s3://{BUCKET}/landing"
 WAREHOUSE = f"s3://{BUCKET}/warehouse"
@@ -147,16 +148,23 @@ class LocalCluster:
         _wait_port(self.s3_port, 60, "moto S3 server", proc)
         from etl import fs
 
-        env_backup = dict(os.environ)
-        os.environ.update(self.s3_env())
-        try:
+        with self.s3_client():
             fs.filesystem(f"s3://{BUCKET}").mkdir(BUCKET)
-        finally:
-            os.environ.clear()
-            os.environ.update(env_backup)
 
     def s3_env(self) -> dict[str, str]:
         return {**S3_CREDENTIALS, "NEWS_ETL_S3_ENDPOINT": f"http://127.0.0.1:{self.s3_port}"}
+
+    @contextlib.contextmanager
+    def s3_client(self):
+        """This process reads and writes the cluster's S3 store (etl.fs takes its endpoint and keys
+        from the environment) for the duration of the block."""
+        saved = dict(os.environ)
+        os.environ.update(self.s3_env())
+        try:
+            yield
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
 
     # --- Airflow -------------------------------------------------------------------------------
     def shared_env(self) -> dict[str, str]:
@@ -230,6 +238,30 @@ class LocalCluster:
 
     def task_logs(self, name: str, task_id: str = "process") -> list[Path]:
         return sorted((self.worker_dir(name) / "airflow-home" / "logs").glob(f"**/task_id={task_id}/**/*.log"))
+
+    def run_task_logs(self, run_id: str, task_id: str = "process") -> dict[str, list[Path]]:
+        """Worker name -> its logs of `task_id` in one run: which worker ran which task. The task
+        instances' `hostname` cannot tell: every worker of this cluster is on the same host. A
+        worker killed since still counts: its logs stay in its folder."""
+        names = [f"worker{i}" for i in range(1, self.n_workers + 1)]
+        return {name: [p for p in self.task_logs(name, task_id) if f"run_id={run_id}" in str(p)] for name in names}
+
+    def run_day(self, day: str, conf: dict | None = None, timeout: float = 1800, poll: float = 2) -> dict:
+        """Trigger one run of `news_etl` for `day` and wait for it to finish: {run_id, state,
+        triggered_at (UTC), seconds (trigger to finish as seen here, to within `poll`), dag_run,
+        task_instances} (the last two as the REST API gives them)."""
+        from datetime import datetime, timezone
+
+        af = self.airflow
+        af.wait_for_dag(DAG_ID)
+        af.unpause(DAG_ID)
+        triggered_at = datetime.now(timezone.utc)
+        started = time.monotonic()
+        run_id = af.trigger(DAG_ID, conf={"partition_date": day, **(conf or {})})
+        state = af.wait_for_run(DAG_ID, run_id, timeout=timeout, poll=poll)
+        seconds = time.monotonic() - started
+        return {"run_id": run_id, "state": state, "triggered_at": triggered_at, "seconds": seconds,
+                "dag_run": af.dag_run(DAG_ID, run_id), "task_instances": af.task_instances(DAG_ID, run_id)}
 
     # --- state and stop ------------------------------------------------------------------------
     def _save(self) -> None:
@@ -315,15 +347,10 @@ def upload_landing(cluster: LocalCluster, local: Path) -> None:
     """Copy a local landing folder (<day>/<files>) to the cluster's S3 landing zone."""
     from etl import fs
 
-    saved = dict(os.environ)
-    os.environ.update(cluster.s3_env())
-    try:
+    with cluster.s3_client():
         store = fs.filesystem(LANDING)
         for f in sorted(p for p in local.rglob("*") if p.is_file()):
             store.put_file(str(f), f"{BUCKET}/landing/{f.relative_to(local).as_posix()}")
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 if __name__ == "__main__":

@@ -309,8 +309,11 @@ class LocalAirflow:
         run = self.api("POST", f"/dags/{dag_id}/dagRuns", {"logical_date": logical_date, "conf": conf or {}})
         return run["dag_run_id"]
 
+    def dag_run(self, dag_id: str, run_id: str) -> dict:
+        return self.api("GET", f"/dags/{dag_id}/dagRuns/{_quote(run_id)}")
+
     def run_state(self, dag_id: str, run_id: str) -> str:
-        return self.api("GET", f"/dags/{dag_id}/dagRuns/{_quote(run_id)}")["state"]
+        return self.dag_run(dag_id, run_id)["state"]
 
     def list_runs(self, dag_id: str) -> list[dict]:
         return self.api("GET", f"/dags/{dag_id}/dagRuns?limit=1000&order_by=run_after")["dag_runs"]

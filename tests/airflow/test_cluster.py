@@ -55,11 +55,9 @@ def _wait_running_process_task(cluster, af, run_id, timeout=600):
         running = [t for t in af.task_instances("news_etl", run_id) if t["task_id"] == "process"
                    and t["state"] == "running"]
         if running:
-            for name in cluster.workers:
-                if cluster.task_logs(name):
-                    for log in cluster.task_logs(name):
-                        if f"run_id={run_id}" in str(log) and log.stat().st_size > 0:
-                            return name
+            for name, logs in cluster.run_task_logs(run_id).items():
+                if name in cluster.workers and any(log.stat().st_size > 0 for log in logs):
+                    return name
         time.sleep(1)
     raise AssertionError("no process task started")
 
@@ -81,16 +79,10 @@ def test_one_day_through_the_cluster_on_two_workers_then_with_one_killed(tmp_pat
         for k, v in cluster.s3_env().items():  # this process reads the same store
             monkeypatch.setenv(k, v)
         monkeypatch.setenv("NEWS_ETL_WORK_DIR", str(tmp_path / "test-work"))
-        af.wait_for_dag("news_etl")
-        af.unpause("news_etl")
-        started = time.monotonic()
-        run_id = af.trigger("news_etl", conf={"partition_date": DAY, "files_per_batch": 1})
-        state = af.wait_for_run("news_etl", run_id, timeout=1500)
-        took = time.monotonic() - started
-        tis = af.task_instances("news_etl", run_id)
-        assert state == "success", [(t["task_id"], t.get("map_index"), t["state"]) for t in tis]
-        per_worker = {name: [p for p in cluster.task_logs(name) if f"run_id={run_id}" in str(p)]
-                      for name in ("worker1", "worker2")}
+        first = cluster.run_day(DAY, conf={"files_per_batch": 1}, timeout=1500)
+        run_id, took, tis = first["run_id"], first["seconds"], first["task_instances"]
+        assert first["state"] == "success", [(t["task_id"], t.get("map_index"), t["state"]) for t in tis]
+        per_worker = cluster.run_task_logs(run_id)
         # mapped process tasks ran on both workers (each has task logs of its own)
         assert all(per_worker.values()), per_worker
         assert sum(len(v) for v in per_worker.values()) >= n_files
@@ -144,3 +136,29 @@ def test_missing_binaries_names_what_to_install(monkeypatch):
     monkeypatch.setattr(cluster.shutil, "which", lambda name: None)
     monkeypatch.setattr(cluster.glob, "glob", lambda pattern: [])
     assert cluster.missing_binaries() == ["redis-server", "initdb", "postgres", "pg_ctl"]
+
+
+def test_run_task_logs_names_the_worker_of_each_task_of_one_run(tmp_path):
+    """Which worker ran a task is read from the worker's own log folder (all workers of the
+    one-host cluster share a hostname); logs of other runs and other tasks do not count."""
+    import shutil
+
+    from etl.airflow.cluster import LocalCluster
+
+    cluster = LocalCluster(tmp_path, workers=2)
+    shutil.rmtree(cluster.pg_data)
+    run_a, run_b = "manual__2026-01-01T00:00:00+00:00", "manual__2026-01-02T00:00:00+00:00"
+
+    def log(worker, run_id, task_id, map_index):
+        path = (cluster.worker_dir(worker) / "airflow-home" / "logs" / "dag_id=news_etl" / f"run_id={run_id}"
+                / f"task_id={task_id}" / f"map_index={map_index}" / "attempt=1.log")
+        path.parent.mkdir(parents=True)
+        path.write_text("x")
+        return path
+
+    a0, a2 = log("worker1", run_a, "process", 0), log("worker1", run_a, "process", 2)
+    a1 = log("worker2", run_a, "process", 1)
+    log("worker2", run_b, "process", 0)
+    log("worker1", run_a, "plan", -1)
+    assert cluster.run_task_logs(run_a) == {"worker1": [a0, a2], "worker2": [a1]}
+    assert cluster.run_task_logs("manual__2026-01-03T00:00:00+00:00") == {"worker1": [], "worker2": []}
