@@ -118,3 +118,30 @@ def _clause_source(art: _Article, span: QuoteSpan) -> _Attribution | None:
             _resolve_speaker(art, para, att)
             return att
     return None
+
+
+def _sentence_opener(art: _Article, span: QuoteSpan) -> _Attribution | None:
+    """The person whose name opens the quote's sentence ("Lopez supports “…” and recalled the freeze:
+    “…”", "Trump also embraced harsher methods -- “…”"), for a quote whose cue lost its subject
+    in the parse or that has no cue: the sentence is about that person, and a reader takes the
+    words as theirs. Not a possessor ("Trump's plan …"): the sentence is then about a thing."""
+    para = art.para_of(span.open_mark)
+    if para is None or not para.tokens:
+        return None
+    opening = next((t for t in para.tokens if art.char(t, para) >= span.open_mark), None)
+    if opening is None or not opening.doc.has_annotation("SENT_START"):
+        return None
+    first = next((t for t in opening.sent if not t.is_punct and not t.is_space), None)
+    if first is None:
+        return None
+    start = art.char(first, para)
+    if start >= span.open_mark or art.in_quote(start):
+        return None
+    mention = next((m for m in art.mentions_in(start, span.open_mark) if m.char_start == start), None)
+    entity = art.entities.get(mention.entity_key) if mention is not None else None
+    if entity is None or mention.label != "PERSON" or entity.label != "PERSON":
+        return None
+    if art.body[mention.char_end:mention.char_end + 1] in ("'", "’"):
+        return None
+    return _Attribution(None, first, start, "opener", entity.name, art.body[mention.char_start:mention.char_end],
+                        entity.entity_key)
