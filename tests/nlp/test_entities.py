@@ -458,3 +458,12 @@ def test_number_and_date_spans_in_capitals_still_block_the_second_pass():
         seg("Peter Winter left the board.", [("Peter Winter", "PERSON")]),
     ])
     assert [(m.char_start, m.text) for m in mentions if m.field == "title"] == [(title.rindex("WINTER"), "WINTER")]
+
+
+def test_a_dateline_run_into_a_name_is_no_part_of_it():
+    _, entities = extract_entities([seg("CLEVELAND - Donald Trump accepted the nomination.",
+                                        [("CLEVELAND - Donald Trump", "PERSON")])])
+    assert [(e.name, e.label) for e in entities] == [("Donald Trump", "PERSON")]
+    # in a headline in capitals the dash separates names, and both stay
+    _, entities = extract_entities([seg("Results: JAPAN - CHINA drew.", [("JAPAN - CHINA", "ORG")])])
+    assert [e.name for e in entities] == ["JAPAN - CHINA"]

@@ -32,8 +32,11 @@ The finder works in stages, one module each; `extract_quotes` below strings them
    Dmitry Peskov"; a relative "who" stays the mention when its antecedent resolves) and linked to
    the article's entities (`speaker`): an entity mentioned inside that phrase or its appositive;
    for "he"/"she" the most recent PERSON before the cue (preferring sentence subjects); for a
-   nominal ("the spokesman") the most recent PERSON introduced with that word. Otherwise the
-   speaker stays None: nothing is guessed.
+   nominal ("the spokesman") the most recent PERSON introduced with that word. A cue whose
+   subject the parse lost, or a kept quote with no cue, takes the subject of the clause that
+   embeds the quote (`governor._clause_source`), else the person whose name opens the quote's
+   sentence ("Lopez supports “…” and recalled: “…”"; never a possessor, "Lopez's plan").
+   Otherwise the speaker stays None: nothing is guessed.
 
 What is not a quote (`keep`, left out): a quoted stretch with no cue and nothing to inherit unless
 it is sentence-like (at least MIN_BARE_WORDS words) or a phrase of at least MIN_CLAUSE_WORDS words
