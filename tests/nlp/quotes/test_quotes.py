@@ -522,3 +522,15 @@ def test_a_sentence_opened_by_a_possessor_or_by_someone_else_names_no_speaker(qu
             'even though they were working hard their paychecks were not."')
     qs = quotes_of(body)
     assert qs and {q.speaker for q in qs} == {None}
+
+
+def test_a_pronoun_in_words_reported_by_a_named_person_is_that_person(quotes_of):
+    body = ('Maria Lopez told reporters that after Tom Baker left the room she thought the plan was '
+            '"a reckless gamble with public money," she said.')
+    assert [(q.speaker_mention, q.speaker) for q in quotes_of(body)] == [("she", "Maria Lopez")]
+
+
+def test_a_pronoun_reported_by_an_unnamed_source_stays_with_the_last_named_person(quotes_of):
+    body = ('Maria Lopez met voters in the morning. Officials said that after the vote she called the plan '
+            '"a reckless gamble with public money."')
+    assert [(q.speaker_mention, q.speaker) for q in quotes_of(body)] == [("she", "Maria Lopez")]
