@@ -16,6 +16,8 @@ import re
 
 from etl.model.records import Entity, Mention
 from etl.nlp.quotes.article import _SUBJECT_DEPS, _Article, _Attribution, _Para
+from etl.nlp.quotes.cues import is_speech_verb
+from etl.nlp.quotes.subject import _subject_of
 
 _PERSONAL = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 _PRONOUNS = {"he", "she", "him", "her", "i", "we", "they", "it", "you", "who", "that", "this", "which"}
@@ -82,9 +84,6 @@ def _reporter_above(art: _Article, para: _Para, pronoun) -> Entity | None:
     deport refugees, who he speculates are …", "Tyler said that …, he said"): a pronoun in someone's
     reported words is the reporter, whoever was mentioned last. The nearest reporting verb above
     the pronoun decides; None when it has no named person as subject."""
-    from etl.nlp.quotes.cues import is_speech_verb
-    from etl.nlp.quotes.subject import _subject_of
-
     verb = pronoun.head
     # a closing "…, he said" the parser made the head of the reporting clause it repeats
     reported = [c for c in verb.children if c.dep_ == "ccomp" and c.i < pronoun.i]
