@@ -32,9 +32,11 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
         for _ in range(10):
             if art.in_quote(art.char(head, para)):
                 break
-            if first is None and head.lower_ in _SPEECH_NOUNS and head.pos_ in ("NOUN", "PROPN"):
+            if first is None and head.lower_ in _SPEECH_NOUNS and head.pos_ in ("NOUN", "PROPN") \
+                    and child.dep_ != "prep":
                 # "her remark that “…”", "Romney’s “47 percent” comment": a noun of saying names
-                # its speaker as its possessor
+                # its speaker as its possessor; not words hung on it by a preposition, which
+                # describe the remark ("called Trump's statements on Sunday “childish”")
                 owner = next((c for c in head.children if c.dep_ == "poss" and art.outside(c, para)), None)
                 if owner is not None:
                     return _Attribution(head.text, owner, art.char(head, para), "governor")

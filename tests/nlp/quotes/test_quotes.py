@@ -534,3 +534,11 @@ def test_a_pronoun_reported_by_an_unnamed_source_stays_with_the_last_named_perso
     body = ('Maria Lopez met voters in the morning. Officials said that after the vote she called the plan '
             '"a reckless gamble with public money."')
     assert [(q.speaker_mention, q.speaker) for q in quotes_of(body)] == [("she", "Maria Lopez")]
+
+
+def test_words_hung_on_a_remark_by_a_preposition_describe_it_and_are_not_its_owners(quotes_of):
+    qs = quotes_of('Stuart Stevens, a veteran strategist, called Trump\'s statements and actions on Sunday "childish."')
+    assert [q.speaker for q in qs] == ["Stuart Stevens"]
+    # the remark's own words, written beside it, stay its owner's
+    qs = quotes_of('Romney\'s "47 percent" comment hurt him badly in the campaign.')
+    assert [q.speaker_mention for q in qs] == ["Romney"]
