@@ -31,7 +31,8 @@ The finder works in stages, one module each; `extract_quotes` below strings them
    "Sanders released an ad that urges"), widened to its noun phrase as written ("Kremlin spokesman
    Dmitry Peskov"; a relative "who" stays the mention when its antecedent resolves) and linked to
    the article's entities (`speaker`): an entity mentioned inside that phrase or its appositive;
-   for "he"/"she" the most recent PERSON before the cue (preferring sentence subjects); for a
+   for "he"/"she" in words a named person reports ("Lopez said that …, she said") that person,
+   else the most recent PERSON before the cue (preferring sentence subjects); for a
    nominal ("the spokesman") the most recent PERSON introduced with that word. A cue whose
    subject the parse lost, or a kept quote with no cue, takes the subject of the clause that
    embeds the quote (`governor._clause_source`), else the person whose name opens the quote's

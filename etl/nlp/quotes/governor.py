@@ -5,7 +5,8 @@ Ukraine “pretty well” backed"). Climbing up the parse from the quote's words
 verb is the cue, unless it sits in a clause reported by an outer speaker who is named: then the
 words are that outer reporter's ("Cruz said Rubio suggested the “stakes …”"). A noun of saying
 with a possessor ("her remark that “…”", "Romney’s “47 percent” comment") names its speaker the
-same way.
+same way, unless the words hang on it by a preposition and so describe it ("called Trump's
+statements on Sunday “childish”").
 
 `_clause_source` climbs the same way for a quote with no reporting cue at all and takes the
 subject of the outermost clause that embeds it ("Paul Ryan worried that the net was becoming
