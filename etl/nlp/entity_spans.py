@@ -200,8 +200,10 @@ _DASHES = frozenset({"-", "–", "—", "--"})
 def _after_dateline(doc, i: int, j: int) -> int:
     """Where the name starts after a dateline the model ran into it ("CLEVELAND - Donald Trump",
     "WASHINGTON, D.C. — Bernie Sanders"): a place in capitals and a dash opening the story are
-    no part of the name. A run of capitals followed by a normally cased word only: in a headline
-    in capitals ("SOCCER - JAPAN") the dash separates names."""
+    no part of the name. Only at the start of a paragraph, and only a run of capitals followed by a
+    normally cased word: in a headline in capitals ("SOCCER - JAPAN") the dash separates names."""
+    if any(not (t.is_space or t.is_punct) for t in doc[:i]):
+        return i  # a dateline opens its paragraph
     k = i
     while k < j and (doc[k].text.isupper() or doc[k].text in (",", ".")) and doc[k].text not in _DASHES:
         k += 1

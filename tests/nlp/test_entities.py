@@ -467,3 +467,6 @@ def test_a_dateline_run_into_a_name_is_no_part_of_it():
     # in a headline in capitals the dash separates names, and both stay
     _, entities = extract_entities([seg("Results: JAPAN - CHINA drew.", [("JAPAN - CHINA", "ORG")])])
     assert [e.name for e in entities] == ["JAPAN - CHINA"]
+    # a dateline opens its paragraph; capitals and a dash inside a sentence are left alone
+    _, entities = extract_entities([seg("He met the USA - Mexico Commission.", [("USA - Mexico Commission", "ORG")])])
+    assert [e.name for e in entities] == ["USA - Mexico Commission"]
