@@ -10,9 +10,9 @@ Steps, all within one article:
 2. Cluster: mentions with the same normalised name; a single-word mention joins the person whose
    surname or first name it is; an acronym joins its expansion ("NATO" ->
    "North Atlantic Treaty Organization").
-   Two people sharing a surname: a bare surname joins the person whose full name was mentioned
-   most recently before it; with no full mention before it, it stays an entity of its own rather
-   than guess.
+   Two people sharing a surname: a bare surname joins the one named in full earlier in its
+   paragraph, else the one the article named in full first (its principal person of that name);
+   with no full mention before it, it stays an entity of its own rather than guess.
 3. Label: one label per entity, voted by its mentions (full-name mentions decide when present),
    then corrected by the gazetteer (a well-known place tagged PERSON/ORG becomes GPE/LOC, unless
    there is evidence of a person: a full name or a personal honorific) and by demonyms (NORP).
@@ -338,13 +338,22 @@ def _person_for(span: Span, word: str, by_surname, by_first_name, full_people) -
         return None
     if len(candidates) == 1:
         return candidates[0]
-    # Several people share this name: the one whose full name was written most recently before.
-    latest = None
+    # Several people share this name. A full name written earlier in the same paragraph is the one
+    # meant ("John Smith met Jane Smith. Smith said"); further on, a bare surname is the article's
+    # principal person of that name, the one it named in full first: writers name the other one
+    # ("Bill Clinton", "her husband") in full each time, so the most recent full name misleads.
+    introduced = {}
     for key in candidates:
         before = [s.order for s in full_people[key] if len(s.words) >= 2 and s.order < span.order]
-        if before and (latest is None or max(before) > latest[0]):
-            latest = (max(before), key)
-    return latest[1] if latest else None
+        if before:
+            introduced[key] = before
+    if not introduced:
+        return None
+    same_paragraph = {key: max(o for o in orders if o[0] == span.seg_no)
+                      for key, orders in introduced.items() if any(o[0] == span.seg_no for o in orders)}
+    if same_paragraph:
+        return max(same_paragraph, key=same_paragraph.get)
+    return min(introduced, key=lambda key: min(introduced[key]))
 
 
 def _merge_acronyms(clusters: dict[tuple[str, ...], _Cluster]) -> None:

@@ -171,6 +171,7 @@ def clean_span(doc, start_token: int, end_token: int, label: str,
             break
     while i < j and (doc[i].is_punct or doc[i].lower_ in _DETERMINERS or doc[i].is_space):
         i += 1
+    i = _after_dateline(doc, i, j)
     while j > i and (doc[j - 1].is_space or doc[j - 1].lower_ in _POSSESSIVE
                      or (doc[j - 1].is_punct and doc[j - 1].text != ".")):
         j -= 1
@@ -191,6 +192,27 @@ def clean_span(doc, start_token: int, end_token: int, label: str,
     if end <= start:
         return None
     return start, end, title, label
+
+
+_DASHES = frozenset({"-", "–", "—", "--"})
+
+
+def _after_dateline(doc, i: int, j: int) -> int:
+    """Where the name starts after a dateline the model ran into it ("CLEVELAND - Donald Trump",
+    "WASHINGTON, D.C. — Bernie Sanders"): a place in capitals and a dash opening the story are
+    no part of the name. Only at the start of a paragraph, and only a run of capitals followed by a
+    normally cased word: in a headline in capitals ("SOCCER - JAPAN") the dash separates names."""
+    if any(not (t.is_space or t.is_punct) for t in doc[:i]):
+        return i  # a dateline opens its paragraph
+    k = i
+    while k < j and (doc[k].text.isupper() or doc[k].text in (",", ".")) and doc[k].text not in _DASHES:
+        k += 1
+    if k == i or k + 1 >= j or doc[k].text not in _DASHES:
+        return i
+    after = doc[k + 1].text
+    if not (after[:1].isupper() and not after.isupper()):
+        return i
+    return k + 1
 
 
 def trim_chars(text: str, start: int, end: int) -> tuple[int, int]:

@@ -21,7 +21,8 @@ every such entity an `entity_key` from what one partition (one day) holds:
   knows that person by full name (the full name, or a surname resolving to one as above); so is a
   quote's speaker that no entity holds but that is written as a name (`Linker.speaker_key`).
 * Words before a full name that other articles of the partition give are a description, not a
-  given name ("Billionaire Donald Trump" is "Donald Trump").
+  given name ("Billionaire Donald Trump" is "Donald Trump"), when the plain name is written in at
+  least as many other articles as the longer one.
 * Organisations: a name in the curated alias table (etl.nlp.org_aliases) takes the table's key;
   an acronym spelled out in the text ("North Atlantic Treaty Organization (NATO)", or an entity
   whose mentions include the expansion and its initials) keys both forms by the acronym, for the
@@ -265,8 +266,10 @@ class _People:
         for r, p in names:
             key = p.full_key
             # Words before a full name the other articles give are a description, not a given name
-            # ("Billionaire Donald Trump"); "Hillary Rodham Clinton" keeps its first and last names.
-            if seen_in[key] == {r.article_id} and p.inner_key and seen_in.get(p.inner_key, set()) - {r.article_id}:
+            # ("Billionaire Donald Trump"), even when the description recurs, as long as the plain
+            # name is written in at least as many other articles; "Hillary Rodham Clinton" keeps its
+            # first and last names.
+            if p.inner_key and len(seen_in.get(p.inner_key, set()) - seen_in[key]) >= len(seen_in[key]):
                 key = p.inner_key
             self.canonical[r.entity_id] = key
             ev = self.full[p.surname].setdefault(key, _FullName(set(), Counter(), set()))

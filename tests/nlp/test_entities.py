@@ -157,12 +157,26 @@ def test_two_people_sharing_a_surname_stay_apart():
     ])
     names = by_name(entities)
     assert set(names) == {"Smith", "John Smith", "Jane Smith"}
-    # Before any full name the bare surname is ambiguous and stays its own entity; after them it
-    # joins the most recently written full name.
+    # Before any full name the bare surname is ambiguous and stays its own entity; after them, in
+    # a later paragraph, it is the one the article named in full first.
     assert names["Smith"].mention_count == 1
-    assert names["Jane Smith"].mention_count == 2
-    assert names["John Smith"].mention_count == 1
+    assert names["John Smith"].mention_count == 2
+    assert names["Jane Smith"].mention_count == 1
     assert len({e.entity_key for e in entities}) == 3
+
+
+def test_a_bare_surname_is_the_principal_person_unless_its_paragraph_names_the_other():
+    mentions, entities = extract_entities([
+        seg("Hillary Clinton campaigned in Iowa.", [("Hillary Clinton", "PERSON"), ("Iowa", "GPE")]),
+        seg("Bill Clinton spoke before her.", [("Bill Clinton", "PERSON")]),
+        seg("Clinton said the race was close.", [("Clinton", "PERSON")]),
+        seg("Voters cheered. Later Bill Clinton waved and Clinton smiled.", [("Bill Clinton", "PERSON"), ("Clinton", "PERSON")]),
+    ])
+    names = by_name(entities)
+    # the paragraph after Bill Clinton's name: still her, the person the article is about
+    assert [m.text for m in mentions_of(mentions, names["Hillary Clinton"])] == ["Hillary Clinton", "Clinton"]
+    # right after his full name in the same paragraph: him
+    assert [m.text for m in mentions_of(mentions, names["Bill Clinton"])] == ["Bill Clinton", "Bill Clinton", "Clinton"]
 
 
 def test_demonym_tagged_as_place_becomes_norp():
@@ -444,3 +458,15 @@ def test_number_and_date_spans_in_capitals_still_block_the_second_pass():
         seg("Peter Winter left the board.", [("Peter Winter", "PERSON")]),
     ])
     assert [(m.char_start, m.text) for m in mentions if m.field == "title"] == [(title.rindex("WINTER"), "WINTER")]
+
+
+def test_a_dateline_run_into_a_name_is_no_part_of_it():
+    _, entities = extract_entities([seg("CLEVELAND - Donald Trump accepted the nomination.",
+                                        [("CLEVELAND - Donald Trump", "PERSON")])])
+    assert [(e.name, e.label) for e in entities] == [("Donald Trump", "PERSON")]
+    # in a headline in capitals the dash separates names, and both stay
+    _, entities = extract_entities([seg("Results: JAPAN - CHINA drew.", [("JAPAN - CHINA", "ORG")])])
+    assert [e.name for e in entities] == ["JAPAN - CHINA"]
+    # a dateline opens its paragraph; capitals and a dash inside a sentence are left alone
+    _, entities = extract_entities([seg("He met the USA - Mexico Commission.", [("USA - Mexico Commission", "ORG")])])
+    assert [e.name for e in entities] == ["USA - Mexico Commission"]

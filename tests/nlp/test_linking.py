@@ -151,6 +151,18 @@ def test_a_description_before_a_full_name_is_no_given_name():
     assert link([ref("b1", "Mary Jo Whitfield")]) == {"b1/PERSON/Mary Jo Whitfield": "person:mary whitfield"}
 
 
+def test_a_recurring_description_is_still_no_given_name_while_the_plain_name_is_commoner():
+    refs = [ref("a1", "Billionaire Donald Trump"), ref("a2", "Billionaire Donald Trump"),
+            ref("a3", "Donald Trump"), ref("a4", "Donald Trump"), ref("a5", "Donald Trump")]
+    k = keys_by_name(refs)
+    assert {k[("a1", "Billionaire Donald Trump")], k[("a2", "Billionaire Donald Trump")]} == {"person:donald trump"}
+    # written in full as often as the shorter form, a three-word name is a name of its own
+    refs = [ref("b1", "Mary Jo Whitfield"), ref("b2", "Mary Jo Whitfield"), ref("b3", "Jo Whitfield")]
+    k = keys_by_name(refs)
+    assert k[("b1", "Mary Jo Whitfield")] == k[("b2", "Mary Jo Whitfield")] == "person:mary whitfield"
+    assert k[("b3", "Jo Whitfield")] == "person:jo whitfield"
+
+
 def test_a_speaker_written_only_as_a_name_takes_the_person_it_names():
     linker = Linker([ref("a1", "Sean Hannity"), ref("a2", "Fox News", "ORG")])
     assert linker.speaker_key("a2", "Hannity") == "person:sean hannity"

@@ -31,9 +31,13 @@ The finder works in stages, one module each; `extract_quotes` below strings them
    "Sanders released an ad that urges"), widened to its noun phrase as written ("Kremlin spokesman
    Dmitry Peskov"; a relative "who" stays the mention when its antecedent resolves) and linked to
    the article's entities (`speaker`): an entity mentioned inside that phrase or its appositive;
-   for "he"/"she" the most recent PERSON before the cue (preferring sentence subjects); for a
-   nominal ("the spokesman") the most recent PERSON introduced with that word. Otherwise the
-   speaker stays None: nothing is guessed.
+   for "he"/"she" in words a named person reports ("Lopez said that …, she said") that person,
+   else the most recent PERSON before the cue (preferring sentence subjects); for a
+   nominal ("the spokesman") the most recent PERSON introduced with that word. A cue whose
+   subject the parse lost, or a kept quote with no cue, takes the subject of the clause that
+   embeds the quote (`governor._clause_source`), else the person whose name opens the quote's
+   sentence ("Lopez supports “…” and recalled: “…”"; never a possessor, "Lopez's plan").
+   Otherwise the speaker stays None: nothing is guessed.
 
 What is not a quote (`keep`, left out): a quoted stretch with no cue and nothing to inherit unless
 it is sentence-like (at least MIN_BARE_WORDS words) or a phrase of at least MIN_CLAUSE_WORDS words
@@ -52,7 +56,7 @@ from __future__ import annotations
 from etl.model.records import Entity, Mention, Quote
 from etl.nlp.quotes.article import _Article, _Attribution
 from etl.nlp.quotes.earlier import _colon_paragraph, _inherit, _previous_sentence
-from etl.nlp.quotes.governor import _clause_source, _governor
+from etl.nlp.quotes.governor import _clause_source, _governor, _sentence_opener
 from etl.nlp.quotes.keep import MIN_BARE_WORDS, MIN_CLAUSE_WORDS, _is_clause_quotation, _is_quotation
 from etl.nlp.quotes.marks import QuoteSpan, find_quote_spans
 from etl.nlp.quotes.nearby import _according_to, _after, _before, _dash_credit, _person_colon
@@ -84,7 +88,9 @@ def extract_quotes(body: str, body_segments: list[Segment], mentions: list[Menti
         elif _is_quotation(art, span, att) or _is_clause_quotation(art, span, att):
             q = Quote(body[span.start:span.end], span.start, span.end)
             if att is None:
-                att = _clause_source(art, span)
+                att = _clause_source(art, span) or _sentence_opener(art, span)
+            elif att.speaker_mention is None:
+                att = _with_clause_source(art, span, att)
             if att is not None:
                 q.cue = att.cue
                 q.speaker, q.speaker_mention, q.speaker_entity_key = (att.speaker, att.speaker_mention,
@@ -114,3 +120,17 @@ def _own_attribution(art: _Article, span: QuoteSpan) -> _Attribution | None:
         # pattern may still find who spoke; the cue stands if none does
         speakerless = speakerless or att
     return speakerless or _colon_paragraph(art, span) or _previous_sentence(art, para, span)
+
+
+def _with_clause_source(art: _Article, span: QuoteSpan, att: _Attribution) -> _Attribution:
+    """A cue whose speaker no pattern found ("Trump defended eminent domain, calling it an “absolute
+    necessity”", where the parse lost the participle's subject): the words are those of the subject
+    of the clause that embeds the quote, as for a quote with no cue at all. The cue stays."""
+    source = _clause_source(art, span)
+    if source is None or source.speaker_mention is None:
+        source = _sentence_opener(art, span)
+    if source is None or source.speaker_mention is None:
+        return att
+    att.speaker, att.speaker_mention, att.speaker_entity_key = (source.speaker, source.speaker_mention,
+                                                                source.speaker_entity_key)
+    return att

@@ -5,7 +5,8 @@ Ukraine “pretty well” backed"). Climbing up the parse from the quote's words
 verb is the cue, unless it sits in a clause reported by an outer speaker who is named: then the
 words are that outer reporter's ("Cruz said Rubio suggested the “stakes …”"). A noun of saying
 with a possessor ("her remark that “…”", "Romney’s “47 percent” comment") names its speaker the
-same way.
+same way, unless the words hang on it by a preposition and so describe it ("called Trump's
+statements on Sunday “childish”").
 
 `_clause_source` climbs the same way for a quote with no reporting cue at all and takes the
 subject of the outermost clause that embeds it ("Paul Ryan worried that the net was becoming
@@ -32,9 +33,11 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
         for _ in range(10):
             if art.in_quote(art.char(head, para)):
                 break
-            if first is None and head.lower_ in _SPEECH_NOUNS and head.pos_ in ("NOUN", "PROPN"):
+            if first is None and head.lower_ in _SPEECH_NOUNS and head.pos_ in ("NOUN", "PROPN") \
+                    and child.dep_ != "prep":
                 # "her remark that “…”", "Romney’s “47 percent” comment": a noun of saying names
-                # its speaker as its possessor
+                # its speaker as its possessor; not words hung on it by a preposition, which
+                # describe the remark ("called Trump's statements on Sunday “childish”")
                 owner = next((c for c in head.children if c.dep_ == "poss" and art.outside(c, para)), None)
                 if owner is not None:
                     return _Attribution(head.text, owner, art.char(head, para), "governor")
@@ -118,3 +121,30 @@ def _clause_source(art: _Article, span: QuoteSpan) -> _Attribution | None:
             _resolve_speaker(art, para, att)
             return att
     return None
+
+
+def _sentence_opener(art: _Article, span: QuoteSpan) -> _Attribution | None:
+    """The person whose name opens the quote's sentence ("Lopez supports “…” and recalled the freeze:
+    “…”", "Trump also embraced harsher methods -- “…”"), for a quote whose cue lost its subject
+    in the parse or that has no cue: the sentence is about that person, and a reader takes the
+    words as theirs. Not a possessor ("Trump's plan …"): the sentence is then about a thing."""
+    para = art.para_of(span.open_mark)
+    if para is None or not para.tokens:
+        return None
+    opening = next((t for t in para.tokens if art.char(t, para) >= span.open_mark), None)
+    if opening is None or not opening.doc.has_annotation("SENT_START"):
+        return None
+    first = next((t for t in opening.sent if not t.is_punct and not t.is_space), None)
+    if first is None:
+        return None
+    start = art.char(first, para)
+    if start >= span.open_mark or art.in_quote(start):
+        return None
+    mention = next((m for m in art.mentions_in(start, span.open_mark) if m.char_start == start), None)
+    entity = art.entities.get(mention.entity_key) if mention is not None else None
+    if entity is None or mention.label != "PERSON" or entity.label != "PERSON":
+        return None
+    if art.body[mention.char_end:mention.char_end + 1] in ("'", "’"):
+        return None
+    return _Attribution(None, first, start, "opener", entity.name, art.body[mention.char_start:mention.char_end],
+                        entity.entity_key)

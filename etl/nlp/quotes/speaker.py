@@ -3,7 +3,8 @@
 The token `subject` found is widened to its noun phrase as written ("Kremlin spokesman Dmitry
 Peskov"), cut at commas, brackets, dashes and quote marks, and after a verb-first cue the tagger
 read as part of a name ("Stated Stone"). The phrase is then linked to the article's entities: an
-entity mentioned inside it or its appositive; for "he"/"she" the most recent PERSON before the
+entity mentioned inside it or its appositive; for "he"/"she" inside words a named person reports
+("Lopez said that …, she said"), that person, else the most recent PERSON before the
 cue (preferring sentence subjects, as pronouns usually continue the topic); for a nominal ("the
 spokesman") the most recent PERSON introduced with that word. Nothing further is guessed: with no
 link the speaker stays None and only the mention as written is kept. A relative "who" whose
@@ -15,6 +16,8 @@ import re
 
 from etl.model.records import Entity, Mention
 from etl.nlp.quotes.article import _SUBJECT_DEPS, _Article, _Attribution, _Para
+from etl.nlp.quotes.cues import is_speech_verb
+from etl.nlp.quotes.subject import _subject_of
 
 _PERSONAL = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 _PRONOUNS = {"he", "she", "him", "her", "i", "we", "they", "it", "you", "who", "that", "this", "which"}
@@ -64,7 +67,7 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
             if entity is not None:
                 break
     if entity is None and subject.lower_ in _PERSONAL:
-        entity = _recent_person(art, att.cue_char)
+        entity = _reporter_above(art, para, subject) or _recent_person(art, att.cue_char)
     elif entity is None and subject.pos_ == "NOUN" and subject.lower_ not in _PRONOUNS:
         entity = _person_with_role(art, subject.lower_, att.cue_char)
     if entity is not None:
@@ -74,6 +77,32 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
             # "Weaver, who said …": the words as written name the speaker "who"; the antecedent
             # is what `speaker` resolves it to
             att.speaker_mention = relative.text
+
+
+def _reporter_above(art: _Article, para: _Para, pronoun) -> Entity | None:
+    """For "he"/"she" inside a clause reported by a named person, that person ("Trump said he would
+    deport refugees, who he speculates are …", "Tyler said that …, he said"): a pronoun in someone's
+    reported words is the reporter, whoever was mentioned last. The nearest reporting verb above
+    the pronoun decides; None when it has no named person as subject."""
+    verb = pronoun.head
+    # a closing "…, he said" the parser made the head of the reporting clause it repeats
+    reported = [c for c in verb.children if c.dep_ == "ccomp" and c.i < pronoun.i]
+    above = []
+    token = verb
+    for _ in range(8):
+        if token.head.i == token.i:
+            break
+        token = token.head
+        above.append(token)
+    for token in reported[:1] + above:
+        if is_speech_verb(token) and art.outside(token, para):
+            reporter = _subject_of(art, para, token)
+            if reporter is None or reporter.lower_ in _PRONOUNS or reporter.i == pronoun.i:
+                return None
+            start = art.char(reporter, para)
+            found = [m for m in art.mentions_in(start, start + len(reporter.text)) if _is_person(art, m)]
+            return art.entities[found[0].entity_key] if found else None
+    return None
 
 
 def _relative_pronoun(art: _Article, para: _Para, antecedent, cue_char: int):

@@ -497,3 +497,48 @@ def test_short_sentence_after_a_quote_with_a_bare_surname_attributes_it(quotes_o
     # a lower-case common noun is not a name
     body = "“Would it be negotiable?” the crowd roared back loudly. “Maybe let some people stay?”"
     assert all(q.speaker_mention != "crowd" for q in quotes_of(body))
+
+
+def test_a_cue_that_lost_its_subject_takes_the_person_who_opens_the_sentence(quotes_of):
+    body = ('Maria Lopez supports "appropriate pay raises," opposes "arbitrary pay freezes" and recalled the '
+            'freeze on pay: "I saw how difficult it was for employees to be told that even though they were '
+            'working hard their paychecks were not."')
+    qs = quotes_of(body)
+    assert [(q.quote[:20], q.speaker) for q in qs] == [("appropriate pay rais", "Maria Lopez"),
+                                                       ("arbitrary pay freeze", "Maria Lopez"),
+                                                       ("I saw how difficult ", "Maria Lopez")]
+
+
+def test_a_quote_without_cue_takes_the_person_who_opens_the_sentence(quotes_of):
+    qs = quotes_of('Maria Lopez also embraced tougher rules -- "I think the old rules are peanuts compared to what we need."')
+    assert [q.speaker for q in qs] == ["Maria Lopez"]
+
+
+def test_a_sentence_opened_by_a_possessor_or_by_someone_else_names_no_speaker(quotes_of):
+    qs = quotes_of('Maria Lopez’s new plan -- "I think the old rules are peanuts compared to what we need."')
+    assert [q.speaker for q in qs] == [None]
+    body = ('After a visit from Maria Lopez, the board supports "appropriate pay raises," opposes "arbitrary pay '
+            'freezes" and recalled the freeze on pay: "I saw how difficult it was for employees to be told that '
+            'even though they were working hard their paychecks were not."')
+    qs = quotes_of(body)
+    assert qs and {q.speaker for q in qs} == {None}
+
+
+def test_a_pronoun_in_words_reported_by_a_named_person_is_that_person(quotes_of):
+    body = ('Maria Lopez told reporters that after Tom Baker left the room she thought the plan was '
+            '"a reckless gamble with public money," she said.')
+    assert [(q.speaker_mention, q.speaker) for q in quotes_of(body)] == [("she", "Maria Lopez")]
+
+
+def test_a_pronoun_reported_by_an_unnamed_source_stays_with_the_last_named_person(quotes_of):
+    body = ('Maria Lopez met voters in the morning. Officials said that after the vote she called the plan '
+            '"a reckless gamble with public money."')
+    assert [(q.speaker_mention, q.speaker) for q in quotes_of(body)] == [("she", "Maria Lopez")]
+
+
+def test_words_hung_on_a_remark_by_a_preposition_describe_it_and_are_not_its_owners(quotes_of):
+    qs = quotes_of('Stuart Stevens, a veteran strategist, called Trump\'s statements and actions on Sunday "childish."')
+    assert [q.speaker for q in qs] == ["Stuart Stevens"]
+    # the remark's own words, written beside it, stay its owner's
+    qs = quotes_of('Romney\'s "47 percent" comment hurt him badly in the campaign.')
+    assert [q.speaker_mention for q in qs] == ["Romney"]
