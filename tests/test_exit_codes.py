@@ -1,7 +1,6 @@
 """One table of exit codes: `etl.cli.Exit` with its meanings, printed by `news-etl --help` and listed
 in the README, all three the same. Ctrl-C ends a run with one line and Exit.INTERRUPTED, no
 traceback -- also in the middle of a publish, which it rolls back first."""
-import json
 import os
 import re
 import signal

@@ -3,7 +3,6 @@ articles. One real run (ingest -> NLP -> GX -> publish) over the whole corpus; t
 checked: the run completed, the case is a reject with a reason code (raw bytes quarantined) or,
 for valid-but-odd encodings and file names, a correctly published article; nothing is lost."""
 import gzip
-import hashlib
 import io
 import json
 import os

@@ -8,7 +8,7 @@ import pytest
 
 import etl
 from etl.model import schema
-from etl.warehouse import open_warehouse, write_parquet
+from etl.warehouse import open_warehouse
 from etl.warehouse.convert import publish_tables
 
 DAYS = ("2025-12-03", "2025-12-05")
