@@ -26,7 +26,7 @@ _MIN_OWN = 250
 MIN_OWN_LETTERS = _MIN_OWN
 _LIST_HEADLINES = 5
 _ERROR_TITLE = re.compile(
-    r"\b(?:404|410|500|page not found|not found|seite nicht gefunden|nicht gefunden|página no encontrada|"
+    r"(?<![\w.,])(?:404|410|500)(?![.,]?\w)|\b(?:page not found|not found|seite nicht gefunden|nicht gefunden|página no encontrada|"
     r"page introuvable|pagina non trovata|pagina niet gevonden|sidan hittades inte|siden finnes ikke|"
     r"sayfa bulunamadı|страница не найдена|ページが見つかりません|페이지를 찾을 수 없습니다|error \d{3})\b", re.I)
 _LOGIN_TITLE = re.compile(r"\b(?:sign in|log ?in|anmelden|einloggen|iniciar sesión|connexion|se connecter|accedi|"

@@ -27,6 +27,14 @@ _HEADER_LINES = 12  # where a page says what it is ("404 - Page not found", "Sea
 _PASSWORD = re.compile(r"^(?:password|passwort|contraseña|mot de passe|password dimenticata|wachtwoord|lösenord|"
                        r"passord|şifre|пароль|パスワード|비밀번호)\s*:?\*?$|\bforgot(?:ten)? (?:your )?password\b|"
                        r"\bpasswort vergessen\b", re.I)
+_FIGURE = re.compile(r"(?<!\w)\d[\d.,:/-]*")  # a number, score, time or date
+# a measured value: a decimal, a time, a score, a number with thousands ("12.71", "4:08.22", "0-0", "29,500")
+_MEASURE = re.compile(r"(?<![\w.,:-])\d+[.,:-]\d+")
+_DATA_FIGURES = 2
+_LAST_FIGURE = re.compile(r"(?<![\w.,:-])\d+\W*$")  # a row's value at its end ("Ijaz Ahmed b Croft 79")
+_ROW_WORDS = 4  # ... after a row's words: "Section 12" is a menu's numbering
+_YEAR = re.compile(r"(?:19|20)\d\d\W*$")  # a headline may end on a year ("The best phones of 2024")
+_LIST_COMMAS = 3
 _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’)\]」』）]*$")
 
 
@@ -34,16 +42,33 @@ def _paragraph(line: Line) -> bool:
     return line.kind == "prose" and not line.bullet and line.words >= _PARAGRAPH_WORDS
 
 
+def _data_row(line: Line) -> bool:
+    """A line carrying figures (a result, a standing, a row of a table: "Chicago 4 HOUSTON 3",
+    "Jane Roe ( Kenya ) 4:08.22", "Attendance : 29,500"): the page's own data, which a menu item or a teaser's
+    headline is not, though it is as short."""
+    text = line.text
+    return (len(_FIGURE.findall(text)) >= _DATA_FIGURES or bool(_MEASURE.search(text))
+            or bool(line.words >= _ROW_WORDS and _LAST_FIGURE.search(text) and not _YEAR.search(text)))
+
+
+def _enumeration(line: Line) -> bool:
+    """A list of names run over lines ("Jane Roe , John Doe , Ann Lee ,"): many commas, or one
+    that ends the line. A headline is one phrase."""
+    text = line.text.rstrip()
+    return text.endswith(",") or text.count(",") >= _LIST_COMMAS
+
+
 def _link_like(line: Line) -> bool:
-    """A line the size of a link's or a menu item's text: a few words, not a sentence."""
-    return line.words <= _LINK_WORDS and not _SENTENCE_END.search(line.text)
+    """A line the size of a link's or a menu item's text: a few words, not a sentence, no figures."""
+    return line.words <= _LINK_WORDS and not _SENTENCE_END.search(line.text) and not _data_row(line)
 
 
 def _headline(line: Line) -> bool:
     """A story's headline: a capitalised phrase of several words, not a sentence. (A line broken
     mid-sentence starts in lower case; scripts without capitals give no such sign and count as none.)"""
     return (_HEADLINE_WORDS[0] <= line.words <= _HEADLINE_WORDS[1] and not line.bullet
-            and not _SENTENCE_END.search(line.text) and line.text[:1].isupper()
+            and not _SENTENCE_END.search(line.text) and not _data_row(line) and not _enumeration(line)
+            and line.text[:1].isupper()
             and line.kind not in ("furniture", "caption", "credit", "meta_date", "byline"))
 
 

@@ -303,3 +303,44 @@ def test_story_quoting_views_expressed_keeps_the_sentence():
     page = read_text_page(MENU + "\nCouncil approves harbour bridge repair plan\nBy Jane Roe\n" + STORY + line
                           + "\n" + STORY2)
     assert line in page.body
+
+
+# --- short lines that carry figures are the page's data, not a menu or a list of headlines -----------
+
+def test_results_listing_of_short_lines_with_scores_is_an_article():
+    teams = ["Detroit", "Kansas City", "Minnesota", "Milwaukee", "California", "New York", "Seattle",
+             "Baltimore", "San Diego", "Chicago", "Houston", "Cincinnati", "Colorado", "Atlanta"]
+    rows = "".join(f"{teams[i]} {i + 3} {teams[i + 1]} {i % 3}\n\n" for i in range(0, len(teams) - 1))
+    page = read_text_page("BASEBALL - MAJOR LEAGUE RESULTS THURSDAY\n\nNEW YORK 1996-08-30\n\n"
+                          "Results of games played on Thursday (home team first):\n\n" + rows)
+    assert "Detroit 3 Kansas City 0" in page.body
+
+
+def test_scorecard_rows_ending_in_their_value_are_an_article():
+    batters = ["Jane Roe", "Ann Lee", "Mary Major", "Joan Stone", "Ruth Field", "Kate Hill", "Lucy Brook",
+               "Emma Wood", "Rose Dale", "Ivy Lane", "Amy Marsh"]
+    rows = "".join(f"{name} caught Smith bowled Jones {7 * i + 2}\n\n" for i, name in enumerate(batters))
+    page = read_text_page("CRICKET - FINAL TEST SCOREBOARD\n\nLONDON 1996-08-30\n\nScoreboard on the first day:\n\n"
+                          + rows + "Extras 12\n\nTotal 298\n")
+    assert "Ruth Field caught Smith bowled Jones 30" in page.body
+
+
+def test_front_of_headlines_with_a_number_each_is_still_a_list_page():
+    front = "Example News\n\nPolitics\n\n" + "".join(
+        f"{i + 3} takeaways: {t}\n\nJane Roe · {i + 2} hours ago\n\n" for i, t in enumerate(HEADLINES))
+    assert "front, section or tag page" in _reason(front)
+
+
+def test_team_list_run_over_lines_is_not_a_list_of_headlines():
+    given, family = ["Ann", "Bob", "Cyd", "Dan", "Eve", "Fay", "Gus", "Hal"], ["Lee", "Day", "Fox", "Ng"]
+    lines = [" , ".join(f"{g} {f}" for f in family) + " ," for g in given]  # "Ann Lee , Ann Day , ... ,"
+    page = read_text_page("CRICKET - TEAMS FOR THE FINAL\n\nCOLOMBO 1996-08-30\n\nThe home side won the toss\n\n"
+                          "Teams :\n\n" + "\n\n".join(lines) + "\n")
+    assert "Cyd Fox" in page.body
+
+
+def test_a_number_in_the_thousands_is_no_error_code():
+    page = read_text_page("Austria and Scotland draw\n\nVIENNA 1996-08-31\n\nAustria and Scotland drew 0-0 in a World "
+                          "Cup qualifier on Saturday.\n\nAttendance : 29,500\n")
+    assert "drew 0-0" in page.body
+    assert "error page" in _reason("Example News\n\nError 500\n\nSomething went wrong on our side.\n")
