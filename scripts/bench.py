@@ -126,17 +126,10 @@ def main(argv=None) -> int:
     for part in ("etl", "expectations", "dags"):
         shutil.copytree(REPO / part, src / part, ignore=shutil.ignore_patterns("__pycache__"))
     landing = work / "landing"
-    day = landing / DATE
-    if args.input:
-        shutil.rmtree(landing, ignore_errors=True)
-        landing.mkdir(parents=True)
-        day.symlink_to(Path(args.input).resolve(), target_is_directory=True)
-    elif not day.exists():
-        sys.path.insert(0, str(REPO / "scripts"))
-        import bench_corpus
+    sys.path.insert(0, str(REPO / "scripts"))
+    import bench_corpus
 
-        print(f"building a corpus of {args.n} articles in {day} ...", flush=True)
-        bench_corpus.build(day, args.n)
+    day = bench_corpus.stage_day(landing, DATE, args.input, args.n)
 
     env = dict(os.environ, PYTHONPATH=str(src), NEWS_ETL_PROCESSES=str(processes),
                OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")

@@ -198,17 +198,10 @@ def main(argv=None) -> int:
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="news-etl-bench-cluster-")).resolve()
     landing = work / "landing"
-    day = landing / DAY
-    if args.input:
-        shutil.rmtree(landing, ignore_errors=True)
-        landing.mkdir(parents=True)
-        day.symlink_to(Path(args.input).resolve(), target_is_directory=True)
-    elif not day.exists():
-        sys.path.insert(0, str(REPO / "scripts"))
-        import bench_corpus
+    sys.path.insert(0, str(REPO / "scripts"))
+    import bench_corpus
 
-        print(f"building a corpus of {args.n} articles in {day} ...", flush=True)
-        bench_corpus.build(day, args.n)
+    day = bench_corpus.stage_day(landing, DAY, args.input, args.n)
     files, documents = _documents(day)
     per_batch = args.files_per_batch or config.files_per_batch()
     print(f"corpus: {documents} documents in {files} files -> {math.ceil(files / per_batch)} mapped batches "

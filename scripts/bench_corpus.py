@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -123,6 +124,20 @@ def build(out_dir: Path, n: int, seed: int = 7, jsonl_share: float = 1 / 3, reco
     if fh:
         fh.close()
     return n
+
+
+def stage_day(landing: Path, day: str, source: str | None, n: int) -> Path:
+    """The landing folder's `day` for a bench: a link to the pages in `source` when given (the
+    landing is emptied first), else a corpus of `n` articles, built once and kept for reruns."""
+    folder = landing / day
+    if source:
+        shutil.rmtree(landing, ignore_errors=True)
+        landing.mkdir(parents=True)
+        folder.symlink_to(Path(source).resolve(), target_is_directory=True)
+    elif not folder.exists():
+        print(f"building a corpus of {n} articles in {folder} ...", flush=True)
+        build(folder, n)
+    return folder
 
 
 if __name__ == "__main__":
