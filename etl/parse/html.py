@@ -54,8 +54,9 @@ def _read(html: str, url: str | None) -> ParsedPage:
     ld = article_ld(tree)
     body = _structured_body(body, ld)
     if len(re.findall(r"\w", body)) < _SCRIPT_DATA_BELOW:
-        drawn = embedded_story_html(tree)
-        if drawn and shows_little(body, drawn, _SHOWN_SHARE):
+        embedded = embedded_story_html(tree)
+        if embedded and shows_little(body, embedded[1], _SHOWN_SHARE):
+            drawn = embedded[0]
             # the page is a shell its script fills: read the story (and its pictures) from the page's data;
             # the page's own metadata still comes from its markup
             drawn_tree = parse_html(f"<html><body><article>{drawn}</article></body></html>")
