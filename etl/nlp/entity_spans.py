@@ -169,7 +169,9 @@ def clean_span(doc, start_token: int, end_token: int, label: str,
         if doc[k].text == "(":  # "North Atlantic Treaty Organization (NATO" -> the name before it
             j = k
             break
-    while i < j and (doc[i].is_punct or doc[i].lower_ in _DETERMINERS or doc[i].is_space):
+    # a clitic split off the word before ("Here’s Clinton" tagged from "’s") is no part of a name
+    while i < j and (doc[i].is_punct or doc[i].lower_ in _DETERMINERS or doc[i].is_space
+                     or (doc[i].lower_ in _POSSESSIVE and i > 0 and not doc[i - 1].whitespace_)):
         i += 1
     i = _after_dateline(doc, i, j)
     while j > i and (doc[j - 1].is_space or doc[j - 1].lower_ in _POSSESSIVE

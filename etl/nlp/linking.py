@@ -60,6 +60,11 @@ _MAYBE_PERSON = frozenset({"ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART",
 # Lower-case words that belong to a surname ("Charles de Gaulle", "Ursula von der Leyen").
 _PARTICLES = frozenset({"de", "da", "di", "del", "della", "der", "den", "du", "van", "von", "ter", "le", "la",
                         "al", "el", "bin", "ibn", "abu", "dos", "das", "st"})
+# Capitalised only for opening a sentence: never a name.
+_FUNCTION_WORDS = frozenset({"of", "the", "a", "an", "in", "on", "at", "for", "to", "from", "with", "by", "and",
+                             "but", "or", "as", "if", "when", "while", "this", "that", "these", "those", "it",
+                             "its", "his", "her", "their", "our", "my", "your", "we", "they", "he", "she", "i",
+                             "you", "what", "which", "who", "there", "here", "some", "many", "most", "all"})
 _AFFIX = re.compile(r"^(?:pro|anti|ex|non)-")
 _INITIAL = re.compile(r"^(?:[A-Z]\.)+$|^[A-Z]$")
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "in", "on", "at", "de", "du", "des", "la", "le", "to", "&"})
@@ -220,6 +225,8 @@ class Linker:
     def speaker_key(self, article_id: str, mention: str | None) -> str | None:
         """A quote's speaker that no entity holds, written as a name ("Trump"): the person it names."""
         if not mention or not name_like(mention) or is_title_word(mention.split()[0]):
+            return None
+        if mention.split()[0].casefold() in _FUNCTION_WORDS:  # "Of", "The" opening a sentence
             return None
         return self.person(article_id, mention)
 

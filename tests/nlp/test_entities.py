@@ -233,6 +233,31 @@ def test_title_case_headline_span_is_cut_back_to_the_known_name():
     assert [m.text for m in mentions if m.field == "title"] == ["Trump", "Putin"]
 
 
+def test_title_case_headline_words_run_into_a_surname_are_cut_when_the_body_names_that_person():
+    mentions, entities = extract_entities([
+        seg("Right After Senator Endorsed Trump, The Party Did Something", [("Endorsed Trump", "PERSON")],
+            field="title"),
+        seg("Jeff Sessions endorsed Donald Trump on Sunday. Trump thanked him.",
+            [("Jeff Sessions", "PERSON"), ("Donald Trump", "PERSON"), ("Trump", "PERSON")]),
+    ])
+    assert sorted(e.name for e in entities) == ["Donald Trump", "Jeff Sessions"]
+    assert [m.text for m in mentions if m.field == "title"] == ["Trump"]
+
+
+def test_a_headline_full_name_stays_when_the_body_names_no_one_else_of_that_surname():
+    mentions, entities = extract_entities([
+        seg("Melania Trump Speaks At The Convention", [("Melania Trump", "PERSON")], field="title"),
+        seg("Trump spoke for twenty minutes.", [("Trump", "PERSON")]),
+    ])
+    assert [e.name for e in entities] == ["Melania Trump"]
+    # and a full name the body writes out too is never cut, whoever else shares the surname
+    mentions, entities = extract_entities([
+        seg("Melania Trump Speaks At The Convention", [("Melania Trump", "PERSON")], field="title"),
+        seg("Melania Trump praised Donald Trump.", [("Melania Trump", "PERSON"), ("Donald Trump", "PERSON")]),
+    ])
+    assert sorted(e.name for e in entities) == ["Donald Trump", "Melania Trump"]
+
+
 def test_mentions_index_their_own_field_and_keys_are_unique_and_stable():
     title = "Putin visits Kyiv"
     body = "Intro line.\n\nVladimir Putin flew to Kyiv on Monday."

@@ -164,8 +164,9 @@ def test_a_recurring_description_is_still_no_given_name_while_the_plain_name_is_
 
 
 def test_a_speaker_written_only_as_a_name_takes_the_person_it_names():
-    linker = Linker([ref("a1", "Sean Hannity"), ref("a2", "Fox News", "ORG")])
+    # "Juan Of" stands for any full name whose last word is also a word opening sentences
+    linker = Linker([ref("a1", "Sean Hannity"), ref("a2", "Fox News", "ORG"), ref("a3", "Juan Of")])
     assert linker.speaker_key("a2", "Hannity") == "person:sean hannity"
     assert linker.speaker_key("a2", "Sean Hannity") == "person:sean hannity"
-    for mention in ("he", "a spokesman", "Aides", "Senator", "Rachel Maddow", None):
+    for mention in ("he", "a spokesman", "Aides", "Senator", "Rachel Maddow", None, "Of", "The"):
         assert linker.speaker_key("a2", mention) is None  # no name the day knows in full

@@ -55,7 +55,18 @@ def _person_colon(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> 
     if not people:
         return None
     head = _token_ending_at(art, para, people[-1].char_end)
-    return _Attribution(None, head, people[-1].char_start, "before") if head is not None else None
+    if head is None or _addressed(head):
+        return None
+    return _Attribution(None, head, people[-1].char_start, "before")
+
+
+# Prepositions that make the name after them the one addressed or the medium ("a blunt message to
+# Trump: “…”", "later that month on CNN: “…”"), not the one speaking ("a statement from Clinton:").
+_TO_WHOM = frozenset({"to", "on", "at", "for", "against", "toward", "towards", "about"})
+
+
+def _addressed(token) -> bool:
+    return token.dep_ == "pobj" and token.head.lower_ in _TO_WHOM
 
 
 _MAX_INVERTED_WORDS = 8
@@ -152,7 +163,7 @@ def _before(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attri
         # "Rep. Trey Gowdy (R-S.C.): “…”", "Here’s Clinton in December 1992: “…”": a name alone
         # introduces the quote, as in a transcript
         named = _named_head(art, para, art.char(window[0], para), span.open_mark)
-        if named is not None:
+        if named is not None and not _addressed(named):
             return _Attribution(None, named, art.char(named, para), "before")
     for k in range(len(window) - 1, -1, -1):
         tok = window[k]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from etl.model.records import Entity, Mention
+from etl.nlp.entity_lexicon import is_title_word
 from etl.nlp.quotes.article import _SUBJECT_DEPS, _Article, _Attribution, _Para
 from etl.nlp.quotes.cues import is_speech_verb
 from etl.nlp.quotes.subject import _subject_of
@@ -58,7 +59,12 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
         # starts after the cue
         c_start = min(att.cue_char + len(att.cue), c_end)
     att.speaker_mention = art.body[c_start:c_end].strip() or None
-    entity = _entity_in(art, c_start, c_end)
+    owner = _possessor_range(art, para, subject)
+    if owner is None:
+        entity = _entity_in(art, c_start, c_end)
+    else:
+        # "Donald Trump’s campaign manager": the owner named in the phrase is not the one who spoke
+        entity = _entity_in(art, owner[1], c_end) if owner[1] < c_end else None
     if entity is None:
         for appos in (c for c in subject.children if c.dep_ == "appos"):
             a = art.char(appos.left_edge, para)
@@ -69,7 +75,7 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
     if entity is None and subject.lower_ in _PERSONAL:
         entity = _reporter_above(art, para, subject) or _recent_person(art, att.cue_char)
     elif entity is None and subject.pos_ == "NOUN" and subject.lower_ not in _PRONOUNS:
-        entity = _person_with_role(art, subject.lower_, att.cue_char)
+        entity = _person_with_role(art, subject.lower_, att.cue_char, owner)
     if entity is not None:
         att.speaker, att.speaker_entity_key = entity.name, entity.entity_key
         relative = _relative_pronoun(art, para, subject, att.cue_char)
@@ -161,9 +167,50 @@ def _is_subject_mention(art: _Article, m: Mention) -> bool:
     return False
 
 
-def _person_with_role(art: _Article, role: str, before: int) -> Entity | None:
-    """The most recent PERSON introduced with `role` ("spokesman Dmitry Peskov", title "Spokesman")."""
+def _possessor_range(art: _Article, para: _Para, subject) -> tuple[int, int] | None:
+    """Where the possessor of a common-noun speaker phrase is written ("Donald Trump’s" of "Donald
+    Trump’s campaign manager"), or None when the phrase has none. A name heading the phrase
+    ("Trump’s spokeswoman Hope Hicks") is the speaker, whoever it belongs to."""
+    if subject.pos_ != "NOUN" or not _names_a_person(subject):
+        return None
+    owner = next((c for c in subject.lefts if c.dep_ == "poss"), None)
+    if owner is None or owner.lower_ in _PERSONAL or owner.pos_ == "PRON":
+        return None
+    start = art.char(owner.left_edge, para)
+    return start, art.char(owner.right_edge, para) + len(owner.right_edge.text)
+
+
+# A person's role, kin or job, or the people working for them: who they belong to did not say the
+# words ("Trump’s attorney", "Clinton’s campaign"), unlike what carries words ("Sanders’ fundraising
+# email", "Trump’s letter"), which speaks for its owner.
+_PERSON_NOUNS = frozenset("""aide aides wife husband son daughter brother sister mother father spouse child
+children friend ally colleague boss staff staffer team deputy counsel chief attorney rep representative
+secretary surrogate introducer nominee host guest campaign camp family office group""".split())
+_PERSON_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "person", "ee", "ant", "ent")
+_THING_ENDINGS = ("ment", "ter", "paper", "poster", "flyer", "banner", "order", "number", "error", "center",
+                  "trailer", "answer", "quarter", "transcript", "mirror", "door", "floor", "vendor")
+
+
+def _names_a_person(noun) -> bool:
+    word = noun.lower_
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        word = word[:-1]  # "biographers", "aides": the model loaded here has no lemmatizer
+    if word in _PERSON_NOUNS or is_title_word(word):
+        return True
+    if word.endswith(_THING_ENDINGS) and not word.endswith(("writer", "supporter", "reporter", "daughter",
+                                                           "sister", "voter", "promoter", "fighter")):
+        return False
+    return word.endswith(_PERSON_ENDINGS)
+
+
+def _person_with_role(art: _Article, role: str, before: int,
+                      owner: tuple[int, int] | None = None) -> Entity | None:
+    """The most recent PERSON introduced with `role` ("spokesman Dmitry Peskov", title "Spokesman"),
+    other than the one whose role it is (`owner`: where "Trump’s" of "Trump’s spokesman" is)."""
+    owners = {m.entity_key for m in art.mentions_in(*owner)} if owner else set()
     for m in reversed([m for m in art.mentions if m.char_end <= before and _is_person(art, m)]):
+        if m.entity_key in owners:
+            continue
         e = art.entities[m.entity_key]
         lead = art.body[max(0, m.char_start - 40):m.char_start].lower()
         if (e.title and role in e.title.lower()) or re.search(rf"\b{re.escape(role)}\W*$", lead):

@@ -41,6 +41,12 @@ def _subject_of(art: _Article, para: _Para, verb):
         for c in subjects[:1]:
             if c.lower_ in ("who", "that") and head.dep_ == "relcl":
                 return _publisher(art, para, head.head) or head.head
+            if c.pos_ == "ADP":
+                # "Of Carson, Levine, who …, said": a fronted preposition parsed as the subject;
+                # the name after the comma (its "object") is who spoke
+                c = next((o for o in c.children if o.dep_ == "pobj"), None)
+                if c is None:
+                    break
             if c.dep_ == "nsubjpass" and head.lower_ in _ADDRESSED_FORMS:
                 # "Rubio was asked by the moderator whether …": the words are the asker's, and
                 # the passive subject is only the one addressed

@@ -542,3 +542,42 @@ def test_words_hung_on_a_remark_by_a_preposition_describe_it_and_are_not_its_own
     # the remark's own words, written beside it, stay its owner's
     qs = quotes_of('Romney\'s "47 percent" comment hurt him badly in the campaign.')
     assert [q.speaker_mention for q in qs] == ["Romney"]
+
+
+def test_a_role_someone_holds_is_not_that_someone(quotes_of):
+    body = ("Donald Trump’s campaign manager, Corey Lewandowski, said he was “gratified” by the vote. "
+            "Trump's attorney said the claims were “categorically false.” "
+            "Trump's daughter said she was “very proud of him.”")
+    qs = {q.quote: q for q in quotes_of(body)}
+    assert qs["gratified"].speaker == "Corey Lewandowski"  # the appositive names who holds the role
+    assert "Trump's attorney" in qs["categorically false."].speaker_mention
+    assert qs["categorically false."].speaker is None  # nobody named holds it: no guess, and never Trump
+    assert qs["very proud of him."].speaker is None
+
+
+def test_what_carries_words_still_speaks_for_its_owner(quotes_of):
+    body = "Donald Trump published a letter on Monday. Trump's letter said the country would “win again.”"
+    qs = quotes_of(body)
+    assert [(q.quote, q.speaker) for q in qs] == [("win again.", "Donald Trump")]
+
+
+def test_the_one_addressed_before_a_colon_is_not_the_speaker(quotes_of):
+    body = ("Senate Majority Leader Mitch McConnell delivered a blunt message to Donald Trump: “It's time to "
+            "quit attacking various people.”")
+    qs = quotes_of(body)
+    assert [q.speaker for q in qs] == ["Mitch McConnell"]
+    body = "Trump spoke to reporters on Monday.\n\nLater that month on CNN: “I've never said we made a mistake.”"
+    assert all(q.speaker != "CNN" for q in quotes_of(body))
+
+
+def test_a_fronted_prepositional_phrase_is_not_the_speaker(quotes_of):
+    body = ("New York attorney Eric Levine spoke after the meeting.\n\nOf Carson, Levine, who has given money to "
+            "Marco Rubio, said, “He’s flat-out scary.”")
+    qs = quotes_of(body)
+    assert [(q.quote, q.speaker) for q in qs] == [("He’s flat-out scary.", "Eric Levine")]
+
+
+def test_a_clitic_before_a_name_is_no_part_of_it(quotes_of):
+    body = "Hillary Clinton has said so for years. Here’s Clinton in 1992: “I'm not sitting here as some little woman.”"
+    qs = quotes_of(body)
+    assert [q.speaker for q in qs] == ["Hillary Clinton"]
