@@ -303,6 +303,10 @@ def _cluster(spans: list[Span]) -> dict[tuple[str, ...], _Cluster]:
 
     full_people = {key: group for key, group in by_key.items()
                    if len(key) >= 2 and _vote([s for s in group if len(s.words) >= 2]) == "PERSON"}
+    # "Trump-Clinton" (a race, a debate) pairs two people the article names: no one's full name
+    surnames = {_surname(key) for key in full_people}
+    full_people = {key: group for key, group in full_people.items()
+                   if not (len(key) == 2 and key[0] in surnames and all(re.fullmatch(r"\S+-\S+", s.text) for s in group))}
     by_surname: dict[str, list[tuple[str, ...]]] = {}
     by_first_name: dict[str, list[tuple[str, ...]]] = {}
     for key in full_people:

@@ -22,6 +22,7 @@ _TRAILING_JUNK = "\"'“”‘’«»)]}-–—*•·|/\\,;:!?"
 # Abbreviations whose final dot belongs to the name ("Acme Inc.", "Martin Luther King Jr.").
 _DOTTED_ABBREVIATIONS = frozenset({"inc", "corp", "co", "ltd", "jr", "sr", "st", "bros", "mt", "ft", "dr"})
 _URLISH = re.compile(r"(://|www\.|@|\.(com|org|net|gov|edu|co\.uk)\b)", re.I)
+_GLUED_AFTER_QUOTE = re.compile(r"\w[,.!?]?[”\"](?=[A-Z])")
 _POSSESSIVE_TAIL = re.compile(r"(?<=\w)['’]s?$")
 
 
@@ -219,6 +220,9 @@ def _after_dateline(doc, i: int, j: int) -> int:
 
 def trim_chars(text: str, start: int, end: int) -> tuple[int, int]:
     """Trim quotes, brackets, possessives and sentence-final dots that cling to a name."""
+    glued = _GLUED_AFTER_QUOTE.search(text, start, end)
+    if glued:  # "paranoia,”Clinton": the writer left out the space; the name is what follows the mark
+        start = glued.end()
     changed = True
     while changed and end > start:
         changed = False

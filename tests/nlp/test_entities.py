@@ -258,6 +258,29 @@ def test_a_headline_full_name_stays_when_the_body_names_no_one_else_of_that_surn
     assert sorted(e.name for e in entities) == ["Donald Trump", "Melania Trump"]
 
 
+def test_two_surnames_joined_by_a_hyphen_are_a_pairing_not_a_person():
+    mentions, entities = extract_entities([
+        seg("Donald Trump and Hillary Clinton met. The Trump-Clinton race is close. Clinton spoke.",
+            [("Donald Trump", "PERSON"), ("Hillary Clinton", "PERSON"), ("Trump-Clinton", "PERSON"),
+             ("Clinton", "PERSON")]),
+    ])
+    clinton = by_name(entities)["Hillary Clinton"]
+    assert [m.text for m in mentions_of(mentions, clinton)] == ["Hillary Clinton", "Clinton"]
+    # a double-barrelled name whose first part is no one else's surname is still a person's name
+    mentions, entities = extract_entities([
+        seg("Andrew Lloyd-Webber wrote it. Jean-Pierre said so.",
+            [("Andrew Lloyd-Webber", "PERSON"), ("Jean-Pierre", "PERSON")]),
+    ])
+    assert {e.name: e.label for e in entities} == {"Andrew Lloyd-Webber": "PERSON", "Jean-Pierre": "PERSON"}
+
+
+def test_a_name_glued_to_a_closing_quote_mark_starts_after_it():
+    mentions, entities = extract_entities([
+        seg("“It is paranoia,”Clinton said.", [("paranoia,”Clinton", "PERSON")]),
+    ])
+    assert [e.name for e in entities] == ["Clinton"]
+
+
 def test_mentions_index_their_own_field_and_keys_are_unique_and_stable():
     title = "Putin visits Kyiv"
     body = "Intro line.\n\nVladimir Putin flew to Kyiv on Monday."

@@ -113,7 +113,8 @@ def _own_attribution(art: _Article, span: QuoteSpan) -> _Attribution | None:
         att = finder(art, para, span, inside)
         if att is None:
             continue
-        _resolve_speaker(art, para, att)
+        # the credit may sit in the paragraph below the quote ("“…” ¶ - Hillary Clinton.")
+        _resolve_speaker(art, art.para_of(att.cue_char) or para, att)
         if att.speaker_mention:
             return att
         # a cue whose subject the parse lost ("Added the senator, “…”" read as a name): another

@@ -157,8 +157,11 @@ def _before(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attri
     if lead_in.endswith(":") and not any(is_speech_verb(t) for t in window):
         # "She addressed the supporters again: “…”": the clause before the colon introduces the quote
         verbs = [t for t in window if t.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJECT_DEPS for c in t.children)]
-        if verbs:
-            return _Attribution(cue_text(verbs[-1]), _subject_of(art, para, verbs[-1]), art.char(verbs[-1], para),
+        # the clause that introduces the quote, not one inside it ("Clinton apologized for what
+        # happened: “…”": "what happened" is the object of the preposition)
+        main = [t for t in verbs if t.dep_ not in _INNER_CLAUSE_DEPS] or verbs
+        if main:
+            return _Attribution(cue_text(main[-1]), _subject_of(art, para, main[-1]), art.char(main[-1], para),
                                 "before")
         # "Rep. Trey Gowdy (R-S.C.): “…”", "Here’s Clinton in December 1992: “…”": a name alone
         # introduces the quote, as in a transcript
@@ -178,6 +181,7 @@ def _before(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attri
     return None
 
 
+_INNER_CLAUSE_DEPS = frozenset({"pcomp", "pobj", "relcl", "acl", "csubj"})
 _MAX_ASIDE_SUBJECT = 4
 _PUT_FORMS = {"put", "puts", "putting"}
 
@@ -235,12 +239,23 @@ def _dash_credit(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _
         return None
     rest = art.body[span.outer_end:_next_open(art, span)]
     stripped = rest.lstrip()
+    start = span.outer_end + len(rest) - len(stripped)
+    limit = _next_open(art, span)
+    if not stripped and limit == span.paragraph_end and not art.body[span.paragraph_start:span.open_mark].strip():
+        # a paragraph that is only the quote, credited on a line of its own below it ("“…” ¶ - Hillary Clinton.")
+        following = next((p for p in art.paras if p.offset >= span.paragraph_end), None)
+        if following is None or len(following.segment.text.split()) > _MAX_CREDIT_LINE_WORDS:
+            return None
+        para, start = following, following.offset
+        stripped, limit = following.segment.text, following.offset + len(following.segment.text)
     if not stripped or stripped[0] not in _CREDIT_DASHES:
         return None
-    start = span.outer_end + len(rest) - len(stripped)
     after_dash = stripped.lstrip(_CREDIT_DASHES + " \u00a0")
     name_start = start + len(stripped) - len(after_dash)
-    return _first_named(art, para, name_start, min(name_start + 80, _next_open(art, span)), within=3)
+    return _first_named(art, para, name_start, min(name_start + 80, limit), within=3)
+
+
+_MAX_CREDIT_LINE_WORDS = 8
 
 
 def _first_named(art: _Article, para: _Para, start: int, end: int, within: int):

@@ -581,3 +581,25 @@ def test_a_clitic_before_a_name_is_no_part_of_it(quotes_of):
     body = "Hillary Clinton has said so for years. Here’s Clinton in 1992: “I'm not sitting here as some little woman.”"
     qs = quotes_of(body)
     assert [q.speaker for q in qs] == ["Hillary Clinton"]
+
+
+def test_a_name_glued_to_the_closing_mark_is_still_the_speaker(quotes_of):
+    body = "Hillary Clinton spoke on Monday.\n\n“He traffics in prejudice and paranoia,”Clinton said."
+    assert [q.speaker for q in quotes_of(body)] == ["Hillary Clinton"]
+
+
+def test_a_credit_line_under_a_quoted_paragraph_names_its_speaker(quotes_of):
+    body = ("Bernie Sanders voted for the law.\n\n"
+            "\"I will look into it. I don't know the status, but I will certainly look into it.\"\n\n"
+            "- Hillary Clinton.\n\nClinton has been looking into it a long time.")
+    assert [q.speaker for q in quotes_of(body)] == ["Hillary Clinton"]
+    # a longer paragraph below is prose, not a credit line
+    body = ("Bernie Sanders voted for the law.\n\n\"I will look into it, certainly.\"\n\n"
+            "- Hillary Clinton has said so many times before, and her aides repeat it every week.")
+    assert [q.speaker for q in quotes_of(body)] != ["Hillary Clinton"]
+
+
+def test_the_clause_before_a_colon_speaks_not_a_clause_inside_it(quotes_of):
+    body = "Clinton has since apologized for what happened: \"Yes, I should have used two email addresses.\""
+    qs = quotes_of(body)
+    assert [(q.speaker, q.cue) for q in qs] == [("Clinton", "apologized")]
