@@ -113,8 +113,9 @@ def _read(text: str) -> ParsedPage:
 def _is_clean_article(lines: list[Line]) -> bool:
     """An article file without page furniture (a feed's text, a corpus document): nothing to strip.
     Embedded markup (a corpus's <tweet ...> elements) is not page furniture."""
-    furniture = sum(1 for line in lines if line.words and (
-        line.kind == "furniture" and not is_markup(line.raw) or line.bullet and line.words < 6 and not re.match(r"\d", line.raw)))
+    furniture = sum(1 for k, line in enumerate(lines) if line.words and (
+        line.kind == "furniture" and not is_markup(line.raw) or line.bullet and line.words < 6 and not re.match(r"\d", line.raw)
+        and not (k and _credits_quote(lines[k - 1], line))))
     return furniture <= max(2, len(lines) // 20)
 
 
@@ -614,7 +615,8 @@ def _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, capti
             in_link_list = False
         elif in_link_list:
             continue
-        if line.bullet and not line.introduced and not _prose_list_item(lines, i):
+        if line.bullet and not line.introduced and not _prose_list_item(lines, i) \
+                and not (kept and _credits_quote(kept[-1], line)):
             continue
         if i < body_start and line.words <= 10 and parse_byline(line.text):
             continue  # "Jane Doe | Agency" above the first paragraph is a byline
@@ -631,6 +633,16 @@ def _body_lines(lines, start, end, title_idx, subtitle_idx, caption_lines, capti
 _RECIRCULATION = re.compile(r"(?i)^(?:more|related|recommended|read (?:more|next|also)|you (?:may|might)|"
                             r"also on|popular|latest|trending|top stories)\b")
 _BLURB_WORDS = 25
+
+
+_QUOTED_PARAGRAPH = re.compile(r"^[\"“«„].*[\"”»][.!?]?$")
+_CREDIT_LINE = re.compile(r"^[-–—―]\s*(?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*[.,]?$")
+
+
+def _credits_quote(above: Line, line: Line) -> bool:
+    """A dash line of a name or two under a paragraph that is one quotation credits it ("“…” ¶
+    - Bernie Sanders."), as in fact checks and collections of quotes: a part of the article."""
+    return bool(_QUOTED_PARAGRAPH.match(above.text) and _CREDIT_LINE.match(line.raw))
 
 
 def _prose_list_item(lines: list[Line], i: int) -> bool:

@@ -826,3 +826,24 @@ def test_headline_is_the_line_above_the_story_that_tells_it_not_the_menu_above_i
     assert page.title == "Department gave up floors of its office space"
     assert "Home › News" not in page.body  # the breadcrumb ending in the headline is not body
     assert page.body.split("\n\n")[:4] == ARTICLE_PART
+
+
+def test_a_fact_check_keeps_the_credit_line_under_each_quotation():
+    paragraphs = ["Fact checking the debate", "Not every statement could be easily checked, but here are some "
+                  "claims culled from a longer list that we checked with a colleague after the debate.",
+                  '"Boeing and GE and other multinationals pay zero taxes."', "- Sanders.",
+                  "This is a complex issue, because companies generally do not disclose their tax liabilities "
+                  "and the figures the senator cited are several years old.",
+                  '"I went to Wall Street before the crash."', "- Hillary Clinton.",
+                  "Clinton tends to overstate the significance of her visit to Wall Street some months before "
+                  "the crash, as a video obtained by reporters shows.",
+                  '"We are not going to raise taxes on the middle class."', "- Bernie Sanders.",
+                  "The senator has said this many times, and his plan does raise some taxes on most households."]
+    page = read_text_page("\n\n".join(paragraphs))
+    for credit in ("- Sanders.", "- Hillary Clinton.", "- Bernie Sanders."):
+        assert credit in page.body.split("\n\n")
+    # a dash line under prose is still a list item to weigh, not a credit
+    from etl.parse.text import _credits_quote
+    from etl.parse.text_lines import split_lines
+    prose, credit = split_lines("Sanders spoke at length about taxes on Monday.\n\n- Sanders.")
+    assert not _credits_quote(prose, credit)

@@ -30,6 +30,7 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
             continue
         child, head = tok, tok.head
         first = named = None
+        aside = False
         for _ in range(10):
             if art.in_quote(art.char(head, para)):
                 break
@@ -50,13 +51,16 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
                     if head.lower_ not in WEAK_FORMS and _names_someone(art, para, att):
                         named = att
                 elif head.lower_ not in WEAK_FORMS and (named is None or child.dep_ == "ccomp") \
-                        and _names_someone(art, para, att):
+                        and not aside and _names_someone(art, para, att):
                     # "Holm said the advertisement “unmistakably” suggests …", "Obama said he expected
                     # that Americans will say “no”": the words of a clause reported by an outer
                     # speaker are that speaker's
                     named = att
             if head.head.i == head.i:
                 break
+            # a named speaker's own clause hung on the sentence as an aside ("…, to which O'Malley
+            # interjected: “…”") is no part of what the outer speaker reports
+            aside = aside or (named is not None and head.dep_ in ("advcl", "relcl"))
             child, head = head, head.head
         if named is not None:
             return named
@@ -78,12 +82,14 @@ _SPEECH_NOUNS = frozenset((
 
 
 def _names_someone(art: _Article, para: _Para, att: _Attribution) -> bool:
-    """The cue's subject is a personal pronoun or links to a named entity (not "the ad", "his
-    comments", "the process")."""
+    """The cue's subject is a personal pronoun, a proper name, or links to a named entity (not "the
+    ad", "his comments", "the process")."""
     if att.subject is None:
         return False
     if att.subject.lower_ in _PERSONAL_SUBJECTS:
         return True
+    if att.subject.tag_ == "NNP" and att.subject.text[:1].isupper() and att.subject.dep_ in _SUBJECT_DEPS:
+        return True  # a name the tagger left out of its entities ("to which O'Malley interjected: “…”")
     trial = _Attribution(att.cue, att.subject, att.cue_char, att.how)
     _resolve_speaker(art, para, trial)
     return trial.speaker is not None

@@ -74,7 +74,8 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
                 break
     if entity is None and subject.lower_ in _PERSONAL:
         entity = _reporter_above(art, para, subject) or _recent_person(art, att.cue_char)
-    elif entity is None and subject.pos_ == "NOUN" and subject.lower_ not in _PRONOUNS:
+    elif entity is None and subject.pos_ == "NOUN" and subject.lower_ not in _PRONOUNS and _names_a_person(subject):
+        # "the spokesman": the person introduced with that role; never for a thing ("the election")
         entity = _person_with_role(art, subject.lower_, att.cue_char, owner)
     if entity is not None:
         att.speaker, att.speaker_entity_key = entity.name, entity.entity_key
@@ -185,7 +186,9 @@ def _possessor_range(art: _Article, para: _Para, subject) -> tuple[int, int] | N
 # email", "Trump’s letter"), which speaks for its owner.
 _PERSON_NOUNS = frozenset("""aide aides wife husband son daughter brother sister mother father spouse child
 children friend ally colleague boss staff staffer team deputy counsel chief attorney rep representative
-secretary surrogate introducer nominee host guest campaign camp family office group""".split())
+secretary surrogate introducer nominee host guest campaign camp family office group candidate
+frontrunner front-runner billionaire mogul official source expert analyst veteran democrat republican
+senator governor mayor judge candidate couple""".split())
 _PERSON_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "person", "ee", "ant", "ent")
 _THING_ENDINGS = ("ment", "ter", "paper", "poster", "flyer", "banner", "order", "number", "error", "center",
                   "trailer", "answer", "quarter", "transcript", "mirror", "door", "floor", "vendor")

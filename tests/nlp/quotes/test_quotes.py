@@ -603,3 +603,21 @@ def test_the_clause_before_a_colon_speaks_not_a_clause_inside_it(quotes_of):
     body = "Clinton has since apologized for what happened: \"Yes, I should have used two email addresses.\""
     qs = quotes_of(body)
     assert [(q.speaker, q.cue) for q in qs] == [("Clinton", "apologized")]
+
+
+def test_a_named_speakers_aside_is_not_reported_by_the_outer_speaker(quotes_of):
+    body = ("Hillary Clinton and Martin O'Malley debated. She said that experts had determined her proposals "
+            "were effective and strong, to which Martin O'Malley interjected: \"It's just not true.\"")
+    assert [q.speaker for q in quotes_of(body)] == ["Martin O'Malley"]
+    # a clause the outer speaker reports is still theirs
+    body = "Barack Obama spoke on Monday. Obama said he expected that Americans will say “no” to the plan."
+    assert [q.speaker for q in quotes_of(body)] == ["Barack Obama"]
+
+
+def test_a_thing_is_no_role_that_introduces_a_person(quotes_of):
+    body = ("After the election, Hillary Clinton was silent.\n\n"
+            "With 50 days until the election, the election called the remarks “a true wake-up call” to voters.")
+    assert all(q.speaker != "Hillary Clinton" for q in quotes_of(body))
+    body = ("Kremlin spokesman Dmitry Peskov spoke later.\n\n"
+            "The spokesman called the remarks “a true wake-up call” to supporters.")
+    assert [q.speaker for q in quotes_of(body)] == ["Dmitry Peskov"]
