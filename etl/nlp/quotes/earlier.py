@@ -141,7 +141,8 @@ def _last_in_paragraph(spans: list[QuoteSpan], k: int) -> bool:
 
 
 def _other_speaker_between(art: _Article, prev: QuoteSpan, cur: QuoteSpan) -> bool:
-    """Between two quotes of a paragraph, a reporting verb that is not about the first quote."""
+    """Between two quotes of a paragraph, a reporting verb that is not about the first quote, or a
+    later sentence with a named subject of its own."""
     para = art.para_of(prev.open_mark)
     if para is None:
         return False
@@ -151,6 +152,10 @@ def _other_speaker_between(art: _Article, prev: QuoteSpan, cur: QuoteSpan) -> bo
         if tok.text in _SENTENCE_END:
             seen_end = True
         elif seen_end and is_speech_verb(tok):
+            return True
+        elif seen_end and tok.dep_ in _SUBJECT_DEPS and tok.pos_ == "PROPN":
+            # a later sentence about someone named ("First, Trump identified the judge as
+            # “Spanish”"): the quote is in that person's clause, not a continuation
             return True
     return False
 

@@ -109,7 +109,9 @@ def _after(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attrib
     for n, tok in enumerate(window[:limit]):
         if tok.text in _SENTENCE_END:
             break
-        if is_speech_verb(tok) and tok.lower_ not in WEAK_FORMS and not _has_own_clause(art, para, tok):
+        if is_speech_verb(tok) and tok.lower_ not in WEAK_FORMS and not _has_own_clause(art, para, tok) \
+                and not any(c.dep_ == "auxpass" for c in tok.children):
+            # (a passive "the staffer was charged with battery" reports no words)
             return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "after")
     return _manner_of_saying(art, para, span, window)
 

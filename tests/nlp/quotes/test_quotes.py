@@ -621,3 +621,22 @@ def test_a_thing_is_no_role_that_introduces_a_person(quotes_of):
     body = ("Kremlin spokesman Dmitry Peskov spoke later.\n\n"
             "The spokesman called the remarks “a true wake-up call” to supporters.")
     assert [q.speaker for q in quotes_of(body)] == ["Dmitry Peskov"]
+
+
+def test_a_passive_verb_of_saying_after_a_quote_is_no_cue(quotes_of):
+    body = ("Republican front-runner Donald Trump defended his campaign manager as a \"very decent man\" "
+            "Tuesday, hours after the staffer was charged with battery in Florida.")
+    assert [q.speaker for q in quotes_of(body)] == ["Donald Trump"]
+
+
+def test_a_later_sentence_about_someone_named_does_not_continue_the_earlier_quote(quotes_of):
+    body = ("Former employees have called the school a “fraudulent scheme” for years. First, Donald Trump "
+            "identified the judge as “Spanish, and biased against me,” which is what some call people who "
+            "speak Spanish.")
+    qs = {q.quote: q for q in quotes_of(body)}
+    assert qs["fraudulent scheme"].speaker_mention == "Former employees"
+    later = [q for text, q in qs.items() if text.startswith("Spanish")]
+    assert [q.speaker for q in later] == ["Donald Trump"]
+    # a sentence with no named subject of its own still continues the quote before it
+    qs = quotes_of("“We won,” Mary Jones said. “Now we govern.”")
+    assert [q.speaker for q in qs] == ["Mary Jones", "Mary Jones"]
