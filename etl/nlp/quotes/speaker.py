@@ -67,9 +67,12 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
         entity = _entity_in(art, owner[1], c_end) if owner[1] < c_end else None
     if entity is None:
         for appos in (c for c in subject.children if c.dep_ == "appos"):
+            # the appositive's own head first ("Moore" of "Minyon Moore, a senior adviser to the
+            # Clinton campaign"), then anyone named in it
+            head = art.char(appos, para)
             a = art.char(appos.left_edge, para)
             b = art.char(appos.right_edge, para) + len(appos.right_edge.text)
-            entity = _entity_in(art, a, b)
+            entity = _entity_in(art, head, head + len(appos.text)) or _entity_in(art, a, b)
             if entity is not None:
                 break
     if entity is None and subject.lower_ in _PERSONAL:
@@ -169,36 +172,48 @@ def _is_subject_mention(art: _Article, m: Mention) -> bool:
 
 
 def _possessor_range(art: _Article, para: _Para, subject) -> tuple[int, int] | None:
-    """Where the possessor of a common-noun speaker phrase is written ("Donald Trump’s" of "Donald
-    Trump’s campaign manager"), or None when the phrase has none. A name heading the phrase
-    ("Trump’s spokeswoman Hope Hicks") is the speaker, whoever it belongs to."""
-    if subject.pos_ != "NOUN" or not _names_a_person(subject):
+    """Where the one a common-noun speaker phrase belongs to is written ("Donald Trump’s" of "Donald
+    Trump’s campaign manager", "Clinton" of "leading Clinton economic advisers"), or None when the
+    phrase has none. A name heading the phrase ("Trump’s spokeswoman Hope Hicks") is the speaker,
+    whoever it belongs to; the group working for someone ("the Clinton campaign", "Clinton’s
+    campaign") speaks for them."""
+    if subject.pos_ != "NOUN" or not _names_a_person(subject) or _singular_noun(subject) in _GROUP_NOUNS:
         return None
-    owner = next((c for c in subject.lefts if c.dep_ == "poss"), None)
-    if owner is None or owner.lower_ in _PERSONAL or owner.pos_ == "PRON":
+    owners = [c for c in subject.lefts if c.dep_ == "poss" and c.lower_ not in _PERSONAL and c.pos_ != "PRON"]
+    if not owners:
+        owners = [c for c in subject.lefts if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN"]
+    if not owners:
         return None
-    start = art.char(owner.left_edge, para)
-    return start, art.char(owner.right_edge, para) + len(owner.right_edge.text)
+    start = art.char(owners[0].left_edge, para)
+    last = owners[-1].right_edge
+    return start, art.char(last, para) + len(last.text)
 
 
-# A person's role, kin or job, or the people working for them: who they belong to did not say the
-# words ("Trump’s attorney", "Clinton’s campaign"), unlike what carries words ("Sanders’ fundraising
-# email", "Trump’s letter"), which speaks for its owner.
+# A person's role, kin or job: who they belong to did not say the words ("Trump’s attorney", "a top
+# Trump adviser"), unlike what carries words ("Sanders’ fundraising email", "Trump’s letter") or
+# the group working for someone ("the Clinton campaign"), which speak for their owner.
 _PERSON_NOUNS = frozenset("""aide aides wife husband son daughter brother sister mother father spouse child
 children friend ally colleague boss staff staffer team deputy counsel chief attorney rep representative
-secretary surrogate introducer nominee host guest campaign camp family office group candidate
+secretary surrogate introducer nominee host guest candidate
 frontrunner front-runner billionaire mogul official source expert analyst veteran democrat republican
-senator governor mayor judge candidate couple""".split())
+senator governor mayor judge couple""".split())
+# The people working for someone: named after them ("the Clinton campaign") they speak for them.
+_GROUP_NOUNS = frozenset({"campaign", "camp", "office", "family", "group", "team", "staff"})
 _PERSON_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "person", "ee", "ant", "ent")
 _THING_ENDINGS = ("ment", "ter", "paper", "poster", "flyer", "banner", "order", "number", "error", "center",
                   "trailer", "answer", "quarter", "transcript", "mirror", "door", "floor", "vendor")
 
 
-def _names_a_person(noun) -> bool:
+def _singular_noun(noun) -> str:
     word = noun.lower_
     if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
         word = word[:-1]  # "biographers", "aides": the model loaded here has no lemmatizer
-    if word in _PERSON_NOUNS or is_title_word(word):
+    return word
+
+
+def _names_a_person(noun) -> bool:
+    word = _singular_noun(noun)
+    if word in _PERSON_NOUNS or word in _GROUP_NOUNS or is_title_word(word):
         return True
     if word.endswith(_THING_ENDINGS) and not word.endswith(("writer", "supporter", "reporter", "daughter",
                                                            "sister", "voter", "promoter", "fighter")):

@@ -640,3 +640,18 @@ def test_a_later_sentence_about_someone_named_does_not_continue_the_earlier_quot
     # a sentence with no named subject of its own still continues the quote before it
     qs = quotes_of("“We won,” Mary Jones said. “Now we govern.”")
     assert [q.speaker for q in qs] == ["Mary Jones", "Mary Jones"]
+
+
+def test_advisers_named_after_someone_are_not_that_someone(quotes_of):
+    body = ("Hillary Clinton spoke on Monday. Later, leading Clinton economic advisers said it was “every cent.” "
+            "The Clinton campaign said “We are confident.”")
+    qs = {q.quote: q for q in quotes_of(body)}
+    assert qs["every cent."].speaker is None
+    assert qs["We are confident."].speaker == "Hillary Clinton"  # a campaign named after her speaks for her
+
+
+def test_an_appositive_names_the_speaker_before_anyone_named_inside_it(quotes_of):
+    body = ("Hillary Clinton spoke on Monday.\n\nWith 50 days until the election, Minyon Moore, a senior adviser "
+            "to the Clinton campaign, called Mr. Obama's remarks on Saturday \"a true wake-up call\" to his "
+            "coalition of supporters.")
+    assert [q.speaker for q in quotes_of(body)] == ["Minyon Moore"]
