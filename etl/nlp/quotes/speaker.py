@@ -60,11 +60,13 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
         c_start = min(att.cue_char + len(att.cue), c_end)
     att.speaker_mention = art.body[c_start:c_end].strip() or None
     owner = _possessor_range(art, para, subject)
+    # "one well-connected Democrat": an unnamed person, whatever group or place the phrase names
+    head_char = -1 if _indefinite(subject) else art.char(subject, para)
     if owner is None:
-        entity = _entity_in(art, c_start, c_end)
+        entity = _entity_in(art, c_start, c_end, head_char)
     else:
         # "Donald Trump’s campaign manager": the owner named in the phrase is not the one who spoke
-        entity = _entity_in(art, owner[1], c_end) if owner[1] < c_end else None
+        entity = _entity_in(art, owner[1], c_end, head_char) if owner[1] < c_end else None
     if entity is None:
         for appos in (c for c in subject.children if c.dep_ == "appos"):
             # the appositive's own head first ("Moore" of "Minyon Moore, a senior adviser to the
@@ -72,13 +74,15 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
             head = art.char(appos, para)
             a = art.char(appos.left_edge, para)
             b = art.char(appos.right_edge, para) + len(appos.right_edge.text)
-            entity = _entity_in(art, head, head + len(appos.text)) or _entity_in(art, a, b)
+            entity = _entity_in(art, head, head + len(appos.text), head) or _entity_in(art, a, b, head)
             if entity is not None:
                 break
     if entity is None and subject.lower_ in _PERSONAL:
         entity = _reporter_above(art, para, subject) or _recent_person(art, att.cue_char)
-    elif entity is None and subject.pos_ == "NOUN" and subject.lower_ not in _PRONOUNS and _names_a_person(subject):
-        # "the spokesman": the person introduced with that role; never for a thing ("the election")
+    elif entity is None and subject.pos_ == "NOUN" and subject.lower_ not in _PRONOUNS and _names_a_person(subject) \
+            and not _indefinite(subject):
+        # "the spokesman": the person introduced with that role; never for a thing ("the election"),
+        # nor for "a spokesman", "one aide", who is someone not named
         entity = _person_with_role(art, subject.lower_, att.cue_char, owner)
     if entity is not None:
         att.speaker, att.speaker_entity_key = entity.name, entity.entity_key
@@ -130,10 +134,19 @@ def _relative_pronoun(art: _Article, para: _Para, antecedent, cue_char: int):
 
 
 _LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3, "FAC": 4}
+_ANYWHERE_LABELS = frozenset({"PERSON", "ORG"})
 
 
-def _entity_in(art: _Article, start: int, end: int) -> Entity | None:
-    found = [m for m in art.mentions_in(start, end) if m.label in _LABEL_RANK and m.entity_key in art.entities]
+def _indefinite(noun) -> bool:
+    return any(c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "one", "another", "some")
+               for c in noun.children)
+
+
+def _entity_in(art: _Article, start: int, end: int, head_char: int | None = None) -> Entity | None:
+    """The entity a speaker phrase names: a person or organisation anywhere in it; a place or group
+    only as the phrase's head ("China said", not "the Florida senator", "a Republican strategist")."""
+    found = [m for m in art.mentions_in(start, end) if m.label in _LABEL_RANK and m.entity_key in art.entities
+             and (m.label in _ANYWHERE_LABELS or head_char is None or m.char_start <= head_char < m.char_end)]
     if not found:
         return None
     best = min(found, key=lambda m: (_LABEL_RANK[m.label], -m.char_end))
@@ -193,12 +206,12 @@ def _possessor_range(art: _Article, para: _Para, subject) -> tuple[int, int] | N
 # Trump adviser"), unlike what carries words ("Sanders’ fundraising email", "Trump’s letter") or
 # the group working for someone ("the Clinton campaign"), which speak for their owner.
 _PERSON_NOUNS = frozenset("""aide aides wife husband son daughter brother sister mother father spouse child
-children friend ally colleague boss staff staffer team deputy counsel chief attorney rep representative
+children family friend ally colleague boss staffer deputy counsel chief attorney rep representative
 secretary surrogate introducer nominee host guest candidate
 frontrunner front-runner billionaire mogul official source expert analyst veteran democrat republican
-senator governor mayor judge couple""".split())
+senator governor mayor judge couple group""".split())
 # The people working for someone: named after them ("the Clinton campaign") they speak for them.
-_GROUP_NOUNS = frozenset({"campaign", "camp", "office", "family", "group", "team", "staff"})
+_GROUP_NOUNS = frozenset({"campaign", "camp", "office", "team", "staff"})
 _PERSON_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "person", "ee", "ant", "ent")
 _THING_ENDINGS = ("ment", "ter", "paper", "poster", "flyer", "banner", "order", "number", "error", "center",
                   "trailer", "answer", "quarter", "transcript", "mirror", "door", "floor", "vendor")

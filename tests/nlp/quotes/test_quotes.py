@@ -655,3 +655,22 @@ def test_an_appositive_names_the_speaker_before_anyone_named_inside_it(quotes_of
             "to the Clinton campaign, called Mr. Obama's remarks on Saturday \"a true wake-up call\" to his "
             "coalition of supporters.")
     assert [q.speaker for q in quotes_of(body)] == ["Minyon Moore"]
+
+
+def test_an_unnamed_speaker_is_nobody_introduced_before(quotes_of):
+    body = ("David Plouffe, a senior aide, spoke first.\n\n"
+            "One Clinton aide said it was “a muted one.” One well-connected Democrat said “It is close.”")
+    qs = {q.quote: q for q in quotes_of(body)}
+    assert qs["a muted one."].speaker is None  # not the aide introduced earlier
+    assert qs["It is close."].speaker is None  # not the party
+    body = "Senior aide David Plouffe spoke first.\n\nThe aide said it was “a muted one.”"
+    assert [q.speaker for q in quotes_of(body)] == ["David Plouffe"]
+
+
+def test_a_place_keys_a_speaker_only_as_the_head_of_the_phrase(quotes_of):
+    qs = {q.quote: q for q in quotes_of("The Florida senator said “We will win.” China said “No comment.”")}
+    assert qs["We will win."].speaker is None
+    assert qs["No comment."].speaker == "China"
+    # a family speaking is not the person it is named after
+    qs = quotes_of("Keith Scott died on Tuesday. Scott's family said “We want justice.”")
+    assert [q.speaker for q in qs] == [None]
