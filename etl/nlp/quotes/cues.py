@@ -78,3 +78,17 @@ def cue_text(token) -> str:
     if prt:
         return token.doc[token.i:prt[-1].i + 1].text
     return token.text
+
+
+_GO_FORMS = frozenset(_forms("go"))
+
+
+def is_strong_cue(token) -> bool:
+    """A reporting verb that reports words even from beside the quote: not a weak form, except
+    "went on" / "goes on", which continue someone's words ("“…?” Trump went on.")."""
+    if not is_speech_verb(token):
+        return False
+    if token.lower_ not in WEAK_FORMS:
+        return True
+    nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return token.lower_ in _GO_FORMS and nxt is not None and nxt.lower_ == "on"

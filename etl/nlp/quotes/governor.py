@@ -60,7 +60,8 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
                 break
             # a named speaker's own clause hung on the sentence as an aside ("…, to which O'Malley
             # interjected: “…”") is no part of what the outer speaker reports
-            aside = aside or (named is not None and head.dep_ in ("advcl", "relcl"))
+            aside = aside or (named is not None and head.dep_ == "advcl" and named.subject is not None
+                              and named.subject.pos_ == "PROPN")
             child, head = head, head.head
         if named is not None:
             return named

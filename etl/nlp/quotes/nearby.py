@@ -16,7 +16,7 @@ Each pattern returns an `_Attribution` (the cue and the token heading the speake
 from __future__ import annotations
 
 from etl.nlp.quotes.article import _SENTENCE_END, _SUBJECT_DEPS, _Article, _Attribution, _Para, _outside_tokens
-from etl.nlp.quotes.cues import SPEECH_FORMS, WEAK_FORMS, cue_text, is_speech_verb
+from etl.nlp.quotes.cues import SPEECH_FORMS, WEAK_FORMS, cue_text, is_speech_verb, is_strong_cue
 from etl.nlp.quotes.marks import QuoteSpan
 from etl.nlp.quotes.speaker import _is_person
 from etl.nlp.quotes.subject import _is_person_token, _subject_of
@@ -109,11 +109,30 @@ def _after(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attrib
     for n, tok in enumerate(window[:limit]):
         if tok.text in _SENTENCE_END:
             break
-        if is_speech_verb(tok) and tok.lower_ not in WEAK_FORMS and not _has_own_clause(art, para, tok) \
+        if is_strong_cue(tok) and not _has_own_clause(art, para, tok) \
                 and not any(c.dep_ == "auxpass" for c in tok.children):
             # (a passive "the staffer was charged with battery" reports no words)
             return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "after")
     return _manner_of_saying(art, para, span, window)
+
+
+_ADJACENT_CUE_TOKENS = 3
+
+
+def _comma_then_cue(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
+    """“…,” Trump said, after CNBC's Becky Quick said …: a quote closed by a comma and followed at
+    once by its reporting verb is attributed there, whatever clause the parser hung it on (it
+    often makes the quote the complement of a later verb)."""
+    if span.runs_on or art.body[span.end - 1:span.end] != ",":
+        return None
+    window = _outside_tokens(art, para, span.outer_end, _next_open(art, span))[:_ADJACENT_CUE_TOKENS]
+    for tok in window:
+        if tok.text in _SENTENCE_END or tok.text == "," or tok.dep_ == "mark" or tok.pos_ == "SCONJ":
+            break  # (“…,” when Clinton blasted him: a time clause, not the attribution)
+        if is_strong_cue(tok) and not _has_own_clause(art, para, tok) \
+                and not any(c.dep_ == "auxpass" for c in tok.children):
+            return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "after")
+    return None
 
 
 _MAX_MANNER_TOKENS = 6

@@ -80,9 +80,10 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
     if entity is None and subject.lower_ in _PERSONAL:
         entity = _reporter_above(art, para, subject) or _recent_person(art, att.cue_char)
     elif entity is None and subject.pos_ == "NOUN" and subject.lower_ not in _PRONOUNS and _names_a_person(subject) \
-            and not _indefinite(subject):
+            and not _indefinite(subject) and (owner is not None or not art.mentions_in(c_start, c_end)):
         # "the spokesman": the person introduced with that role; never for a thing ("the election"),
-        # nor for "a spokesman", "one aide", who is someone not named
+        # nor for "a spokesman", "one aide", who is someone not named, nor for a role qualified by
+        # a place or party ("the Republican nominee"), which the role alone cannot tell apart
         entity = _person_with_role(art, subject.lower_, att.cue_char, owner)
     if entity is not None:
         att.speaker, att.speaker_entity_key = entity.name, entity.entity_key
@@ -209,7 +210,7 @@ _PERSON_NOUNS = frozenset("""aide aides wife husband son daughter brother sister
 children family friend ally colleague boss staffer deputy counsel chief attorney rep representative
 secretary surrogate introducer nominee host guest candidate
 frontrunner front-runner billionaire mogul official source expert analyst veteran democrat republican
-senator governor mayor judge couple group""".split())
+senator governor mayor judge couple group actress waitress hostess heiress""".split())
 # The people working for someone: named after them ("the Clinton campaign") they speak for them.
 _GROUP_NOUNS = frozenset({"campaign", "camp", "office", "team", "staff"})
 _PERSON_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "person", "ee", "ant", "ent")

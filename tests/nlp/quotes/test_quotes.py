@@ -674,3 +674,20 @@ def test_a_place_keys_a_speaker_only_as_the_head_of_the_phrase(quotes_of):
     # a family speaking is not the person it is named after
     qs = quotes_of("Keith Scott died on Tuesday. Scott's family said “We want justice.”")
     assert [q.speaker for q in qs] == [None]
+
+
+def test_a_quote_closed_by_a_comma_is_attributed_by_the_verb_right_after_it(quotes_of):
+    body = ("\"I never said that. I never said that,\" Trump said, after CNBC's Becky Quick said the "
+            "front-runner had referred to Marco Rubio as a senator.")
+    assert [q.speaker for q in quotes_of(body)] == ["Trump"]
+    # a time clause after the quote is not its attribution
+    body = ("Donald Trump spoke at the debate. The spot concludes with footage of the debate, “That makes me "
+            "smart,” when Clinton blasted him for not paying income tax.")
+    assert all(q.speaker != "Clinton" for q in quotes_of(body))
+
+
+def test_went_on_continues_the_speakers_words(quotes_of):
+    body = ("Megyn Kelly responded with a smile: “Can happen when you’re 45.”\n\n"
+            "“You know, it happens, right?” Donald Trump went on, as if he didn’t hear her.")
+    qs = {q.quote: q for q in quotes_of(body)}
+    assert qs["You know, it happens, right?"].speaker == "Donald Trump"
