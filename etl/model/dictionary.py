@@ -179,6 +179,14 @@ _DIRECTORY_TEXT = [
     "name (\"Hannity\") takes the key of the person that name resolves to as above, when the day knows "
     "them by full name. The keys are computed twice: per article when a batch is written, then over the "
     "whole day in `finalize` (shared by the CLI and the DAG), which rewrites them before validation.",
+    "",
+    "**Whose words a quote is.** The speaker is the one who spoke, not whoever the phrase names: "
+    "\"Donald Trump's campaign manager, Corey Lewandowski, said\" is Lewandowski; \"a top Trump adviser\", "
+    "\"Trump's attorney\", \"one Clinton aide\" or \"a New Hampshire Democrat\" is someone not named, so "
+    "`speaker` and `speaker_key` are null and `speaker_mention` keeps the words as written. What carries a "
+    "person's words (\"Trump's letter\", \"Sanders' fundraising email\") and the staff working for them "
+    "(\"the Clinton campaign\", \"Clinton's office\") speak for that person. A place or a group keys a "
+    "speaker only as the head of the phrase (\"China said\"), never as a qualifier (\"the Florida senator\").",
 ]
 
 

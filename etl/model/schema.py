@@ -139,7 +139,8 @@ QUOTES = _register(Table(
         Column("quote", _S, "The words inside the quotation marks: body[char_start:char_end].", False),
         Column("char_start", pa.int32(), "Start offset into `articles.body`.", False),
         Column("char_end", pa.int32(), "End offset (exclusive) into `articles.body`.", False),
-        Column("speaker", _S, "Canonical name of the speaker's entity, or null when unresolved."),
+        Column("speaker", _S, "Canonical name of the speaker's entity, or null when unresolved or unnamed "
+               "(\"a top Trump adviser\" is not Trump)."),
         Column("speaker_mention", _S, "The speaker as written nearest the cue (\"he\", \"Kremlin spokesman Dmitry Peskov\")."),
         Column("speaker_entity_id", _S, "The speaker's row in `entities`, or null."),
         Column("speaker_key", _S, "The speaker's global key (the same person across articles and days): the `entity_key` of "
