@@ -16,6 +16,7 @@ from __future__ import annotations
 from etl.nlp.quotes.article import (_SENTENCE_END, _SUBJECT_DEPS, _WORDS, _Article, _Attribution, _Para,
                                     _outside_tokens)
 from etl.nlp.quotes.cues import WEAK_FORMS, cue_text, is_speech_verb
+from etl.nlp.quotes.governor import _clause_source
 from etl.nlp.quotes.marks import QuoteSpan
 from etl.nlp.quotes.nearby import _verb_first
 from etl.nlp.quotes.speaker import _resolve_speaker
@@ -98,6 +99,11 @@ def _inherit(art: _Article, spans: list[QuoteSpan], atts: list[_Attribution | No
         if same_para or run or next_para_opening:
             if same_para and _other_speaker_between(art, prev, cur):
                 continue
+            if same_para and _named_subject_between(art, prev, cur):
+                source = _clause_source(art, cur)
+                if source is not None and source.speaker_entity_key is not None:
+                    atts[k] = source  # the named person's own clause holds the quote
+                    continue
             atts[k] = _inherited(atts[k - 1])
     for k, span in enumerate(spans):
         if atts[k] is None and span.open_mark == span.paragraph_start:
@@ -141,8 +147,7 @@ def _last_in_paragraph(spans: list[QuoteSpan], k: int) -> bool:
 
 
 def _other_speaker_between(art: _Article, prev: QuoteSpan, cur: QuoteSpan) -> bool:
-    """Between two quotes of a paragraph, a reporting verb that is not about the first quote, or a
-    later sentence with a named subject of its own."""
+    """Between two quotes of a paragraph, a reporting verb that is not about the first quote."""
     para = art.para_of(prev.open_mark)
     if para is None:
         return False
@@ -153,9 +158,20 @@ def _other_speaker_between(art: _Article, prev: QuoteSpan, cur: QuoteSpan) -> bo
             seen_end = True
         elif seen_end and is_speech_verb(tok):
             return True
+    return False
+
+
+def _named_subject_between(art: _Article, prev: QuoteSpan, cur: QuoteSpan) -> bool:
+    """Between two quotes of a paragraph, a later sentence with a named subject of its own
+    ("First, Trump identified the judge as “Spanish”"): the quote is in that person's clause."""
+    para = art.para_of(prev.open_mark)
+    if para is None:
+        return False
+    seen_end = False
+    for tok in _outside_tokens(art, para, prev.outer_end, cur.open_mark):
+        if tok.text in _SENTENCE_END:
+            seen_end = True
         elif seen_end and tok.dep_ in _SUBJECT_DEPS and tok.pos_ == "PROPN":
-            # a later sentence about someone named ("First, Trump identified the judge as
-            # “Spanish”"): the quote is in that person's clause, not a continuation
             return True
     return False
 

@@ -691,3 +691,11 @@ def test_went_on_continues_the_speakers_words(quotes_of):
             "“You know, it happens, right?” Donald Trump went on, as if he didn’t hear her.")
     qs = {q.quote: q for q in quotes_of(body)}
     assert qs["You know, it happens, right?"].speaker == "Donald Trump"
+
+
+def test_a_short_quote_in_the_clause_of_a_name_the_tagger_missed_is_kept(quotes_of):
+    body = "Braynard, who writes fiction on the side, likes a contest “where the loser becomes the main course” in his stories."
+    qs = quotes_of(body)
+    assert [(q.quote, q.speaker_mention) for q in qs] == [("where the loser becomes the main course", "Braynard")]
+    # the same phrase in a clause about nothing named stays a scare quote
+    assert quotes_of("The contest is one “where the loser becomes the main course” in the end.") == []
