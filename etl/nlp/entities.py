@@ -330,8 +330,8 @@ def _cluster(spans: list[Span]) -> dict[tuple[str, ...], _Cluster]:
 
 
 def _cut_headline_verbs(segments: list[Segment], spans: list[Span]) -> None:
-    """In a Title Case headline the model runs capitalised words into a surname ("Senator Endorsed
-    Trump", "Lawmaker Denounces Clinton"). A two-or-more-word PERSON name written only in such
+    """In a Title Case headline the model runs capitalised words into a surname ("Governor Endorsed
+    Trump", "Mayor Backs Clinton"). A two-or-more-word PERSON name written only in such
     headlines, when the article names someone else of that surname in full outside them, is that
     surname alone: the leading words name no one the article knows. (The surname then joins the
     person the article names, as any surname alone does.)"""

@@ -235,12 +235,12 @@ def test_title_case_headline_span_is_cut_back_to_the_known_name():
 
 def test_title_case_headline_words_run_into_a_surname_are_cut_when_the_body_names_that_person():
     mentions, entities = extract_entities([
-        seg("Right After Senator Endorsed Trump, The Party Did Something", [("Endorsed Trump", "PERSON")],
+        seg("Moments After Governor Endorsed Trump, Rivals Cried Foul", [("Endorsed Trump", "PERSON")],
             field="title"),
-        seg("Jeff Sessions endorsed Donald Trump on Sunday. Trump thanked him.",
-            [("Jeff Sessions", "PERSON"), ("Donald Trump", "PERSON"), ("Trump", "PERSON")]),
+        seg("Chris Christie endorsed Donald Trump on Friday. Trump thanked him.",
+            [("Chris Christie", "PERSON"), ("Donald Trump", "PERSON"), ("Trump", "PERSON")]),
     ])
-    assert sorted(e.name for e in entities) == ["Donald Trump", "Jeff Sessions"]
+    assert sorted(e.name for e in entities) == ["Chris Christie", "Donald Trump"]
     assert [m.text for m in mentions if m.field == "title"] == ["Trump"]
 
 

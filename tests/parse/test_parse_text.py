@@ -831,10 +831,10 @@ def test_headline_is_the_line_above_the_story_that_tells_it_not_the_menu_above_i
 def test_a_fact_check_keeps_the_credit_line_under_each_quotation():
     paragraphs = ["Fact checking the debate", "Not every statement could be easily checked, but here are some "
                   "claims culled from a longer list that we checked with a colleague after the debate.",
-                  '"Boeing and GE and other multinationals pay zero taxes."', "- Sanders.",
+                  '"Most of the big banks pay next to nothing in tax."', "- Sanders.",
                   "This is a complex issue, because companies generally do not disclose their tax liabilities "
                   "and the figures the senator cited are several years old.",
-                  '"I went to Wall Street before the crash."', "- Hillary Clinton.",
+                  '"I warned the lenders long before the housing market fell."', "- Hillary Clinton.",
                   "Clinton tends to overstate the significance of her visit to Wall Street some months before "
                   "the crash, as a video obtained by reporters shows.",
                   '"We are not going to raise taxes on the middle class."', "- Bernie Sanders.",

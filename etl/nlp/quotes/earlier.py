@@ -163,7 +163,7 @@ def _other_speaker_between(art: _Article, prev: QuoteSpan, cur: QuoteSpan) -> bo
 
 def _named_subject_between(art: _Article, prev: QuoteSpan, cur: QuoteSpan) -> bool:
     """Between two quotes of a paragraph, a later sentence with a named subject of its own
-    ("First, Trump identified the judge as “Spanish”"): the quote is in that person's clause."""
+    ("First, Trump identified the inspector as “Dutch”"): the quote is in that person's clause."""
     para = art.para_of(prev.open_mark)
     if para is None:
         return False

@@ -58,9 +58,9 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
                     named = att
             if head.head.i == head.i:
                 break
-            # a named speaker's own clause hung on the sentence as an aside ("…, to which O'Malley
+            # a named speaker's own clause hung on the sentence as an aside ("…, to which Quill
             # interjected: “…”") is no part of what the outer speaker reports
-            aside = aside or (named is not None and head.dep_ == "advcl" and named.subject is not None
+            aside = aside or (named is not None and head.dep_ in ("advcl", "relcl") and named.subject is not None
                               and named.subject.pos_ == "PROPN")
             child, head = head, head.head
         if named is not None:
@@ -90,7 +90,7 @@ def _names_someone(art: _Article, para: _Para, att: _Attribution) -> bool:
     if att.subject.lower_ in _PERSONAL_SUBJECTS:
         return True
     if att.subject.tag_ == "NNP" and att.subject.text[:1].isupper() and att.subject.dep_ in _SUBJECT_DEPS:
-        return True  # a name the tagger left out of its entities ("to which O'Malley interjected: “…”")
+        return True  # a name the tagger left out of its entities ("to which Quill interjected: “…”")
     trial = _Attribution(att.cue, att.subject, att.cue_char, att.how)
     _resolve_speaker(art, para, trial)
     return trial.speaker is not None

@@ -52,8 +52,8 @@ def _is_clause_quotation(art: _Article, span: QuoteSpan, att: _Attribution | Non
     if _is_nickname(art, span, words) or _is_so_called(art, span) or _looks_like_title(text, words):
         return False
     source = _clause_source(art, span)
-    # a named source: an entity, or a name the tagger left out of its entities ("Braynard, a
-    # South Carolina native who writes fiction, … “where the loser becomes the main course”")
+    # a named source: an entity, or a name the tagger left out of its entities ("Braynard, who
+    # writes fiction, likes a contest “where the loser cooks dinner”")
     return source is not None and (source.speaker_entity_key is not None
                                    or (source.subject is not None and source.subject.tag_ == "NNP"))
 

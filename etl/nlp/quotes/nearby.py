@@ -111,7 +111,7 @@ def _after(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attrib
             break
         if is_strong_cue(tok) and not _has_own_clause(art, para, tok) \
                 and not any(c.dep_ == "auxpass" for c in tok.children):
-            # (a passive "the staffer was charged with battery" reports no words)
+            # (a passive "the deputy was charged with fraud" reports no words)
             return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "after")
     return _manner_of_saying(art, para, span, window)
 
@@ -120,7 +120,7 @@ _ADJACENT_CUE_TOKENS = 3
 
 
 def _comma_then_cue(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
-    """“…,” Trump said, after CNBC's Becky Quick said …: a quote closed by a comma and followed at
+    """“…,” Finch said, after a reporter said …: a quote closed by a comma and followed at
     once by its reporting verb is attributed there, whatever clause the parser hung it on (it
     often makes the quote the complement of a later verb)."""
     if span.runs_on or art.body[span.end - 1:span.end] != ",":
@@ -128,7 +128,7 @@ def _comma_then_cue(art: _Article, para: _Para, span: QuoteSpan, inside: list) -
     window = _outside_tokens(art, para, span.outer_end, _next_open(art, span))[:_ADJACENT_CUE_TOKENS]
     for tok in window:
         if tok.text in _SENTENCE_END or tok.text == "," or tok.dep_ == "mark" or tok.pos_ == "SCONJ":
-            break  # (“…,” when Clinton blasted him: a time clause, not the attribution)
+            break  # (“…,” when Quill attacked her: a time clause, not the attribution)
         if is_strong_cue(tok) and not _has_own_clause(art, para, tok) \
                 and not any(c.dep_ == "auxpass" for c in tok.children):
             return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "after")

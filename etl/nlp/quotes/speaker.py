@@ -69,8 +69,8 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
         entity = _entity_in(art, owner[1], c_end, head_char) if owner[1] < c_end else None
     if entity is None:
         for appos in (c for c in subject.children if c.dep_ == "appos"):
-            # the appositive's own head first ("Moore" of "Minyon Moore, a senior adviser to the
-            # Clinton campaign"), then anyone named in it
+            # the appositive's own head first ("Moore" of "Dana Moore, a veteran of Hillary
+            # Clinton's race"), then anyone named in it
             head = art.char(appos, para)
             a = art.char(appos.left_edge, para)
             b = art.char(appos.right_edge, para) + len(appos.right_edge.text)

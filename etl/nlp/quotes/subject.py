@@ -42,7 +42,7 @@ def _subject_of(art: _Article, para: _Para, verb):
             if c.lower_ in ("who", "that") and head.dep_ == "relcl":
                 return _publisher(art, para, head.head) or head.head
             if c.pos_ == "ADP":
-                # "Of Carson, Levine, who …, said": a fronted preposition parsed as the subject;
+                # "Of Rubio, Weiss, who …, said": a fronted preposition parsed as the subject;
                 # the name after the comma (its "object") is who spoke
                 c = next((o for o in c.children if o.dep_ == "pobj"), None)
                 if c is None:

@@ -545,97 +545,97 @@ def test_words_hung_on_a_remark_by_a_preposition_describe_it_and_are_not_its_own
 
 
 def test_a_role_someone_holds_is_not_that_someone(quotes_of):
-    body = ("Donald Trump’s campaign manager, Corey Lewandowski, said he was “gratified” by the vote. "
-            "Trump's attorney said the claims were “categorically false.” "
-            "Trump's daughter said she was “very proud of him.”")
+    body = ("Laura Finch’s press secretary, Owen Marsh, said the mayor was “delighted” by the vote. "
+            "Finch's lawyer said the charges were “entirely baseless.” "
+            "Finch's son said he was “very proud of her.”")
     qs = {q.quote: q for q in quotes_of(body)}
-    assert qs["gratified"].speaker == "Corey Lewandowski"  # the appositive names who holds the role
-    assert "Trump's attorney" in qs["categorically false."].speaker_mention
-    assert qs["categorically false."].speaker is None  # nobody named holds it: no guess, and never Trump
-    assert qs["very proud of him."].speaker is None
+    assert qs["delighted"].speaker == "Owen Marsh"  # the appositive names who holds the role
+    assert "Finch's lawyer" in qs["entirely baseless."].speaker_mention
+    assert qs["entirely baseless."].speaker is None  # nobody named holds it: no guess, and never Finch
+    assert qs["very proud of her."].speaker is None
 
 
 def test_what_carries_words_still_speaks_for_its_owner(quotes_of):
-    body = "Donald Trump published a letter on Monday. Trump's letter said the country would “win again.”"
+    body = "Laura Finch sent a letter to the council. Finch's letter said the city would “rebuild the port.”"
     qs = quotes_of(body)
-    assert [(q.quote, q.speaker) for q in qs] == [("win again.", "Donald Trump")]
+    assert [(q.quote, q.speaker) for q in qs] == [("rebuild the port.", "Laura Finch")]
 
 
 def test_the_one_addressed_before_a_colon_is_not_the_speaker(quotes_of):
-    body = ("Senate Majority Leader Mitch McConnell delivered a blunt message to Donald Trump: “It's time to "
-            "quit attacking various people.”")
+    body = ("Council leader Laura Finch sent a sharp warning to Peter Quill: “It's time to stop blocking the "
+            "budget.”")
     qs = quotes_of(body)
-    assert [q.speaker for q in qs] == ["Mitch McConnell"]
-    body = "Trump spoke to reporters on Monday.\n\nLater that month on CNN: “I've never said we made a mistake.”"
-    assert all(q.speaker != "CNN" for q in quotes_of(body))
+    assert [q.speaker for q in qs] == ["Laura Finch"]
+    body = "Finch spoke to reporters on Monday.\n\nA week later on ITV: “I've never said the port should close.”"
+    assert all(q.speaker != "ITV" for q in quotes_of(body))
 
 
 def test_a_fronted_prepositional_phrase_is_not_the_speaker(quotes_of):
-    body = ("New York attorney Eric Levine spoke after the meeting.\n\nOf Carson, Levine, who has given money to "
-            "Marco Rubio, said, “He’s flat-out scary.”")
+    body = ("New York donor Eric Weiss spoke after the dinner.\n\nOf Rubio, Weiss, who has raised money for "
+            "Jeb Bush, said, “He’s completely unprepared.”")
     qs = quotes_of(body)
-    assert [(q.quote, q.speaker) for q in qs] == [("He’s flat-out scary.", "Eric Levine")]
+    assert [(q.quote, q.speaker) for q in qs] == [("He’s completely unprepared.", "Eric Weiss")]
 
 
 def test_a_clitic_before_a_name_is_no_part_of_it(quotes_of):
-    body = "Hillary Clinton has said so for years. Here’s Clinton in 1992: “I'm not sitting here as some little woman.”"
+    body = "Hillary Clinton has said so for years. Here’s Clinton in 2004: “I'm not running to be liked.”"
     qs = quotes_of(body)
     assert [q.speaker for q in qs] == ["Hillary Clinton"]
 
 
 def test_a_name_glued_to_the_closing_mark_is_still_the_speaker(quotes_of):
-    body = "Hillary Clinton spoke on Monday.\n\n“He traffics in prejudice and paranoia,”Clinton said."
+    body = "Hillary Clinton spoke on Monday.\n\n“He has no plan and no budget,”Clinton said."
     assert [q.speaker for q in quotes_of(body)] == ["Hillary Clinton"]
 
 
 def test_a_credit_line_under_a_quoted_paragraph_names_its_speaker(quotes_of):
-    body = ("Bernie Sanders voted for the law.\n\n"
-            "\"I will look into it. I don't know the status, but I will certainly look into it.\"\n\n"
-            "- Hillary Clinton.\n\nClinton has been looking into it a long time.")
+    body = ("Bernie Sanders voted for the bill.\n\n"
+            "\"I will ask my office about it. I don't know the date, but I will certainly ask.\"\n\n"
+            "- Hillary Clinton.\n\nClinton has been asking for a long time.")
     assert [q.speaker for q in quotes_of(body)] == ["Hillary Clinton"]
     # a longer paragraph below is prose, not a credit line
-    body = ("Bernie Sanders voted for the law.\n\n\"I will look into it, certainly.\"\n\n"
+    body = ("Bernie Sanders voted for the bill.\n\n\"I will ask my office about it, certainly.\"\n\n"
             "- Hillary Clinton has said so many times before, and her aides repeat it every week.")
     assert [q.speaker for q in quotes_of(body)] != ["Hillary Clinton"]
 
 
 def test_the_clause_before_a_colon_speaks_not_a_clause_inside_it(quotes_of):
-    body = "Clinton has since apologized for what happened: \"Yes, I should have used two email addresses.\""
+    body = "Finch has since apologised for what happened: \"Yes, I should have told the council sooner.\""
     qs = quotes_of(body)
-    assert [(q.speaker, q.cue) for q in qs] == [("Clinton", "apologized")]
+    assert [(q.speaker, q.cue) for q in qs] == [("Finch", "apologised")]
 
 
 def test_a_named_speakers_aside_is_not_reported_by_the_outer_speaker(quotes_of):
-    body = ("Hillary Clinton and Martin O'Malley debated. She said that experts had determined her proposals "
-            "were effective and strong, to which Martin O'Malley interjected: \"It's just not true.\"")
+    body = ("Hillary Clinton and Martin O'Malley debated. She said that auditors had found her plan sound and "
+            "balanced, to which Martin O'Malley interjected: \"That is simply false.\"")
     assert [q.speaker for q in quotes_of(body)] == ["Martin O'Malley"]
     # a clause the outer speaker reports is still theirs
-    body = "Barack Obama spoke on Monday. Obama said he expected that Americans will say “no” to the plan."
-    assert [q.speaker for q in quotes_of(body)] == ["Barack Obama"]
+    body = "Laura Finch spoke on Monday. Finch said she expected that voters will say “yes” to the plan."
+    assert [q.speaker for q in quotes_of(body)] == ["Laura Finch"]
 
 
 def test_a_thing_is_no_role_that_introduces_a_person(quotes_of):
-    body = ("After the election, Hillary Clinton was silent.\n\n"
-            "With 50 days until the election, the election called the remarks “a true wake-up call” to voters.")
-    assert all(q.speaker != "Hillary Clinton" for q in quotes_of(body))
-    body = ("Kremlin spokesman Dmitry Peskov spoke later.\n\n"
-            "The spokesman called the remarks “a true wake-up call” to supporters.")
-    assert [q.speaker for q in quotes_of(body)] == ["Dmitry Peskov"]
+    body = ("After the election, Laura Finch was silent.\n\n"
+            "With ten days until the vote, the election called the results “a real warning” to voters.")
+    assert all(q.speaker != "Laura Finch" for q in quotes_of(body))
+    body = ("Council spokesman Oscar Pell spoke later.\n\n"
+            "The spokesman called the results “a real warning” to the party.")
+    assert [q.speaker for q in quotes_of(body)] == ["Oscar Pell"]
 
 
 def test_a_passive_verb_of_saying_after_a_quote_is_no_cue(quotes_of):
-    body = ("Republican front-runner Donald Trump defended his campaign manager as a \"very decent man\" "
-            "Tuesday, hours after the staffer was charged with battery in Florida.")
-    assert [q.speaker for q in quotes_of(body)] == ["Donald Trump"]
+    body = ("Council leader Laura Finch defended her deputy as a \"very honest man\" Tuesday, hours after "
+            "the deputy was charged with fraud in Leeds.")
+    assert [q.speaker for q in quotes_of(body)] == ["Laura Finch"]
 
 
 def test_a_later_sentence_about_someone_named_does_not_continue_the_earlier_quote(quotes_of):
-    body = ("Former employees have called the school a “fraudulent scheme” for years. First, Donald Trump "
-            "identified the judge as “Spanish, and biased against me,” which is what some call people who "
-            "speak Spanish.")
+    body = ("Former tenants have called the scheme a “complete fraud” for years. First, Donald Trump "
+            "identified the inspector as “Dutch, and biased against me,” which is what some call anyone "
+            "from Holland.")
     qs = {q.quote: q for q in quotes_of(body)}
-    assert qs["fraudulent scheme"].speaker_mention == "Former employees"
-    later = [q for text, q in qs.items() if text.startswith("Spanish")]
+    assert qs["complete fraud"].speaker_mention == "Former tenants"
+    later = [q for text, q in qs.items() if text.startswith("Dutch")]
     assert [q.speaker for q in later] == ["Donald Trump"]
     # a sentence with no named subject of its own still continues the quote before it
     qs = quotes_of("“We won,” Mary Jones said. “Now we govern.”")
@@ -643,32 +643,31 @@ def test_a_later_sentence_about_someone_named_does_not_continue_the_earlier_quot
 
 
 def test_advisers_named_after_someone_are_not_that_someone(quotes_of):
-    body = ("Hillary Clinton spoke on Monday. Later, leading Clinton economic advisers said it was “every cent.” "
-            "The Clinton campaign said “We are confident.”")
+    body = ("Hillary Clinton spoke on Monday. Later, leading Clinton economic advisers said it was “every "
+            "penny.” The Clinton campaign said “We are confident.”")
     qs = {q.quote: q for q in quotes_of(body)}
-    assert qs["every cent."].speaker is None
+    assert qs["every penny."].speaker is None
     assert qs["We are confident."].speaker == "Hillary Clinton"  # a campaign named after her speaks for her
 
 
 def test_an_appositive_names_the_speaker_before_anyone_named_inside_it(quotes_of):
-    body = ("Hillary Clinton spoke on Monday.\n\nWith 50 days until the election, Minyon Moore, a senior adviser "
-            "to the Clinton campaign, called Mr. Obama's remarks on Saturday \"a true wake-up call\" to his "
-            "coalition of supporters.")
-    assert [q.speaker for q in quotes_of(body)] == ["Minyon Moore"]
+    body = ("Hillary Clinton spoke on Monday. Her top adviser, Dana Moore, a veteran of Hillary Clinton's 2008 "
+            "race, called the speech \"a real warning\" to voters.")
+    assert [q.speaker for q in quotes_of(body)] == ["Dana Moore"]
 
 
 def test_an_unnamed_speaker_is_nobody_introduced_before(quotes_of):
-    body = ("David Plouffe, a senior aide, spoke first.\n\n"
-            "One Clinton aide said it was “a muted one.” One well-connected Democrat said “It is close.”")
+    body = ("Oscar Pell, a senior aide, spoke first.\n\n"
+            "One Clinton aide said it was “a quiet one.” One well-connected Democrat said “It is close.”")
     qs = {q.quote: q for q in quotes_of(body)}
-    assert qs["a muted one."].speaker is None  # not the aide introduced earlier
+    assert qs["a quiet one."].speaker is None  # not the aide introduced earlier
     assert qs["It is close."].speaker is None  # not the party
-    body = "Senior aide David Plouffe spoke first.\n\nThe aide said it was “a muted one.”"
-    assert [q.speaker for q in quotes_of(body)] == ["David Plouffe"]
+    body = "Senior aide Oscar Pell spoke first.\n\nThe aide said it was “a quiet one.”"
+    assert [q.speaker for q in quotes_of(body)] == ["Oscar Pell"]
 
 
 def test_a_place_keys_a_speaker_only_as_the_head_of_the_phrase(quotes_of):
-    qs = {q.quote: q for q in quotes_of("The Florida senator said “We will win.” China said “No comment.”")}
+    qs = {q.quote: q for q in quotes_of("The Ohio senator said “We will win.” China said “No comment.”")}
     assert qs["We will win."].speaker is None
     assert qs["No comment."].speaker == "China"
     # a family speaking is not the person it is named after
@@ -677,25 +676,25 @@ def test_a_place_keys_a_speaker_only_as_the_head_of_the_phrase(quotes_of):
 
 
 def test_a_quote_closed_by_a_comma_is_attributed_by_the_verb_right_after_it(quotes_of):
-    body = ("\"I never said that. I never said that,\" Trump said, after CNBC's Becky Quick said the "
-            "front-runner had referred to Marco Rubio as a senator.")
-    assert [q.speaker for q in quotes_of(body)] == ["Trump"]
+    body = ("\"I never said it. I never said it,\" Finch said, after ITV's Nora Bell said the council "
+            "leader had called Peter Quill a coward.")
+    assert [q.speaker for q in quotes_of(body)] == ["Finch"]
     # a time clause after the quote is not its attribution
-    body = ("Donald Trump spoke at the debate. The spot concludes with footage of the debate, “That makes me "
-            "smart,” when Clinton blasted him for not paying income tax.")
-    assert all(q.speaker != "Clinton" for q in quotes_of(body))
+    body = ("Laura Finch spoke at the hearing. The video ends with footage of the hearing, “That makes me "
+            "careful,” when Quill attacked her for not paying the fee.")
+    assert all(q.speaker != "Quill" for q in quotes_of(body))
 
 
 def test_went_on_continues_the_speakers_words(quotes_of):
-    body = ("Megyn Kelly responded with a smile: “Can happen when you’re 45.”\n\n"
-            "“You know, it happens, right?” Donald Trump went on, as if he didn’t hear her.")
+    body = ("Nora Bell answered with a smile: “It can happen at any age.”\n\n"
+            "“You know, it happens, right?” Laura Finch went on, as if she had not heard her.")
     qs = {q.quote: q for q in quotes_of(body)}
-    assert qs["You know, it happens, right?"].speaker == "Donald Trump"
+    assert qs["You know, it happens, right?"].speaker == "Laura Finch"
 
 
 def test_a_short_quote_in_the_clause_of_a_name_the_tagger_missed_is_kept(quotes_of):
-    body = "Braynard, who writes fiction on the side, likes a contest “where the loser becomes the main course” in his stories."
+    body = "Braynard, who writes fiction on the side, likes a contest “where the loser cooks dinner” in his stories."
     qs = quotes_of(body)
-    assert [(q.quote, q.speaker_mention) for q in qs] == [("where the loser becomes the main course", "Braynard")]
+    assert [(q.quote, q.speaker_mention) for q in qs] == [("where the loser cooks dinner", "Braynard")]
     # the same phrase in a clause about nothing named stays a scare quote
-    assert quotes_of("The contest is one “where the loser becomes the main course” in the end.") == []
+    assert quotes_of("The contest is one “where the loser cooks dinner” in the end.") == []
