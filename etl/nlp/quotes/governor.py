@@ -120,6 +120,8 @@ def _clause_source(art: _Article, span: QuoteSpan) -> _Attribution | None:
                     # the outermost clause holds the source ("Paul Ryan worried that the net was
                     # becoming “…”"), inner ones the topic of the words
                     found = (subject, head)
+                    if head.dep_ == "conj":
+                        break  # a coordinate clause with a subject of its own ("Boos rained down, and the crowd chanted “…”")
             if head.head.i == head.i:
                 break
             child, head = head, head.head

@@ -698,3 +698,9 @@ def test_a_short_quote_in_the_clause_of_a_name_the_tagger_missed_is_kept(quotes_
     assert [(q.quote, q.speaker_mention) for q in qs] == [("where the loser cooks dinner", "Braynard")]
     # the same phrase in a clause about nothing named stays a scare quote
     assert quotes_of("The contest is one “where the loser cooks dinner” in the end.") == []
+
+
+def test_a_coordinate_clause_with_its_own_subject_is_the_source(quotes_of):
+    body = ("Boos rained down when the budget was read, and Laura Finch calmly repeated her line “we will not "
+            "be moved” to the hall.")
+    assert [(q.quote, q.speaker) for q in quotes_of(body)] == [("we will not be moved", "Laura Finch")]
