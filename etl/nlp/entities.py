@@ -337,14 +337,14 @@ def _cut_headline_verbs(segments: list[Segment], spans: list[Span]) -> None:
     person the article names, as any surname alone does.)"""
     headline = {n for n, seg in enumerate(segments) if seg.field in ("title", "subtitle")
                 and _headline_cased(seg.text)}
+    outside = {_name_key(s.words) for s in spans if s.seg_no not in headline}
     people: dict[tuple[str, ...], list[Span]] = {}
     for span in spans:
         if span.label == "PERSON" and len(span.words) >= 2:
             people.setdefault(_name_key(span.words), []).append(span)
     written_out = {_surname(key) for key, group in people.items() if any(s.seg_no not in headline for s in group)}
     for key, group in people.items():
-        if all(s.seg_no in headline for s in group) and _surname(key) in written_out \
-                and not any(_name_key(s.words) == key and s.seg_no not in headline for s in spans):
+        if key not in outside and _surname(key) in written_out:
             for span in group:
                 last = list(re.finditer(r"\S+", span.text))[-1]
                 if words_of(last.group()) != (_surname(key),):

@@ -64,6 +64,12 @@ _PLACE_ENDINGS = ("", "a", "ia", "e", "o", "y", "on", "any", "um", "land", "ey",
 _WORD = re.compile(r"^[A-Z][a-z]+$")
 
 
+def singular(word: str) -> str:
+    """A plural's singular by the regular rule ("Russians", "aides"): the pipeline runs spaCy without
+    its lemmatizer. Short words and "-ss" words are left as they are ("bus", "press")."""
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
+
+
 def is_title_word(word: str) -> bool:
     return word.lower().strip(".") in TITLE_WORDS
 
@@ -80,13 +86,13 @@ def is_demonym(word: str) -> bool:
         return False
     if geo.lookup(word, alternates=False) is not None:
         return False
-    singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-    if singular != word and geo.lookup(singular, alternates=False) is not None:
+    one = singular(word)
+    if one != word and geo.lookup(one, alternates=False) is not None:
         return False
     for suffix in _DEMONYM_SUFFIXES:
-        if not singular.endswith(suffix) or len(singular) - len(suffix) < 2:
+        if not one.endswith(suffix) or len(one) - len(suffix) < 2:
             continue
-        stem = singular[: len(singular) - len(suffix)]
+        stem = one[: len(one) - len(suffix)]
         for ending in _PLACE_ENDINGS:
             place = geo.lookup(stem + ending)
             if place is not None and place.kind in ("country", "continent", "us_state") \

@@ -97,9 +97,10 @@ def _inherit(art: _Article, spans: list[QuoteSpan], atts: list[_Attribution | No
         next_para_opening = (cur.paragraph == prev.paragraph + 1 and cur.open_mark == cur.paragraph_start
                              and _last_in_paragraph(spans, k - 1))
         if same_para or run or next_para_opening:
-            if same_para and _other_speaker_between(art, prev, cur):
+            between = _between(art, prev, cur) if same_para else None
+            if between == "speaker":
                 continue
-            if same_para and _named_subject_between(art, prev, cur):
+            if between == "named":
                 source = _clause_source(art, cur)
                 if source is not None and source.speaker_entity_key is not None:
                     atts[k] = source  # the named person's own clause holds the quote
@@ -146,34 +147,22 @@ def _last_in_paragraph(spans: list[QuoteSpan], k: int) -> bool:
     return k + 1 >= len(spans) or spans[k + 1].paragraph != spans[k].paragraph
 
 
-def _other_speaker_between(art: _Article, prev: QuoteSpan, cur: QuoteSpan) -> bool:
-    """Between two quotes of a paragraph, a reporting verb that is not about the first quote."""
+def _between(art: _Article, prev: QuoteSpan, cur: QuoteSpan) -> str | None:
+    """What a later sentence between two quotes of a paragraph holds: "speaker", a reporting verb
+    that is not about the first quote; "named", a subject named in its own right ("First, Trump
+    identified the inspector as “Dutch”"), whose clause then holds the second quote; else None."""
     para = art.para_of(prev.open_mark)
     if para is None:
-        return False
-    between = _outside_tokens(art, para, prev.outer_end, cur.open_mark)
-    seen_end = False
-    for tok in between:
-        if tok.text in _SENTENCE_END:
-            seen_end = True
-        elif seen_end and is_speech_verb(tok):
-            return True
-    return False
-
-
-def _named_subject_between(art: _Article, prev: QuoteSpan, cur: QuoteSpan) -> bool:
-    """Between two quotes of a paragraph, a later sentence with a named subject of its own
-    ("First, Trump identified the inspector as “Dutch”"): the quote is in that person's clause."""
-    para = art.para_of(prev.open_mark)
-    if para is None:
-        return False
-    seen_end = False
+        return None
+    seen_end = named = False
     for tok in _outside_tokens(art, para, prev.outer_end, cur.open_mark):
         if tok.text in _SENTENCE_END:
             seen_end = True
+        elif seen_end and is_speech_verb(tok):
+            return "speaker"
         elif seen_end and tok.dep_ in _SUBJECT_DEPS and tok.pos_ == "PROPN":
-            return True
-    return False
+            named = True
+    return "named" if named else None
 
 
 def _inherited(att: _Attribution) -> _Attribution:

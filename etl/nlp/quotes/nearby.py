@@ -109,9 +109,7 @@ def _after(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attrib
     for n, tok in enumerate(window[:limit]):
         if tok.text in _SENTENCE_END:
             break
-        if is_strong_cue(tok) and not _has_own_clause(art, para, tok) \
-                and not any(c.dep_ == "auxpass" for c in tok.children):
-            # (a passive "the deputy was charged with fraud" reports no words)
+        if _cue_after_quote(art, para, tok):
             return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "after")
     return _manner_of_saying(art, para, span, window)
 
@@ -129,10 +127,16 @@ def _comma_then_cue(art: _Article, para: _Para, span: QuoteSpan, inside: list) -
     for tok in window:
         if tok.text in _SENTENCE_END or tok.text == "," or tok.dep_ == "mark" or tok.pos_ == "SCONJ":
             break  # (“…,” when Quill attacked her: a time clause, not the attribution)
-        if is_strong_cue(tok) and not _has_own_clause(art, para, tok) \
-                and not any(c.dep_ == "auxpass" for c in tok.children):
+        if _cue_after_quote(art, para, tok):
             return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "after")
     return None
+
+
+def _cue_after_quote(art: _Article, para: _Para, tok) -> bool:
+    """A reporting verb after a quote that reports it: not one with a clause of its own, nor a
+    passive ("the deputy was charged with fraud" reports no words)."""
+    return (is_strong_cue(tok) and not _has_own_clause(art, para, tok)
+            and not any(c.dep_ == "auxpass" for c in tok.children))
 
 
 _MAX_MANNER_TOKENS = 6

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from etl.model.records import Entity, Mention
-from etl.nlp.entity_lexicon import is_title_word
+from etl.nlp.entity_lexicon import is_title_word, singular
 from etl.nlp.quotes.article import _SUBJECT_DEPS, _Article, _Attribution, _Para
 from etl.nlp.quotes.cues import is_speech_verb
 from etl.nlp.quotes.subject import _subject_of
@@ -219,10 +219,7 @@ _THING_ENDINGS = ("ment", "ter", "paper", "poster", "flyer", "banner", "order", 
 
 
 def _singular_noun(noun) -> str:
-    word = noun.lower_
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        word = word[:-1]  # "biographers", "aides": the model loaded here has no lemmatizer
-    return word
+    return singular(noun.lower_)
 
 
 def _names_a_person(noun) -> bool:

@@ -1,0 +1,120 @@
+"""Where the speaker-key errors are: the `speakers` figure of the evaluation kit, with its false pairs split.
+
+    .venv/bin/python scripts/speaker_eval.py ../shared/dev-data/quotes-polnear [--top 25]
+
+Runs `news-etl run` once over the set, as `score.py speakers` does, and prints the same pairwise
+precision/recall. The kit's gold identity is a proxy built from the capitalised words of PolNeAR's
+speaker strings, so one person can carry several gold identities ("ted cruz", "texas cruz"). A false
+pair inside one predicted person key whose two gold identities both hold that person's surname is
+counted apart as a proxy split: what precision would be without those pairs is printed too. Then the
+largest false-positive and false-negative cells, to read the errors by.
+
+The scoring functions are imported from ../shared/eval/score.py (not part of the repository)."""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _pairs(a: Counter, b: Counter) -> int:
+    """Cross-document pairs between two groups of quotes (documents counted in each)."""
+    return sum(na * nb for da, na in a.items() for db, nb in b.items() if da != db)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("set", type=Path)
+    ap.add_argument("--kit", type=Path, default=ROOT.parent / "shared" / "eval", help="folder holding score.py")
+    ap.add_argument("--top", type=int, default=25)
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(args.kit))
+    import score  # the evaluation kit's own matching, so the figures are the scoreboard's
+
+    gold = defaultdict(list)
+    for row in score.load_gold(args.set):
+        gold[row["doc"]].append(row)
+    docs = sorted(set(gold) | {p.stem for p in (args.set / "docs").glob("*.txt")})
+    files = {f"{d}.txt": args.set / "docs" / f"{d}.txt" for d in docs}
+    tables, _ = score.run_pipeline(files, Path(tempfile.mkdtemp(prefix="speaker-eval-")) / "work")
+    stem = score.by_file(tables)
+    pred = defaultdict(list)
+    for q in tables["quotes"]:
+        pred[stem.get(q["article_id"])].append(q)
+
+    # the gold identity exactly as score.py's task_speakers derives it
+    full_by_doc, full_count = defaultdict(dict), Counter()
+    for d in docs:
+        for g in gold[d]:
+            n = score._gold_name(g["speaker"])
+            if len(n) >= 2:
+                full_by_doc[d].setdefault(n[-1], f"{n[0]} {n[-1]}")
+                full_count[f"{n[0]} {n[-1]}"] += 1
+    by_surname = {}
+    for full, _ in full_count.most_common():
+        by_surname.setdefault(full.split()[-1], full)
+    cells = defaultdict(Counter)  # (gold, key) -> documents
+    for d in docs:
+        used = set()
+        for q in pred[d]:
+            hit = next((k for k, g in enumerate(gold[d]) if k not in used and score._quote_match(q.get("quote") or "", g)),
+                       None)
+            if hit is None:
+                continue
+            used.add(hit)
+            n = score._gold_name(gold[d][hit]["speaker"])
+            if n:
+                ident = f"{n[0]} {n[-1]}" if len(n) >= 2 else full_by_doc[d].get(n[0]) or by_surname.get(n[0], n[0])
+                cells[(ident, q.get("speaker_key"))][d] += 1
+
+    def within(group) -> int:
+        total = Counter()
+        for c in group:
+            total.update(c)
+        return (sum(total.values()) ** 2 - sum(v * v for v in total.values())) // 2
+
+    by_key, by_gold = defaultdict(dict), defaultdict(dict)
+    for (ident, key), c in cells.items():
+        by_gold[ident][key] = c
+        if key is not None:
+            by_key[key][ident] = c
+    tp = sum(within([c]) for (ident, key), c in cells.items() if key is not None)
+    pp = sum(within(g.values()) for g in by_key.values())
+    gp = sum(within(g.values()) for g in by_gold.values())
+    false_pos, false_neg, proxy = Counter(), Counter(), 0
+    for key, idents in by_key.items():
+        names = sorted(idents)
+        surname = key.split(":", 1)[1].split()[-1] if key.startswith("person:") else None
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                n = _pairs(idents[a], idents[b])
+                false_pos[(key, a, b)] += n
+                if surname and all(surname in ident.replace(" s", "").split() for ident in (a, b)):
+                    proxy += n
+    for ident, keys in by_gold.items():
+        ks = list(keys)
+        for i, a in enumerate(ks):
+            for b in ks[i + 1:]:
+                false_neg[(ident, a, b)] += _pairs(keys[a], keys[b])
+        if None in keys:
+            false_neg[(ident, None, None)] += within([keys[None]])
+    p, r = tp / pp if pp else 0.0, tp / gp if gp else 0.0
+    print(f"quotes matched: {sum(sum(c.values()) for c in cells.values())}  pairs: gold {gp}, predicted {pp}, "
+          f"true {tp}  P={p:.3f} R={r:.3f} F1={2 * p * r / (p + r) if p + r else 0:.3f}")
+    print(f"false-positive pairs: {pp - tp}, of which {proxy} are proxy splits of one person; "
+          f"precision without them: {tp / (pp - proxy) if pp > proxy else 0:.3f}")
+    print("\nlargest false-positive cells (one key, two gold identities):")
+    for (key, a, b), n in false_pos.most_common(args.top):
+        print(f"{n:7d}  {key}  |  {a!r} ~ {b!r}")
+    print("\nlargest false-negative cells (one gold identity, two keys; None: no key):")
+    for (ident, a, b), n in false_neg.most_common(args.top):
+        print(f"{n:7d}  {ident!r}  |  {a} ~ {b}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
