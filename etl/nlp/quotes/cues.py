@@ -68,6 +68,8 @@ def is_speech_verb(token) -> bool:
         return False
     if token.lower_ in _BACK_FORMS:
         return token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "back"
+    if token.lower_ == "quote" and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in token.children):
+        return False  # "Trump said, and I quote, “…”": the writer announcing someone else's words
     return token.lower_ in SPEECH_FORMS
 
 

@@ -30,7 +30,7 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
             continue
         child, head = tok, tok.head
         first = named = None
-        aside = False
+        aside = detached = False
         for _ in range(10):
             if art.in_quote(art.char(head, para)):
                 break
@@ -51,7 +51,8 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
                     if head.lower_ not in WEAK_FORMS and _names_someone(art, para, att):
                         named = att
                 elif head.lower_ not in WEAK_FORMS and (named is None or child.dep_ == "ccomp") \
-                        and not aside and _names_someone(art, para, att):
+                        and not aside and not (detached := detached or _own_clause(art, para, child, first)) \
+                        and _names_someone(art, para, att):
                     # "Holm said the advertisement “unmistakably” suggests …", "Obama said he expected
                     # that Americans will say “no”": the words of a clause reported by an outer
                     # speaker are that speaker's
@@ -80,6 +81,15 @@ _SPEECH_NOUNS = frozenset((
     "advice quote quotes phrase phrases post posts explanation explanations denial description "
     "announcement confession testimony insult insults"
 ).split())
+
+
+def _own_clause(art: _Article, para: _Para, child, first: _Attribution) -> bool:
+    """The first cue's clause reaches the outer verb joined on by "and" with a subject of its own
+    ("Ryan saying he was “…” and Trump calling it a “…”") or hung on it by a preposition ("…, with
+    Lewandowski taking to Twitter to call her “…”"), not as its reported clause: when the first cue
+    names its speaker, the words are that speaker's."""
+    joined = child.dep_ == "prep" or (child.dep_ == "conj" and any(c.dep_ in _SUBJECT_DEPS for c in child.children))
+    return joined and _names_someone(art, para, first)
 
 
 def _names_someone(art: _Article, para: _Para, att: _Attribution) -> bool:

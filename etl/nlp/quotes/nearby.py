@@ -19,7 +19,7 @@ from etl.nlp.quotes.article import _SENTENCE_END, _SUBJECT_DEPS, _Article, _Attr
 from etl.nlp.quotes.cues import SPEECH_FORMS, WEAK_FORMS, cue_text, is_speech_verb, is_strong_cue
 from etl.nlp.quotes.marks import QuoteSpan
 from etl.nlp.quotes.speaker import _is_person
-from etl.nlp.quotes.subject import _is_person_token, _subject_of
+from etl.nlp.quotes.subject import _ADDRESSED_FORMS, _is_person_token, _subject_of
 
 _AFTER_WINDOW = 15  # tokens after a quote within which its "… said X" must start
 
@@ -109,9 +109,21 @@ def _after(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attrib
     for n, tok in enumerate(window[:limit]):
         if tok.text in _SENTENCE_END:
             break
-        if _cue_after_quote(art, para, tok):
+        if _cue_after_quote(art, para, tok) and not (ends_sentence and _new_statement(art, para, tok)):
             return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "after")
     return _manner_of_saying(art, para, span, window)
+
+
+def _new_statement(art: _Article, para: _Para, verb) -> bool:
+    """After a quote that closed its sentence, "Trump has also announced a kind of solidarity …":
+    a verb with its subject before it and a thing as its object reports that thing, not the
+    quote (the one told, "Trump told reporters.", is no such object)."""
+    if verb.lower_ in _ADDRESSED_FORMS:
+        return False
+    if not any(c.dep_ == "nsubj" and c.i < verb.i for c in verb.children):
+        return False
+    return any(c.dep_ == "dobj" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN") and not c.ent_type_
+               and not art.in_quote(art.char(c, para)) for c in verb.children)
 
 
 _ADJACENT_CUE_TOKENS = 3
@@ -134,9 +146,15 @@ def _comma_then_cue(art: _Article, para: _Para, span: QuoteSpan, inside: list) -
 
 def _cue_after_quote(art: _Article, para: _Para, tok) -> bool:
     """A reporting verb after a quote that reports it: not one with a clause of its own, nor a
-    passive ("the deputy was charged with fraud" reports no words)."""
+    passive ("the deputy was charged with fraud" reports no words), nor one that opens a colon
+    ("After Scalia said they might do better at “…,” Trump said: “…”" introduces what follows)."""
     return (is_strong_cue(tok) and not _has_own_clause(art, para, tok)
-            and not any(c.dep_ == "auxpass" for c in tok.children))
+            and not any(c.dep_ == "auxpass" for c in tok.children) and not _opens_colon(art, para, tok))
+
+
+def _opens_colon(art: _Article, para: _Para, verb) -> bool:
+    end = art.char(verb, para) + len(cue_text(verb))
+    return art.body[end:end + 2].lstrip().startswith(":")
 
 
 _MAX_MANNER_TOKENS = 6

@@ -33,6 +33,21 @@ def _subject_of(art: _Article, para: _Para, verb):
         reporting = _reporting_verb_above(verb.head)
         if reporting is not None and not art.in_quote(art.char(reporting, para)):
             head = reporting
+        elif verb.dep_ == "advcl" and verb.head.dep_ == "relcl" and _after_restrictive_clause(verb):
+            # "Trump defended not paying an architect who said he was stiffed, saying “…”": a
+            # participle after a relative clause that defines its noun continues the main clause
+            head = _clause_with_subject(verb.head.head) or head
+    elif verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+        # "Trump said the court's deadlock had “…” before claiming that …": the parser hangs the
+        # time phrase on the reported clause; when that clause is about a thing, the participle
+        # continues the reporting one
+        inner = verb.head.head
+        subject = next((c for c in inner.children if c.dep_ in _SUBJECT_DEPS), None)
+        reporting = _reporting_verb_above(inner)
+        if subject is not None and subject.lower_ not in _PERSONAL_SUBJECTS and subject.pos_ != "PROPN" \
+                and not _is_person_token(art, para, subject) and reporting is not None \
+                and not art.in_quote(art.char(reporting, para)):
+            head = reporting
     for _ in range(5):
         # the subject nearest the verb: a dateline ("LONDON (Reuters) - Donald Trump said") is
         # often parsed as a second subject further away
@@ -75,6 +90,25 @@ def _subject_of(art: _Article, para: _Para, verb):
             continue
         break
     return _adjacent_subject(art, para, verb)
+
+
+def _after_restrictive_clause(verb) -> bool:
+    """The participle follows a comma, and the relative clause it hangs on is not itself set off
+    by one ("an architect who said he was stiffed, saying …")."""
+    doc, clause = verb.doc, verb.head
+    start = clause.left_edge.i
+    return doc[verb.i - 1].text == "," and start > 0 and doc[start - 1].text != ","
+
+
+def _clause_with_subject(token, steps: int = 6):
+    """The nearest verb at or above `token` that has a subject of its own."""
+    for _ in range(steps):
+        if token.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJECT_DEPS for c in token.children):
+            return token
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    return None
 
 
 def _reporting_verb_above(token, steps: int = 3):

@@ -704,3 +704,59 @@ def test_a_coordinate_clause_with_its_own_subject_is_the_source(quotes_of):
     body = ("Boos rained down when the budget was read, and Laura Finch calmly repeated her line “we will not "
             "be moved” to the hall.")
     assert [(q.quote, q.speaker) for q in quotes_of(body)] == [("we will not be moved", "Laura Finch")]
+
+
+def test_the_writers_i_quote_is_not_a_cue(quotes_of):
+    body = ("Mayor Victor Hale spoke at the depot. No wonder Hale said, and I quote, \"We love the cheap seats.\" "
+            "He treats his fans as fools. Sad.")
+    assert [(q.quote, q.speaker) for q in quotes_of(body)] == [("We love the cheap seats.", "Victor Hale")]
+
+
+def test_a_joined_clause_with_its_own_subject_keeps_its_speaker(quotes_of):
+    body = ("Mayor Ellen Ruiz met Governor Victor Hale on Monday. Soon after it was over, both women issued a note "
+            "expressing hope about working together – Ruiz saying she was “truly encouraged” and Hale calling it "
+            "a “fine meeting.”")
+    got = [(q.quote.rstrip("."), q.speaker) for q in quotes_of(body)]
+    assert got == [("truly encouraged", "Ellen Ruiz"), ("fine meeting", "Victor Hale")]
+
+
+def test_a_clause_hung_on_a_preposition_is_said_by_its_own_subject(quotes_of):
+    body = ("The Hale campaign has denied the account, with Omar Petit going on radio to call the "
+            "reporter “a total fabricator” for the story.")
+    assert [(q.quote, q.speaker) for q in quotes_of(body)] == [("a total fabricator", "Omar Petit")]
+
+
+def test_a_participle_after_a_defining_relative_clause_continues_the_main_clause(quotes_of):
+    body = ("Victor Hale was similarly defensive when forced to defend not paying a plumber who said he was "
+            "cheated after he fixed the pipes at one of Hale’s hotels, saying, “Perhaps he did sloppy work, and I "
+            "was not happy with it.”")
+    qs = quotes_of(body)
+    assert [q.speaker for q in qs] == ["Victor Hale"]
+
+
+def test_a_participle_after_a_clause_about_a_thing_continues_the_reporting_clause(quotes_of):
+    body = ("Victor Hale said the court’s ruling had “kept the city safe” for now before claiming that "
+            "the new permits are “ruining small shops everywhere.”")
+    got = [(q.quote.rstrip("."), q.speaker) for q in quotes_of(body)]
+    assert got == [("kept the city safe", "Victor Hale"), ("ruining small shops everywhere", "Victor Hale")]
+    # a clause about a person keeps its own subject
+    body = ("Victor Hale said Ellen Ruiz had “lost her way” before claiming that the permits are "
+            "“ruining small shops everywhere.”")
+    assert [q.speaker for q in quotes_of(body)][-1] == "Ellen Ruiz"
+
+
+def test_a_cue_that_opens_a_colon_introduces_the_next_quote(quotes_of):
+    body = ("After Ellen Ruiz said that some riders might be happier on “slower local lines,” Victor Hale said: "
+            "“I do not agree with her, not at all.”")
+    got = [(q.quote.rstrip(",."), q.speaker) for q in quotes_of(body)]
+    assert got == [("slower local lines", "Ellen Ruiz"), ("I do not agree with her, not at all", "Victor Hale")]
+
+
+def test_a_new_sentence_about_something_else_is_not_the_attribution(quotes_of):
+    body = ("Omar Petit, a lawyer who runs a small donor club, has cheered on the strikers with slogans like "
+            "“The union will win every vote and can still carry the whole city with it.” Victor Hale has "
+            "also announced a sort of sympathy with the union.")
+    assert [q.speaker for q in quotes_of(body)] == ["Omar Petit"]
+    # the one told is no such object
+    body = "“The union will win every vote and can still carry the whole city.” Victor Hale told reporters."
+    assert [q.speaker for q in quotes_of(body)] == ["Victor Hale"]
