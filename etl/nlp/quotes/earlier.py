@@ -94,8 +94,8 @@ def _inherit(art: _Article, spans: list[QuoteSpan], atts: list[_Attribution | No
             continue
         same_para = prev.paragraph == cur.paragraph
         run = prev.runs_on and cur.paragraph == prev.paragraph + 1
-        next_para_opening = (cur.paragraph == prev.paragraph + 1 and cur.open_mark == cur.paragraph_start
-                             and _last_in_paragraph(spans, k - 1))
+        next_para_opening = (cur.paragraph == prev.paragraph + 1 and _last_in_paragraph(spans, k - 1)
+                             and (cur.open_mark == cur.paragraph_start or _framing_lead_in(art, cur)))
         if same_para or run or next_para_opening:
             between = _between(art, prev, cur) if same_para else None
             if between == "speaker":
@@ -141,6 +141,25 @@ def _lead_paragraph(art: _Article, spans: list[QuoteSpan], span: QuoteSpan) -> _
     if entity is None or entity.label != "PERSON":
         return None
     return att
+
+
+_MAX_FRAMING_WORDS = 10
+
+
+def _framing_lead_in(art: _Article, span: QuoteSpan) -> bool:
+    """A paragraph that opens with only a time or place before a colon and the quote ("Then, later
+    that month on CNN: “…”"): no verb and no person, so nobody new speaks; the quote continues the
+    speaker before it, as a bare quote paragraph does."""
+    lead_in = art.body[span.paragraph_start:span.open_mark].rstrip()
+    if not lead_in.endswith(":") or len(lead_in.split()) > _MAX_FRAMING_WORDS:
+        return False
+    para = art.para_of(span.paragraph_start)
+    if para is None:
+        return False
+    tokens = _outside_tokens(art, para, span.paragraph_start, span.open_mark)
+    if any(t.pos_ in ("VERB", "AUX") for t in tokens):
+        return False
+    return not any(m.label == "PERSON" for m in art.mentions_in(span.paragraph_start, span.open_mark))
 
 
 def _last_in_paragraph(spans: list[QuoteSpan], k: int) -> bool:

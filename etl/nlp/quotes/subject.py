@@ -179,8 +179,9 @@ def _adjacent_subject(art: _Article, para: _Para, verb):
             return doc[k]
         k -= 1
     k = _skip_aside(doc, k, verb.sent.start)
-    if k >= 0 and doc[k].pos_ in ("PROPN", "NOUN", "PRON") and not art.in_quote(art.char(doc[k], para)) \
-            and doc[k].ent_type_ not in _NOT_NAMES:
+    # (a name the tagger read as an adjective, "Trump, later alleging …, said", is still a name)
+    if k >= 0 and (doc[k].pos_ in ("PROPN", "NOUN", "PRON") or _is_person_token(art, para, doc[k])) \
+            and not art.in_quote(art.char(doc[k], para)) and doc[k].ent_type_ not in _NOT_NAMES:
         return doc[k]
     k, last_name, last_noun = verb.i + 1, None, None
     while k < len(doc) and _in_inverted_subject(doc[k]) \
@@ -243,6 +244,7 @@ def _skip_aside(doc, k: int, sentence_start: int) -> int:
         j = k - 1
         while j >= max(sentence_start, k - _MAX_ASIDE) and doc[j].text not in (",", ".", ";", ":"):
             j -= 1
-        if j > sentence_start and doc[j].text == "," and doc[j - 1].pos_ in ("PROPN", "NOUN"):
+        if j > sentence_start and doc[j].text == "," and (doc[j - 1].pos_ in ("PROPN", "NOUN")
+                                                          or doc[j - 1].text[:1].isupper()):
             return j - 1
     return k

@@ -760,3 +760,26 @@ def test_a_new_sentence_about_something_else_is_not_the_attribution(quotes_of):
     # the one told is no such object
     body = "“The union will win every vote and can still carry the whole city.” Victor Hale told reporters."
     assert [q.speaker for q in quotes_of(body)] == ["Victor Hale"]
+
+
+def test_a_lead_in_of_only_time_and_place_continues_the_last_speaker(quotes_of):
+    body = ("Mayor Ellen Ruiz has changed her story on the bridge. At first: “We will never pay for that bridge,” "
+            "she told the Courier in May.\n\nThen, a week later on local radio: “I never said we would not pay for "
+            "the bridge.”")
+    assert [q.speaker for q in quotes_of(body)] == ["Ellen Ruiz", "Ellen Ruiz"]
+    # a lead-in that names someone else is not a continuation
+    body = body.replace("Then, a week later on local radio:", "Then, a week later, Victor Hale:")
+    assert quotes_of(body)[-1].speaker != "Ellen Ruiz"
+
+
+def test_a_name_the_parser_made_the_root_still_opens_the_topic(quotes_of):
+    body = ("Mayor Ellen Ruiz spoke after Victor Hale at the forum. Hale, when asked about his own contradictions "
+            "or factual errors, often steam-rolls through the questions, talking and talking and never admitting "
+            "he was wrong.\n\nFor example: \"We will close the depot in the spring,\" he told WKRP's Anna Bell in May.")
+    assert [q.speaker for q in quotes_of(body)] == ["Victor Hale"]
+
+
+def test_a_name_before_an_aside_is_the_subject_whatever_its_tag(quotes_of):
+    body = ("Donald Trump spoke in May. Trump, later claiming - again wrongly - that Governor Ellen Ruiz wanted to "
+            "close 40 depots, said he would sell the buses, which he insists are \"mostly junk\" and perhaps a danger.")
+    assert [q.speaker for q in quotes_of(body)] == ["Donald Trump"]
