@@ -66,10 +66,16 @@ def _subject_of(art: _Article, para: _Para, verb):
                 # "Rubio was asked by the moderator whether …": the words are the asker's, and
                 # the passive subject is only the one addressed
                 return _agent_of(head)
-            return c
+            return _sender(art, para, c) or c
         if head.dep_ == "relcl":
             return head.head
         if head.dep_ in _CLIMB_DEPS and head.head.i != head.i:
+            before = _reporting_verb_before(art, para, head) if art.in_quote(art.char(head.head, para)) else None
+            if before is not None:
+                # "“…,” Sanders said, going on to say …": the parser hung the participle on a verb
+                # inside the quote; it continues the reporting verb right before it
+                head = before
+                continue
             via_noun = head.dep_ == "acl"
             if via_noun and _is_person_token(art, para, head.head):
                 # "footage of Hillary Clinton asking …", "a man shouting …": the participle
@@ -111,6 +117,16 @@ def _clause_with_subject(token, steps: int = 6):
     return None
 
 
+def _reporting_verb_before(art: _Article, para: _Para, token):
+    """A reporting verb outside quotes just before `token`, with at most a comma between."""
+    doc = token.doc
+    for k in range(token.i - 1, max(token.i - 3, -1), -1):
+        if doc[k].text == ",":
+            continue
+        return doc[k] if is_speech_verb(doc[k]) and not art.in_quote(art.char(doc[k], para)) else None
+    return None
+
+
 def _reporting_verb_above(token, steps: int = 3):
     """The reporting verb whose reported clause holds `token`, within a few steps up the parse."""
     for _ in range(steps):
@@ -119,6 +135,24 @@ def _reporting_verb_above(token, steps: int = 3):
         if token.head.i == token.i:
             return None
         token = token.head
+    return None
+
+
+# Participles by which a text names who put it out (not "the man arrested by police").
+_SENT_FORMS = frozenset({"sent", "issued", "released", "signed", "posted", "written", "published", "distributed",
+                         "circulated", "produced", "paid", "tweeted", "delivered", "authored", "drafted"})
+
+
+def _sender(art: _Article, para: _Para, thing):
+    """For a thing that carries words and says who put it out ("a fundraising email sent out by
+    Sanders warned", "a statement issued by the mayor's office said"), the one named after "by"."""
+    if thing.pos_ != "NOUN" or _is_person_token(art, para, thing):
+        return None
+    for clause in thing.children:
+        if clause.dep_ == "acl" and clause.lower_ in _SENT_FORMS:
+            agent = _agent_of(clause)
+            if agent is not None and art.outside(agent, para):
+                return agent
     return None
 
 
@@ -240,11 +274,20 @@ def _skip_aside(doc, k: int, sentence_start: int) -> int:
         while j >= max(sentence_start, k - _MAX_ASIDE) and doc[j].text != "(":
             j -= 1
         return j - 1 if j >= sentence_start and doc[j].text == "(" else k
-    if doc[k].text == ",":
-        j = k - 1
-        while j >= max(sentence_start, k - _MAX_ASIDE) and doc[j].text not in (",", ".", ";", ":"):
+    end = k
+    for _ in range(_MAX_ASIDES):
+        # asides may follow one another ("Sanders, meanwhile, who sits at zero endorsements, said")
+        if doc[end].text != ",":
+            break
+        j = end - 1
+        while j >= max(sentence_start, end - _MAX_ASIDE) and doc[j].text not in (",", ".", ";", ":"):
             j -= 1
-        if j > sentence_start and doc[j].text == "," and (doc[j - 1].pos_ in ("PROPN", "NOUN")
-                                                          or doc[j - 1].text[:1].isupper()):
+        if not (j > sentence_start and doc[j].text == ","):
+            break
+        if doc[j - 1].pos_ in ("PROPN", "NOUN") or doc[j - 1].text[:1].isupper():
             return j - 1
+        end = j
     return k
+
+
+_MAX_ASIDES = 3

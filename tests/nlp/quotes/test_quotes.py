@@ -783,3 +783,25 @@ def test_a_name_before_an_aside_is_the_subject_whatever_its_tag(quotes_of):
     body = ("Donald Trump spoke in May. Trump, later claiming - again wrongly - that Governor Ellen Ruiz wanted to "
             "close 40 depots, said he would sell the buses, which he insists are \"mostly junk\" and perhaps a danger.")
     assert [q.speaker for q in quotes_of(body)] == ["Donald Trump"]
+
+
+def test_a_name_before_two_asides_is_the_subject(quotes_of):
+    body = ("Victor Hale, meanwhile, who has no such backing, said that fact tells you which of the two mayors is "
+            "\"ready to fight the old guard.\"")
+    assert [q.speaker for q in quotes_of(body)] == ["Victor Hale"]
+
+
+def test_going_on_to_say_continues_the_reporting_verb_before_it(quotes_of):
+    body = ("“That is the plan, and it is the right plan,” Ellen Ruiz said, going on to say that the town has spent "
+            "\"years fighting over the river, to have that fight again, young people do not want to see that. "
+            "They're way beyond that.\"")
+    assert [q.speaker for q in quotes_of(body)] == ["Ellen Ruiz", "Ellen Ruiz"]
+
+
+def test_a_text_sent_out_by_someone_speaks_for_them(quotes_of):
+    body = ("Moreover, a fundraising letter sent out by Ellen Ruiz on Monday night warned of the hard fight ahead: "
+            "“There are nine votes in the next month, and you can be sure our rivals will respond.”")
+    assert [q.speaker for q in quotes_of(body)] == ["Ellen Ruiz"]
+    # a person described by what was done to them is not spoken for ("arrested by police")
+    body = "The man arrested by Officer Dana Cole in May said: “I did nothing at all wrong that night.”"
+    assert [q.speaker for q in quotes_of(body)] == [None]
