@@ -67,7 +67,24 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
         if named is not None:
             return named
         if first is not None:
-            return first
+            return _nearer_cue(art, para, first, inside) or first
+    return None
+
+
+def _nearer_cue(art: _Article, para: _Para, first: _Attribution, inside: list) -> _Attribution | None:
+    """When the cue the parse gives names no one ("The spot concludes with footage of Trump saying
+    during the debate, “…”"), a reporting verb between it and the quote that does name someone."""
+    if _names_someone(art, para, first) or not inside:
+        return None
+    cue = next((t for t in para.tokens if art.char(t, para) == first.cue_char), None)
+    if cue is None:
+        return None
+    for tok in reversed(para.tokens[cue.i + 1:inside[0].i]):
+        if tok.sent.start != cue.sent.start or art.in_quote(art.char(tok, para)):
+            break
+        if is_speech_verb(tok) and tok.lower_ not in WEAK_FORMS:
+            att = _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "governor")
+            return att if _names_someone(art, para, att) else None
     return None
 
 

@@ -805,3 +805,9 @@ def test_a_text_sent_out_by_someone_speaks_for_them(quotes_of):
     # a person described by what was done to them is not spoken for ("arrested by police")
     body = "The man arrested by Officer Dana Cole in May said: “I did nothing at all wrong that night.”"
     assert [q.speaker for q in quotes_of(body)] == [None]
+
+
+def test_a_nearer_cue_that_names_someone_wins_over_one_that_names_no_one(quotes_of):
+    body = ("The new ad shows a clip of the mayor. The clip concludes with footage of Ellen Ruiz saying during the "
+            "forum last month, “That makes me careful,” when Victor Hale attacked her for not paying rent.")
+    assert [(q.speaker, q.cue) for q in quotes_of(body)] == [("Ellen Ruiz", "saying")]
