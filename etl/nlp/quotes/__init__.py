@@ -59,7 +59,8 @@ from etl.nlp.quotes.earlier import _colon_paragraph, _inherit, _previous_sentenc
 from etl.nlp.quotes.governor import _clause_source, _governor, _sentence_opener
 from etl.nlp.quotes.keep import MIN_BARE_WORDS, MIN_CLAUSE_WORDS, _is_clause_quotation, _is_quotation
 from etl.nlp.quotes.marks import QuoteSpan, find_quote_spans
-from etl.nlp.quotes.nearby import _according_to, _after, _before, _comma_then_cue, _dash_credit, _person_colon
+from etl.nlp.quotes.nearby import (_according_to, _after, _before, _comma_then_cue, _dash_credit, _person_colon,
+                                   _possessed_remark)
 from etl.nlp.quotes.speaker import _resolve_speaker
 from etl.nlp.segments import Segment
 
@@ -109,7 +110,8 @@ def _own_attribution(art: _Article, span: QuoteSpan) -> _Attribution | None:
         return None
     inside = [t for t in para.tokens if span.open_mark <= art.char(t, para) < span.outer_end]
     speakerless = None
-    for finder in (_person_colon, _comma_then_cue, _governor, _after, _before, _according_to, _dash_credit):
+    for finder in (_person_colon, _comma_then_cue, _governor, _after, _before, _according_to, _dash_credit,
+                   _possessed_remark):
         att = finder(art, para, span, inside)
         if att is None:
             continue

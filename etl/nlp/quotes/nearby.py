@@ -15,8 +15,11 @@ Each pattern returns an `_Attribution` (the cue and the token heading the speake
 """
 from __future__ import annotations
 
+import re
+
 from etl.nlp.quotes.article import _SENTENCE_END, _SUBJECT_DEPS, _Article, _Attribution, _Para, _outside_tokens
 from etl.nlp.quotes.cues import SPEECH_FORMS, WEAK_FORMS, cue_text, is_speech_verb, is_strong_cue
+from etl.nlp.quotes.governor import _SPEECH_NOUNS
 from etl.nlp.quotes.marks import QuoteSpan
 from etl.nlp.quotes.speaker import _is_person
 from etl.nlp.quotes.subject import _ADDRESSED_FORMS, _is_person_token, _subject_of
@@ -273,6 +276,28 @@ def _according_to(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> 
     return None
 
 
+def _possessed_remark(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
+    """Obama's “if you like your plan, you can keep it” promise: words set between a person's
+    possessive and a noun of saying are that person's, however the parser joined them."""
+    lead_start = max(span.paragraph_start, span.open_mark - _MAX_POSSESSIVE_GAP)
+    lead_in = art.body[lead_start:span.open_mark].rstrip()
+    if not lead_in.endswith(("'s", "’s", "s'", "s’")):
+        return None
+    noun = re.match(r"\s*(\w+)", art.body[span.outer_end:span.outer_end + 40])
+    if noun is None or noun.group(1).lower() not in _SPEECH_NOUNS:
+        return None
+    owner_end = lead_start + len(lead_in) - (2 if lead_in.endswith("s") else 1)
+    people = [m for m in art.mentions_in(max(span.paragraph_start, owner_end - 60), owner_end)
+              if _is_person(art, m) and m.char_end == owner_end]
+    if not people:
+        return None
+    head = _token_ending_at(art, para, people[-1].char_end)
+    if head is None:
+        return None
+    return _Attribution(noun.group(1), head, span.outer_end + noun.start(1), "governor")
+
+
+_MAX_POSSESSIVE_GAP = 4
 _CREDIT_DASHES = "―—–-"
 
 

@@ -27,16 +27,17 @@ def _subject_of(art: _Article, para: _Para, verb):
         # after a person shown in a recording reports that person's words, however the parser hung it
         return before
     head = verb
-    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj", "xcomp"):
+    if verb.tag_ == "VBG" and verb.dep_ == "advcl" and verb.head.dep_ == "relcl" and _after_restrictive_clause(verb):
+        # "Trump defended not paying an architect who said he was stiffed, saying “…”": a
+        # participle after a relative clause that defines its noun continues the main clause
+        head = _clause_with_subject(verb.head.head) or head
+    elif verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj", "xcomp") and not _own_reporting_clause(art, para, verb.head):
         # "Trump told Newsmax that Romney “…,” adding, “…”": the parser hangs the participle on
-        # the reported clause, but it continues the reporting one
+        # the reported clause, but it continues the reporting one (not a reporting verb with a
+        # subject of its own: "Lewandowski added, saying …")
         reporting = _reporting_verb_above(verb.head)
         if reporting is not None and not art.in_quote(art.char(reporting, para)):
             head = reporting
-        elif verb.dep_ == "advcl" and verb.head.dep_ == "relcl" and _after_restrictive_clause(verb):
-            # "Trump defended not paying an architect who said he was stiffed, saying “…”": a
-            # participle after a relative clause that defines its noun continues the main clause
-            head = _clause_with_subject(verb.head.head) or head
     elif verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
         # "Trump said the court's deadlock had “…” before claiming that …": the parser hangs the
         # time phrase on the reported clause; when that clause is about a thing, the participle
@@ -69,6 +70,13 @@ def _subject_of(art: _Article, para: _Para, verb):
             return _sender(art, para, c) or c
         if head.dep_ == "relcl":
             return head.head
+        if head.dep_ == "xcomp" and head.head.i != head.i:
+            controller = next((c for c in head.head.children if c.dep_ == "dobj" and c.i < head.i
+                               and art.outside(c, para) and _is_person_token(art, para, c)), None)
+            if controller is not None:
+                # "That prompted Rubio to make a joke and call Trump “…”": the one urged or
+                # prompted to speak is who speaks
+                return controller
         if head.dep_ in _CLIMB_DEPS and head.head.i != head.i:
             before = _reporting_verb_before(art, para, head) if art.in_quote(art.char(head.head, para)) else None
             if before is not None:
@@ -115,6 +123,12 @@ def _clause_with_subject(token, steps: int = 6):
             return None
         token = token.head
     return None
+
+
+def _own_reporting_clause(art: _Article, para: _Para, verb) -> bool:
+    """A reporting verb with its own subject ("Lewandowski added, saying …"): a participle hung on
+    it continues it, whatever clause it sits in."""
+    return is_speech_verb(verb) and any(c.dep_ in _SUBJECT_DEPS and art.outside(c, para) for c in verb.children)
 
 
 def _reporting_verb_before(art: _Article, para: _Para, token):

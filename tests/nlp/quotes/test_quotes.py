@@ -811,3 +811,25 @@ def test_a_nearer_cue_that_names_someone_wins_over_one_that_names_no_one(quotes_
     body = ("The new ad shows a clip of the mayor. The clip concludes with footage of Ellen Ruiz saying during the "
             "forum last month, “That makes me careful,” when Victor Hale attacked her for not paying rent.")
     assert [(q.speaker, q.cue) for q in quotes_of(body)] == [("Ellen Ruiz", "saying")]
+
+
+def test_the_one_prompted_to_speak_is_the_speaker(quotes_of):
+    body = ("Victor Hale and Ellen Ruiz traded barbs. That prompted Ruiz to make a joke about yoga and call Hale "
+            "\"very bendy,\" a nod to his changing positions.")
+    assert [q.speaker for q in quotes_of(body)] == ["Ellen Ruiz"]
+
+
+def test_a_participle_on_a_reporting_verb_with_its_own_subject_continues_it(quotes_of):
+    body = ("“Nobody has ever seen a chief hold a press event like that,” Omar Petit said. “It is the job of the "
+            "police to investigate.”\n\nDana Cole cannot say that “in her view,” Petit added, saying it should be "
+            "“up to the judge to decide or not.”")
+    assert [q.speaker for q in quotes_of(body)][-1] == "Omar Petit"
+
+
+def test_words_between_a_possessive_and_a_noun_of_saying(quotes_of):
+    body = ("Mayor Ellen Ruiz made many promises. It's the lasting pull of Ruiz's \"every street will be paved\" "
+            "promise: many voters remember it, and they want it kept.")
+    assert [(q.quote, q.speaker) for q in quotes_of(body)] == [("every street will be paved", "Ellen Ruiz")]
+    # a thing's possessive names no speaker
+    body = body.replace("Ruiz's", "the council's")
+    assert all(q.speaker is None for q in quotes_of(body))
