@@ -19,7 +19,7 @@ from etl.nlp.quotes.article import _SUBJECT_DEPS, _Article, _Attribution, _Para
 from etl.nlp.quotes.cues import WEAK_FORMS, cue_text, is_speech_verb
 from etl.nlp.quotes.marks import QuoteSpan
 from etl.nlp.quotes.speaker import _resolve_speaker
-from etl.nlp.quotes.subject import _PERSONAL_SUBJECTS, _subject_of
+from etl.nlp.quotes.subject import _ADDRESSED_FORMS, _PERSONAL_SUBJECTS, _is_person_token, _subject_of
 
 
 def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
@@ -143,6 +143,11 @@ def _clause_source(art: _Article, span: QuoteSpan) -> _Attribution | None:
                 break
             if head.pos_ in ("VERB", "AUX"):
                 subject = next((c for c in head.children if c.dep_ in _SUBJECT_DEPS and art.outside(c, para)), None)
+                if subject is not None and subject.dep_ == "nsubjpass" and head.lower_ in _ADDRESSED_FORMS:
+                    break  # "Trump was asked, “…?”": the one asked did not say the question
+                viewer = _fronted_viewer(art, para, head)
+                if viewer is not None:
+                    subject = viewer  # "To Sharp, Trump is the “…” man who saved her farm": Sharp's view
                 if subject is not None and subject.lower_ not in ("it", "this", "that", "there", "what"):
                     # the outermost clause holds the source ("Paul Ryan worried that the net was
                     # becoming “…”"), inner ones the topic of the words
@@ -156,6 +161,19 @@ def _clause_source(art: _Article, span: QuoteSpan) -> _Attribution | None:
             att = _Attribution(None, found[0], art.char(found[1], para), "clause")
             _resolve_speaker(art, para, att)
             return att
+    return None
+
+
+def _fronted_viewer(art: _Article, para: _Para, verb):
+    """The person of a fronted "To X," on the clause ("To Sharp, Trump is the “…” man"): the
+    clause gives that person's view."""
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ != "to" or prep.i != verb.sent.start:
+            continue
+        person = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        after = person.doc[person.i + 1] if person is not None and person.i + 1 < len(person.doc) else None
+        if after is not None and after.text == "," and _is_person_token(art, para, person):
+            return person
     return None
 
 

@@ -833,3 +833,15 @@ def test_words_between_a_possessive_and_a_noun_of_saying(quotes_of):
     # a thing's possessive names no speaker
     body = body.replace("Ruiz's", "the council's")
     assert all(q.speaker is None for q in quotes_of(body))
+
+
+def test_the_one_asked_a_question_did_not_say_it(quotes_of):
+    body = ("In an interview with the Daily Courier published online Monday, Mayor Ellen Ruiz was asked, “What is "
+            "the busiest road in the city you have driven on?”")
+    assert [(q.speaker, q.cue) for q in quotes_of(body)] == [(None, "asked")]
+
+
+def test_a_fronted_to_someone_gives_their_view(quotes_of):
+    body = ("Dana Cole of Burke County knows Mayor Ellen Ruiz well. To Cole, Ruiz is the “warm and generous” woman "
+            "who saved her family’s shop in 1990.")
+    assert [q.speaker for q in quotes_of(body)] == ["Dana Cole"]
