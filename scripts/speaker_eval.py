@@ -6,13 +6,16 @@ Runs `news-etl run` once over the set, as `score.py speakers` does, and prints t
 precision/recall. The kit's gold identity is a proxy built from the capitalised words of PolNeAR's
 speaker strings, so one person can carry several gold identities ("ted cruz", "texas cruz"). A false
 pair inside one predicted person key whose two gold identities both hold that person's surname is
-counted apart as a proxy split: what precision would be without those pairs is printed too. Then the
+counted apart as a proxy split: what precision would be without those pairs is printed too. So is an
+estimate of what an attribution without errors would score against the same proxy (see `_ceiling`:
+it keeps the proxy's own splits and gives a role, "one Clinton aide", no person's key). Then the
 largest false-positive and false-negative cells, to read the errors by.
 
 The scoring functions are imported from ../shared/eval/score.py (not part of the repository)."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 from collections import Counter, defaultdict
@@ -58,6 +61,7 @@ def main(argv=None) -> int:
     for full, _ in full_count.most_common():
         by_surname.setdefault(full.split()[-1], full)
     cells = defaultdict(Counter)  # (gold, key) -> documents
+    matched = []  # (document, gold identity, key, gold speaker string) per matched quote
     for d in docs:
         used = set()
         for q in pred[d]:
@@ -70,6 +74,7 @@ def main(argv=None) -> int:
             if n:
                 ident = f"{n[0]} {n[-1]}" if len(n) >= 2 else full_by_doc[d].get(n[0]) or by_surname.get(n[0], n[0])
                 cells[(ident, q.get("speaker_key"))][d] += 1
+                matched.append((d, ident, q.get("speaker_key"), gold[d][hit]["speaker"] or ""))
 
     def within(group) -> int:
         total = Counter()
@@ -107,6 +112,7 @@ def main(argv=None) -> int:
           f"true {tp}  P={p:.3f} R={r:.3f} F1={2 * p * r / (p + r) if p + r else 0:.3f}")
     print(f"false-positive pairs: {pp - tp}, of which {proxy} are proxy splits of one person; "
           f"precision without them: {tp / (pp - proxy) if pp > proxy else 0:.3f}")
+    print(f"estimate for an attribution without errors, scored against the same proxy: {_ceiling(matched)}")
     print("\nlargest false-positive cells (one key, two gold identities):")
     for (key, a, b), n in false_pos.most_common(args.top):
         print(f"{n:7d}  {key}  |  {a!r} ~ {b!r}")
@@ -114,6 +120,40 @@ def main(argv=None) -> int:
     for (ident, a, b), n in false_neg.most_common(args.top):
         print(f"{n:7d}  {ident!r}  |  {a} ~ {b}")
     return 0
+
+
+# Gold speakers that are someone's role rather than the person named in them ("a top Trump adviser").
+_ROLE = re.compile(r"\b(adviser|advisor|aides?|spokes(?:man|woman|person)|supporters?|officials?|confidant|veteran|"
+                   r"manager|surrogate|protesters|narrator|insider|staffer|strategist|source|campaign|allies|ally|"
+                   r"friend|donor|operative)\b")
+
+
+def _ceiling(matched) -> str:
+    """Pairwise P/R/F1 if every matched quote had the key a careful reader would give it: the key
+    given, when it is a person key with the gold identity's surname (the proxy's variants of one
+    person); no person's key for a role ("one Clinton aide"); else the gold identity itself."""
+    cells = defaultdict(Counter)
+    for d, ident, key, speaker in matched:
+        if key and key.startswith("person:") and key.split()[-1] == ident.split()[-1]:
+            ideal = key
+        elif _ROLE.search(speaker):
+            ideal = None
+        else:
+            ideal = f"person:{ident}"
+        cells[(ident, ideal)][d] += 1
+
+    def within(counts) -> int:
+        return (sum(counts.values()) ** 2 - sum(v * v for v in counts.values())) // 2
+
+    by_key, by_gold = defaultdict(Counter), defaultdict(Counter)
+    for (ident, key), c in cells.items():
+        by_gold[ident].update(c)
+        if key is not None:
+            by_key[key].update(c)
+    tp = sum(within(c) for (ident, key), c in cells.items() if key is not None)
+    pp, gp = sum(within(c) for c in by_key.values()), sum(within(c) for c in by_gold.values())
+    p, r = tp / pp if pp else 0.0, tp / gp if gp else 0.0
+    return f"P={p:.3f} R={r:.3f} F1={2 * p * r / (p + r) if p + r else 0:.3f}"
 
 
 if __name__ == "__main__":

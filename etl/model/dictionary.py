@@ -186,7 +186,10 @@ _DIRECTORY_TEXT = [
     "`speaker` and `speaker_key` are null and `speaker_mention` keeps the words as written. What carries a "
     "person's words (\"Trump's letter\", \"Sanders' fundraising email\") and the staff working for them "
     "(\"the Clinton campaign\", \"Clinton's office\") speak for that person. A place or a group keys a "
-    "speaker only as the head of the phrase (\"China said\"), never as a qualifier (\"the Florida senator\").",
+    "speaker only as the head of the phrase (\"China said\"), never as a qualifier (\"the Florida senator\"). "
+    "So does a text someone sent out (\"a fundraising email sent out by Sanders warned\"). A clause with a "
+    "named subject of its own keeps its words inside another's report (\"Ryan saying he was “…” and Trump "
+    "calling it a “…”\" gives each their own); the one asked a question did not say it.",
 ]
 
 
