@@ -66,6 +66,8 @@ def is_speech_verb(token) -> bool:
     """True for a verb token whose form is a reporting verb."""
     if token.tag_[:2] != "VB" and token.pos_ not in ("VERB", "AUX"):
         return False
+    if any(c.dep_ == "det" for c in token.children):
+        return False  # a noun the tagger read as a verb ("calling the nightclub attack an act of “…”")
     if token.lower_ in _BACK_FORMS:
         return token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "back"
     if token.lower_ == "quote" and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in token.children):

@@ -177,6 +177,9 @@ def _fronted_viewer(art: _Article, para: _Para, verb):
     return None
 
 
+_TIME_OPENERS = frozenset({"when", "as", "after", "once", "while", "before", "then"})
+
+
 def _sentence_opener(art: _Article, span: QuoteSpan) -> _Attribution | None:
     """The person whose name opens the quote's sentence ("Lopez supports “…” and recalled the freeze:
     “…”", "Trump also embraced harsher methods -- “…”"), for a quote whose cue lost its subject
@@ -189,6 +192,8 @@ def _sentence_opener(art: _Article, span: QuoteSpan) -> _Attribution | None:
     if opening is None or not opening.doc.has_annotation("SENT_START"):
         return None
     first = next((t for t in opening.sent if not t.is_punct and not t.is_space), None)
+    if first is not None and first.lower_ in _TIME_OPENERS and first.i + 1 < len(first.doc):
+        first = first.doc[first.i + 1]  # "When Trump finally wrapped up — “…” —": the clause is about him
     if first is None:
         return None
     start = art.char(first, para)

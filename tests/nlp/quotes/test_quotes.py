@@ -845,3 +845,18 @@ def test_a_fronted_to_someone_gives_their_view(quotes_of):
     body = ("Dana Cole of Burke County knows Mayor Ellen Ruiz well. To Cole, Ruiz is the “warm and generous” woman "
             "who saved her family’s shop in 1990.")
     assert [q.speaker for q in quotes_of(body)] == ["Dana Cole"]
+
+
+def test_a_quote_set_in_a_when_clause_about_a_person_is_theirs(quotes_of):
+    body = ("Mayor Ellen Ruiz spoke for an hour at the fair. When Ruiz finally wrapped up — “I will work for you, "
+            "and I will deliver for you!” — the confetti rained down on the crowd.")
+    assert [q.speaker for q in quotes_of(body)] == ["Ellen Ruiz"]
+    body = body.replace("When Ruiz finally wrapped up", "When the band finally stopped")
+    assert [q.speaker for q in quotes_of(body)] == [None]
+
+
+def test_a_noun_read_as_a_verb_is_no_cue(quotes_of):
+    body = ("Ellen Ruiz, while speaking on a morning show Monday, called again for Governor Victor Hale to quit for "
+            "not calling the Dayton nightclub attack an act of “organized domestic terror.” Ruiz said the state is "
+            "in trouble.")
+    assert [(q.speaker, q.cue) for q in quotes_of(body)] == [("Ellen Ruiz", "calling")]
