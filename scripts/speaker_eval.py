@@ -21,7 +21,14 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from etl.cli import printable
+
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _within(counts: Counter) -> int:
+    """Cross-document pairs inside one group of quotes (documents counted)."""
+    return (sum(counts.values()) ** 2 - sum(v * v for v in counts.values())) // 2
 
 
 def _pairs(a: Counter, b: Counter) -> int:
@@ -76,20 +83,14 @@ def main(argv=None) -> int:
                 cells[(ident, q.get("speaker_key"))][d] += 1
                 matched.append((d, ident, q.get("speaker_key"), gold[d][hit]["speaker"] or ""))
 
-    def within(group) -> int:
-        total = Counter()
-        for c in group:
-            total.update(c)
-        return (sum(total.values()) ** 2 - sum(v * v for v in total.values())) // 2
-
     by_key, by_gold = defaultdict(dict), defaultdict(dict)
     for (ident, key), c in cells.items():
         by_gold[ident][key] = c
         if key is not None:
             by_key[key][ident] = c
-    tp = sum(within([c]) for (ident, key), c in cells.items() if key is not None)
-    pp = sum(within(g.values()) for g in by_key.values())
-    gp = sum(within(g.values()) for g in by_gold.values())
+    tp = sum(_within(c) for (ident, key), c in cells.items() if key is not None)
+    pp = sum(_within(sum(g.values(), Counter())) for g in by_key.values())
+    gp = sum(_within(sum(g.values(), Counter())) for g in by_gold.values())
     false_pos, false_neg, proxy = Counter(), Counter(), 0
     for key, idents in by_key.items():
         names = sorted(idents)
@@ -106,7 +107,7 @@ def main(argv=None) -> int:
             for b in ks[i + 1:]:
                 false_neg[(ident, a, b)] += _pairs(keys[a], keys[b])
         if None in keys:
-            false_neg[(ident, None, None)] += within([keys[None]])
+            false_neg[(ident, None, None)] += _within(keys[None])
     p, r = tp / pp if pp else 0.0, tp / gp if gp else 0.0
     print(f"quotes matched: {sum(sum(c.values()) for c in cells.values())}  pairs: gold {gp}, predicted {pp}, "
           f"true {tp}  P={p:.3f} R={r:.3f} F1={2 * p * r / (p + r) if p + r else 0:.3f}")
@@ -115,10 +116,10 @@ def main(argv=None) -> int:
     print(f"estimate for an attribution without errors, scored against the same proxy: {_ceiling(matched)}")
     print("\nlargest false-positive cells (one key, two gold identities):")
     for (key, a, b), n in false_pos.most_common(args.top):
-        print(f"{n:7d}  {key}  |  {a!r} ~ {b!r}")
+        print(printable(f"{n:7d}  {key}  |  {a!r} ~ {b!r}", one_line=True))
     print("\nlargest false-negative cells (one gold identity, two keys; None: no key):")
     for (ident, a, b), n in false_neg.most_common(args.top):
-        print(f"{n:7d}  {ident!r}  |  {a} ~ {b}")
+        print(printable(f"{n:7d}  {ident!r}  |  {a} ~ {b}", one_line=True))
     return 0
 
 
@@ -142,16 +143,13 @@ def _ceiling(matched) -> str:
             ideal = f"person:{ident}"
         cells[(ident, ideal)][d] += 1
 
-    def within(counts) -> int:
-        return (sum(counts.values()) ** 2 - sum(v * v for v in counts.values())) // 2
-
     by_key, by_gold = defaultdict(Counter), defaultdict(Counter)
     for (ident, key), c in cells.items():
         by_gold[ident].update(c)
         if key is not None:
             by_key[key].update(c)
-    tp = sum(within(c) for (ident, key), c in cells.items() if key is not None)
-    pp, gp = sum(within(c) for c in by_key.values()), sum(within(c) for c in by_gold.values())
+    tp = sum(_within(c) for (ident, key), c in cells.items() if key is not None)
+    pp, gp = sum(_within(c) for c in by_key.values()), sum(_within(c) for c in by_gold.values())
     p, r = tp / pp if pp else 0.0, tp / gp if gp else 0.0
     return f"P={p:.3f} R={r:.3f} F1={2 * p * r / (p + r) if p + r else 0:.3f}"
 

@@ -30,7 +30,7 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
             continue
         child, head = tok, tok.head
         first = named = None
-        aside = detached = False
+        first_names = aside = detached = False
         for _ in range(10):
             if art.in_quote(art.char(head, para)):
                 break
@@ -47,16 +47,17 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
                     break
                 att = _Attribution(cue_text(head), _subject_of(art, para, head), art.char(head, para), "governor")
                 if first is None:
-                    first = att
-                    if head.lower_ not in WEAK_FORMS and _names_someone(art, para, att):
+                    first, first_names = att, _names_someone(art, para, att)
+                    if head.lower_ not in WEAK_FORMS and first_names:
                         named = att
-                elif head.lower_ not in WEAK_FORMS and (named is None or child.dep_ == "ccomp") \
-                        and not aside and not (detached := detached or _own_clause(art, para, child, first)) \
-                        and _names_someone(art, para, att):
+                elif head.lower_ not in WEAK_FORMS and (named is None or child.dep_ == "ccomp") and not aside:
                     # "Holm said the advertisement “unmistakably” suggests …", "Obama said he expected
                     # that Americans will say “no”": the words of a clause reported by an outer
-                    # speaker are that speaker's
-                    named = att
+                    # speaker are that speaker's, unless the first cue names its speaker and its
+                    # clause is not the one reported (`_joined_on`)
+                    detached = detached or (first_names and _joined_on(child))
+                    if not detached and _names_someone(art, para, att):
+                        named = att
             if head.head.i == head.i:
                 break
             # a named speaker's own clause hung on the sentence as an aside ("…, to which Quill
@@ -67,14 +68,14 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
         if named is not None:
             return named
         if first is not None:
-            return _nearer_cue(art, para, first, inside) or first
+            return (None if first_names else _nearer_cue(art, para, first, inside)) or first
     return None
 
 
 def _nearer_cue(art: _Article, para: _Para, first: _Attribution, inside: list) -> _Attribution | None:
     """When the cue the parse gives names no one ("The spot concludes with footage of Trump saying
     during the debate, “…”"), a reporting verb between it and the quote that does name someone."""
-    if _names_someone(art, para, first) or not inside:
+    if not inside:
         return None
     cue = next((t for t in para.tokens if art.char(t, para) == first.cue_char), None)
     if cue is None:
@@ -100,13 +101,11 @@ _SPEECH_NOUNS = frozenset((
 ).split())
 
 
-def _own_clause(art: _Article, para: _Para, child, first: _Attribution) -> bool:
-    """The first cue's clause reaches the outer verb joined on by "and" with a subject of its own
-    ("Ryan saying he was “…” and Trump calling it a “…”") or hung on it by a preposition ("…, with
-    Lewandowski taking to Twitter to call her “…”"), not as its reported clause: when the first cue
-    names its speaker, the words are that speaker's."""
-    joined = child.dep_ == "prep" or (child.dep_ == "conj" and any(c.dep_ in _SUBJECT_DEPS for c in child.children))
-    return joined and _names_someone(art, para, first)
+def _joined_on(child) -> bool:
+    """The clause below reaches the outer verb joined on by "and" with a subject of its own ("Ryan
+    saying he was “…” and Trump calling it a “…”") or hung on it by a preposition ("…, with
+    Lewandowski taking to Twitter to call her “…”"): not as the clause the outer verb reports."""
+    return child.dep_ == "prep" or (child.dep_ == "conj" and any(c.dep_ in _SUBJECT_DEPS for c in child.children))
 
 
 def _names_someone(art: _Article, para: _Para, att: _Attribution) -> bool:
