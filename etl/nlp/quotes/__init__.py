@@ -60,7 +60,7 @@ from etl.nlp.quotes.governor import _clause_source, _governor, _sentence_opener
 from etl.nlp.quotes.keep import MIN_BARE_WORDS, MIN_CLAUSE_WORDS, _is_clause_quotation, _is_quotation
 from etl.nlp.quotes.marks import QuoteSpan, find_quote_spans
 from etl.nlp.quotes.nearby import (_according_to, _after, _before, _comma_then_cue, _dash_credit, _person_colon,
-                                   _possessed_remark)
+                                   _possessed_remark, _verbless_credit)
 from etl.nlp.quotes.speaker import _resolve_speaker
 from etl.nlp.segments import Segment
 
@@ -111,7 +111,7 @@ def _own_attribution(art: _Article, span: QuoteSpan) -> _Attribution | None:
     inside = [t for t in para.tokens if span.open_mark <= art.char(t, para) < span.outer_end]
     speakerless = None
     for finder in (_person_colon, _comma_then_cue, _governor, _after, _before, _according_to, _dash_credit,
-                   _possessed_remark):
+                   _possessed_remark, _verbless_credit):
         att = finder(art, para, span, inside)
         if att is None:
             continue

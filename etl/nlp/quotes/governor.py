@@ -42,9 +42,14 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
                 owner = next((c for c in head.children if c.dep_ == "poss" and art.outside(c, para)), None)
                 if owner is not None:
                     return _Attribution(head.text, owner, art.char(head, para), "governor")
-            if is_speech_verb(head):
+            if is_speech_verb(head) and not _quoted_subject(head, inside_ids):
+                # (not a verb the quoted words themselves do, "the threat that “Islamic terrorism”
+                # poses": climbing on finds the verb that reports them)
                 if child.dep_ in _SUBJECT_DEPS or child.dep_ == "csubj":
                     break
+                claim = _claimed_by(art, para, head) if first is None else None
+                if claim is not None:
+                    return claim
                 att = _Attribution(cue_text(head), _subject_of(art, para, head), art.char(head, para), "governor")
                 if first is None:
                     first, first_names = att, _names_someone(art, para, att)
@@ -69,6 +74,33 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
             return named
         if first is not None:
             return (None if first_names else _nearer_cue(art, para, first, inside)) or first
+    return None
+
+
+def _quoted_subject(verb, inside_ids: set[int]) -> bool:
+    """The verb's subjects are all words of the quote ("the threat that “Islamic terrorism” poses"):
+    the quoted words do what the verb says. Not when any word of the subject phrase lies outside
+    the quote ("“Very good reporter, this guy,” Trump said", parsed with the quote as the subject and
+    Trump in apposition to it)."""
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
+    return bool(subjects) and all(t.i in inside_ids for c in subjects for t in c.subtree)
+
+
+_MODALS = frozenset({"would", "could", "might", "may", "will", "’ll", "'ll", "’d", "'d", "should"})
+
+
+def _claimed_by(art: _Article, para: _Para, verb) -> _Attribution | None:
+    """"according to Trump, the media would call him a “chicken”": words someone only might say,
+    in a clause given as another's account, are that other's claim; nobody has said them yet."""
+    if not any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children):
+        return None
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ != "according" or not art.outside(prep, para):
+            continue
+        to = next((c for c in prep.children if c.lower_ == "to"), None)
+        source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        if source is not None:
+            return _Attribution("according to", source, art.char(prep, para), "according")
     return None
 
 

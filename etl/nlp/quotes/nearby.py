@@ -19,7 +19,7 @@ import re
 
 from etl.nlp.quotes.article import _SENTENCE_END, _SUBJECT_DEPS, _Article, _Attribution, _Para, _outside_tokens
 from etl.nlp.quotes.cues import SPEECH_FORMS, WEAK_FORMS, cue_text, is_speech_verb, is_strong_cue
-from etl.nlp.quotes.governor import _SPEECH_NOUNS
+from etl.nlp.quotes.governor import _SPEECH_NOUNS, _quoted_subject
 from etl.nlp.quotes.marks import QuoteSpan
 from etl.nlp.quotes.speaker import _is_person
 from etl.nlp.quotes.subject import _ADDRESSED_FORMS, _is_person_token, _subject_of
@@ -112,7 +112,10 @@ def _after(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attrib
     for n, tok in enumerate(window[:limit]):
         if tok.text in _SENTENCE_END:
             break
-        if _cue_after_quote(art, para, tok) and not (ends_sentence and _new_statement(art, para, tok)):
+        if _cue_after_quote(art, para, tok) and not (ends_sentence and _new_statement(art, para, tok)) \
+                and not (art.body[span.end - 1] not in ",?!" and _quoted_subject(tok, {t.i for t in inside})):
+            # (not "the threat that “Islamic terrorism” poses": quoted words run on into the verb
+            # they are the subject of; a quote closed by a comma is the parser's usual mistake)
             return _Attribution(cue_text(tok), _subject_of(art, para, tok), art.char(tok, para), "after")
     return _manner_of_saying(art, para, span, window)
 
@@ -324,6 +327,32 @@ def _dash_credit(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _
 
 
 _MAX_CREDIT_LINE_WORDS = 8
+
+
+def _verbless_credit(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Attribution | None:
+    """“…,” Trump from his desk. A quote closed by a comma and followed by a name whose sentence
+    ends without any verb: the writer left out "said", and the name is the speaker."""
+    if span.runs_on or art.body[span.end - 1:span.end] != ",":
+        return None
+    window = _outside_tokens(art, para, span.outer_end, _next_open(art, span))
+    rest = []
+    for tok in window:
+        if tok.text in _SENTENCE_END:
+            break
+        rest.append(tok)
+    if not rest or len(rest) > _MAX_CREDIT_LINE_WORDS or any(t.pos_ in ("VERB", "AUX") for t in rest[1:]):
+        return None
+    start = art.char(rest[0], para)
+    found = [m for m in art.mentions_in(start, start + 80) if m.char_start == start and m.entity_key in art.entities]
+    if found:
+        return _first_named(art, para, start, start + 80, within=0) if _is_person(art, found[0]) else None
+    if rest[0].text.istitle() and rest[0].is_alpha and any(
+            e.label == "PERSON" and len(e.name.split()) > 1 and e.name.split()[-1] == rest[0].text
+            for e in art.entities.values()):
+        # the tagger, finding no verb, read the surname as one ("…,” Trump from his desk."); the
+        # article names that person in full
+        return _Attribution(None, rest[0], start, "dash")
+    return None
 
 
 def _first_named(art: _Article, para: _Para, start: int, end: int, within: int):

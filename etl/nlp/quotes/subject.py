@@ -77,6 +77,14 @@ def _subject_of(art: _Article, para: _Para, verb):
                 # "That prompted Rubio to make a joke and call Trump “…”": the one urged or
                 # prompted to speak is who speaks
                 return controller
+        if head.dep_ == "conj" and head.head.i != head.i:
+            sibling = _conjunct_with_subject(art, para, head)
+            if sibling is not None:
+                # "Hastily politicizing the tragedy, Trump cast the blame …, and emphasized …": the
+                # parser joined both verbs to the fronted participle, which has no subject; the
+                # verb shares the subject of the nearest conjunct before it that has one
+                head = sibling
+                continue
         if head.dep_ in _CLIMB_DEPS and head.head.i != head.i:
             before = _reporting_verb_before(art, para, head) if art.in_quote(art.char(head.head, para)) else None
             if before is not None:
@@ -104,6 +112,17 @@ def _subject_of(art: _Article, para: _Para, verb):
             continue
         break
     return _adjacent_subject(art, para, verb)
+
+
+def _conjunct_with_subject(art: _Article, para: _Para, verb):
+    """For a conjoined verb whose first conjunct has no subject, the nearest conjunct before it
+    that has one (None otherwise, and whenever the first conjunct has its own subject)."""
+    first = verb.head
+    if any(c.dep_ in _SUBJECT_DEPS for c in first.children):
+        return None
+    earlier = [c for c in first.children if c.dep_ == "conj" and c.i < verb.i
+               and any(s.dep_ in _SUBJECT_DEPS and art.outside(s, para) for s in c.children)]
+    return earlier[-1] if earlier else None
 
 
 def _after_restrictive_clause(verb) -> bool:
