@@ -7,9 +7,12 @@ precision/recall. The kit's gold identity is a proxy built from the capitalised 
 speaker strings, so one person can carry several gold identities ("ted cruz", "texas cruz"). A false
 pair inside one predicted person key whose two gold identities both hold that person's surname is
 counted apart as a proxy split: what precision would be without those pairs is printed too. So is an
-estimate of what an attribution without errors would score against the same proxy (see `_ceiling`:
+estimate of what an attribution without errors would score against the same proxy (see `_ideal`:
 it keeps the proxy's own splits and gives a role, "one Clinton aide", no person's key). Then the
-largest false-positive and false-negative cells, to read the errors by.
+largest false-positive and false-negative cells, to read the errors by, and with --quotes N the N
+quotes whose key differs from that error-free one, ranked by what F1 would gain were that quote
+alone keyed so (the gain is the quote's weight, not a verdict: the gold may be a convention the
+product does not follow, such as naming the outlet that reported someone's words).
 
 The scoring functions are imported from ../shared/eval/score.py (not part of the repository)."""
 from __future__ import annotations
@@ -41,6 +44,7 @@ def main(argv=None) -> int:
     ap.add_argument("set", type=Path)
     ap.add_argument("--kit", type=Path, default=ROOT.parent / "shared" / "eval", help="folder holding score.py")
     ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--quotes", type=int, default=0, help="list this many quotes keyed unlike the error-free estimate")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(args.kit))
     import score  # the evaluation kit's own matching, so the figures are the scoreboard's
@@ -68,7 +72,7 @@ def main(argv=None) -> int:
     for full, _ in full_count.most_common():
         by_surname.setdefault(full.split()[-1], full)
     cells = defaultdict(Counter)  # (gold, key) -> documents
-    matched = []  # (document, gold identity, key, gold speaker string) per matched quote
+    matched = []  # (document, gold identity, key, gold speaker string, quote, speaker mention) per matched quote
     for d in docs:
         used = set()
         for q in pred[d]:
@@ -81,7 +85,8 @@ def main(argv=None) -> int:
             if n:
                 ident = f"{n[0]} {n[-1]}" if len(n) >= 2 else full_by_doc[d].get(n[0]) or by_surname.get(n[0], n[0])
                 cells[(ident, q.get("speaker_key"))][d] += 1
-                matched.append((d, ident, q.get("speaker_key"), gold[d][hit]["speaker"] or ""))
+                matched.append((d, ident, q.get("speaker_key"), gold[d][hit]["speaker"] or "", q.get("quote") or "",
+                                q.get("speaker_mention")))
 
     by_key, by_gold = defaultdict(dict), defaultdict(dict)
     for (ident, key), c in cells.items():
@@ -113,14 +118,34 @@ def main(argv=None) -> int:
           f"true {tp}  P={p:.3f} R={r:.3f} F1={2 * p * r / (p + r) if p + r else 0:.3f}")
     print(f"false-positive pairs: {pp - tp}, of which {proxy} are proxy splits of one person; "
           f"precision without them: {tp / (pp - proxy) if pp > proxy else 0:.3f}")
-    print(f"estimate for an attribution without errors, scored against the same proxy: {_ceiling(matched)}")
+    ideal = [(d, ident, _ideal(ident, key, speaker)) for d, ident, key, speaker, *_ in matched]
+    print("estimate for an attribution without errors, scored against the same proxy: "
+          "P={:.3f} R={:.3f} F1={:.3f}".format(*_score(ideal)))
     print("\nlargest false-positive cells (one key, two gold identities):")
     for (key, a, b), n in false_pos.most_common(args.top):
         print(printable(f"{n:7d}  {key}  |  {a!r} ~ {b!r}", one_line=True))
     print("\nlargest false-negative cells (one gold identity, two keys; None: no key):")
     for (ident, a, b), n in false_neg.most_common(args.top):
         print(printable(f"{n:7d}  {ident!r}  |  {a} ~ {b}", one_line=True))
+    if args.quotes:
+        _print_quote_gains(matched, ideal, args.quotes)
     return 0
+
+
+def _print_quote_gains(matched, ideal, top: int) -> None:
+    rows = [(d, ident, key) for d, ident, key, *_ in matched]
+    base = _score(rows)[2]
+    gains = []
+    for n, ((d, ident, key), (_, _, best)) in enumerate(zip(rows, ideal)):
+        if key != best:
+            gains.append((_score(rows[:n] + [(d, ident, best)] + rows[n + 1:])[2] - base, n, best))
+    gains.sort(key=lambda g: (-g[0], g[1]))
+    print(f"\n{len(gains)} quotes keyed unlike the error-free estimate; F1 would gain {sum(g for g, _, _ in gains):.3f} "
+          f"summed over them one at a time. The {min(top, len(gains))} weightiest:")
+    for gain, n, best in gains[:top]:
+        d, ident, key, speaker, quote, mention = matched[n]
+        print(printable(f"{gain:+.4f}  {d[:48]}  key {key} -> {best}  | gold {speaker[:50]!r}  | mention {mention!r}"
+                        f"  | {quote[:60]!r}", one_line=True))
 
 
 # Gold speakers that are someone's role rather than the person named in them ("a top Trump adviser").
@@ -129,30 +154,30 @@ _ROLE = re.compile(r"\b(adviser|advisor|aides?|spokes(?:man|woman|person)|suppor
                    r"friend|donor|operative)\b")
 
 
-def _ceiling(matched) -> str:
-    """Pairwise P/R/F1 if every matched quote had the key a careful reader would give it: the key
-    given, when it is a person key whose surname is a word of the gold identity (the proxy's variants
-    of one person: "texas cruz", and "donald trump s" from a gold "Donald Trump's"); no person's key
-    for a role ("one Clinton aide"); else the gold identity itself."""
-    cells = defaultdict(Counter)
-    for d, ident, key, speaker in matched:
-        if key and key.startswith("person:") and key.split()[-1] in ident.split():
-            ideal = key
-        elif _ROLE.search(speaker):
-            ideal = None
-        else:
-            ideal = f"person:{ident}"
-        cells[(ident, ideal)][d] += 1
+def _ideal(ident: str, key: str | None, speaker: str) -> str | None:
+    """The key a careful reader would give a matched quote: the key given, when it is a person key
+    whose surname is a word of the gold identity (the proxy's variants of one person: "texas cruz",
+    and "donald trump s" from a gold "Donald Trump's"); no person's key for a role ("one Clinton
+    aide"); else the gold identity itself."""
+    if key and key.startswith("person:") and key.split()[-1] in ident.split():
+        return key
+    if _ROLE.search(speaker):
+        return None
+    return f"person:{ident}"
 
-    by_key, by_gold = defaultdict(Counter), defaultdict(Counter)
-    for (ident, key), c in cells.items():
-        by_gold[ident].update(c)
+
+def _score(rows) -> tuple[float, float, float]:
+    """Pairwise P/R/F1 of (document, gold identity, key) rows, pairing across documents only."""
+    cells, by_key, by_gold = defaultdict(Counter), defaultdict(Counter), defaultdict(Counter)
+    for d, ident, key in rows:
+        cells[(ident, key)][d] += 1
+        by_gold[ident][d] += 1
         if key is not None:
-            by_key[key].update(c)
+            by_key[key][d] += 1
     tp = sum(_within(c) for (ident, key), c in cells.items() if key is not None)
     pp, gp = sum(_within(c) for c in by_key.values()), sum(_within(c) for c in by_gold.values())
     p, r = tp / pp if pp else 0.0, tp / gp if gp else 0.0
-    return f"P={p:.3f} R={r:.3f} F1={2 * p * r / (p + r) if p + r else 0:.3f}"
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
 if __name__ == "__main__":
