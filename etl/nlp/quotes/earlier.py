@@ -109,6 +109,8 @@ def _inherit(art: _Article, spans: list[QuoteSpan], atts: list[_Attribution | No
     for k, span in enumerate(spans):
         if atts[k] is None and span.open_mark == span.paragraph_start:
             atts[k] = _lead_paragraph(art, spans, span)
+        elif atts[k] is None:
+            atts[k] = _lead_sentence(art, span)
 
 
 def _lead_paragraph(art: _Article, spans: list[QuoteSpan], span: QuoteSpan) -> _Attribution | None:
@@ -126,17 +128,40 @@ def _lead_paragraph(art: _Article, spans: list[QuoteSpan], span: QuoteSpan) -> _
     prev_para = _para_before(art, span.paragraph_start)
     if prev_para is None or not prev_para.tokens:
         return None
-    sentence = list(prev_para.tokens[-1].sent)
+    return _about_person(art, prev_para, list(prev_para.tokens[-1].sent))
+
+
+def _lead_sentence(art: _Article, span: QuoteSpan) -> _Attribution | None:
+    """The same within a paragraph: a quote with no cue that ends its paragraph, right after a
+    sentence about a person ("On “Face the Nation,” Sanders identified young voters’ exhaustion with
+    bigotry as a reason to back Clinton. “The younger people are … sick and tired of discrimination
+    and racism.”")."""
+    if art.body[span.outer_end:span.paragraph_end].strip():
+        return None
+    lead_in = art.body[span.paragraph_start:span.open_mark].rstrip()
+    if not lead_in or lead_in[-1] not in ".!?":
+        return None
+    para = art.para_of(span.open_mark)
+    if para is None:
+        return None
+    window = [t for t in _outside_tokens(art, para, span.paragraph_start, span.open_mark) if not t.is_space]
+    ends = [k for k, t in enumerate(window[:-1]) if t.text in _SENTENCE_END]
+    sentence = window[ends[-1] + 1:] if ends else window
+    return _about_person(art, para, sentence)
+
+
+def _about_person(art: _Article, para: _Para, sentence: list) -> _Attribution | None:
+    """The person a sentence is about: the subject of its main verb, when it names a person."""
     roots = [t for t in sentence if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
     if not roots:
         return None
     root = roots[0]
-    subject = _subject_of(art, prev_para, root) if is_speech_verb(root) else next(
+    subject = _subject_of(art, para, root) if is_speech_verb(root) else next(
         (c for c in root.children if c.dep_ in _SUBJECT_DEPS), None)
     if subject is None:
         return None
-    att = _Attribution(cue_text(root) if is_speech_verb(root) else None, subject, art.char(root, prev_para), "lead")
-    _resolve_speaker(art, prev_para, att)
+    att = _Attribution(cue_text(root) if is_speech_verb(root) else None, subject, art.char(root, para), "lead")
+    _resolve_speaker(art, para, att)
     entity = art.entities.get(att.speaker_entity_key or "")
     if entity is None or entity.label != "PERSON":
         return None

@@ -920,3 +920,13 @@ def test_a_name_after_a_quote_in_a_sentence_without_a_verb_is_the_speaker(quotes
     assert [q.speaker for q in quotes_of(body)] == ["Ellen Ruiz", "Ellen Ruiz"]
     # a group is no speaker, and a sentence with a verb is not a verbless credit
     assert all(q.speaker is None for q in quotes_of(body.replace("Ruiz from her office", "the crowd at the levee")))
+
+
+def test_a_quote_ending_its_paragraph_after_a_sentence_about_a_person_is_theirs(quotes_of):
+    words = "\"The streets are safer tonight than they have been for many years, and every family can sleep well.\""
+    body = "On \"Morning Edition,\" Mayor Ellen Ruiz named the new patrols as one reason for the drop. " + words
+    assert [q.speaker for q in quotes_of(body) if q.quote.startswith("The streets")] == ["Ellen Ruiz"]
+    # not after a sentence about someone else's doing, nor with the paragraph going on after it
+    assert [q.speaker for q in quotes_of("Police arrested Ellen Ruiz on Friday. " + words)] == [None]
+    assert [q.speaker for q in quotes_of("Mayor Ellen Ruiz toured the park. " + words + " The tour ended at noon.")] \
+        == [None]
