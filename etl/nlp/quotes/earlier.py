@@ -147,7 +147,10 @@ def _lead_sentence(art: _Article, span: QuoteSpan) -> _Attribution | None:
     window = [t for t in _outside_tokens(art, para, span.paragraph_start, span.open_mark) if not t.is_space]
     ends = [k for k, t in enumerate(window[:-1]) if t.text in _SENTENCE_END]
     sentence = window[ends[-1] + 1:] if ends else window
-    return _about_person(art, para, sentence)
+    att = _about_person(art, para, sentence)
+    if att is not None:
+        att.cue = None  # a reporting verb there would have been taken as the cue already (`_previous_sentence`)
+    return att
 
 
 def _about_person(art: _Article, para: _Para, sentence: list) -> _Attribution | None:

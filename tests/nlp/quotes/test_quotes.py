@@ -374,7 +374,11 @@ def test_weak_cue_closing_the_previous_sentence_introduces_the_quote(quotes_of):
 def test_weak_verb_inside_the_previous_sentence_is_no_cue(quotes_of):
     body = ("Dianne Bystrom agreed with the analysis of the race. "
             "“Mainstream Republicans are running out of time to find an alternative.”")
-    assert [q.speaker for q in quotes_of(body)] == [None]
+    # no cue; the quote is still hers, as it ends the paragraph right after a sentence about her
+    assert [(q.cue, q.speaker) for q in quotes_of(body)] == [(None, "Dianne Bystrom")]
+    body = ("The Iowa poll agreed with the analysis of the race. "
+            "“Mainstream Republicans are running out of time to find an alternative.”")
+    assert [(q.cue, q.speaker) for q in quotes_of(body)] == [(None, None)]
 
 
 def test_any_verb_of_a_person_right_after_a_quote_is_its_attribution(quotes_of):
