@@ -19,13 +19,17 @@ The finder works in stages, one module each; `extract_quotes` below strings them
      retaliated.");
    - `nearby`: the words right before it in the same sentence ("Peskov said: “…”"), or a reporting
      aside set off by commas in that sentence ("Her countrymen, she said, should not heed “…”");
-   - `nearby`: "according to X" next to the quote, or a name after a dash ("“…” ― Krystal Correa");
+   - `nearby`: "according to X" next to the quote, or a name after a dash ("“…” ― Krystal Correa"),
+     or a name in a sentence without a verb after a quote closed by a comma ("“…,” Trump from his
+     desk.");
    - `earlier`: a previous paragraph that ends with a colon after a reporting verb, or the first
      reporting verb of the sentence just before the quote.
    Quotes without a cue of their own inherit the speaker of the quote they continue (`earlier`):
    the earlier part of a quote split by its attribution ("“A,” she said. “B.”"), the previous
    paragraph of a quote running over several paragraphs, or a quote in the paragraph just before
-   (the news convention that a bare quote paragraph continues the last speaker).
+   (the news convention that a bare quote paragraph continues the last speaker). Failing that, a
+   quote opening its paragraph, or ending it right after a sentence, takes the person that
+   paragraph or sentence before it is about ("Sanders identified … as a reason. “…”").
 3. The speaker is the subject of the cue verb (`subject`: climbing through "adding", "and added",
    "went on to say", relative "who"; a thing that carries words goes to whoever put it out:
    "Sanders released an ad that urges"), widened to its noun phrase as written ("Kremlin spokesman

@@ -29,7 +29,7 @@ class _Attribution:
     cue: str | None
     subject: object | None  # spaCy Token heading the speaker phrase
     cue_char: int  # offset of the cue in body (for resolving pronouns to what came before)
-    how: str  # "governor", "after", "before", "according", "colon", "inherited"
+    how: str  # where it was found: "governor", "after", "before", "according", "colon", "dash", "verbless", "lead", …
     speaker: str | None = None
     speaker_mention: str | None = None
     speaker_entity_key: str | None = None

@@ -351,7 +351,7 @@ def _verbless_credit(art: _Article, para: _Para, span: QuoteSpan, inside: list) 
             for e in art.entities.values()):
         # the tagger, finding no verb, read the surname as one ("…,” Trump from his desk."); the
         # article names that person in full
-        return _Attribution(None, rest[0], start, "dash")
+        return _Attribution(None, rest[0], start, "verbless")
     return None
 
 

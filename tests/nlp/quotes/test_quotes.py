@@ -922,7 +922,7 @@ def test_a_name_after_a_quote_in_a_sentence_without_a_verb_is_the_speaker(quotes
     body = ("Mayor Ellen Ruiz posted a video on Thursday. \"The river is rising faster than we feared. We need "
             "more sandbags tonight,\" Ruiz from her office. \"Stay safe.\"")
     assert [q.speaker for q in quotes_of(body)] == ["Ellen Ruiz", "Ellen Ruiz"]
-    # a group is no speaker, and a sentence with a verb is not a verbless credit
+    # a group named there is nobody to credit
     assert all(q.speaker is None for q in quotes_of(body.replace("Ruiz from her office", "the crowd at the levee")))
 
 
