@@ -12,7 +12,9 @@ Steps, all within one article:
    "North Atlantic Treaty Organization").
    Two people sharing a surname: a bare surname joins the one named in full earlier in its
    paragraph, else the one the article named in full first (its principal person of that name);
-   with no full mention before it, it stays an entity of its own rather than guess.
+   with no full mention before it, it stays an entity of its own rather than guess. A full name
+   the model tagged otherwise ("Carly Fiorina" as ORG) competes too: when the rules pick it, the
+   bare surname stays a person of its own rather than join the other one (her husband).
 3. Label: one label per entity, voted by its mentions (full-name mentions decide when present),
    then corrected by the gazetteer (a well-known place tagged PERSON/ORG becomes GPE/LOC, unless
    there is evidence of a person: a full name or a personal honorific) and by demonyms (NORP).
@@ -56,6 +58,9 @@ class _Cluster:
     spans: list[Span] = field(default_factory=list)
     label: str = ""
     name: str = ""
+    # a bare surname left apart because two people's names compete for it: a person, whatever
+    # label the model gave it (it often follows the rival's wrong one)
+    surname_of_several: bool = False
 
     @property
     def first(self) -> Span:
@@ -71,12 +76,14 @@ def extract_entities(segments: list[Segment]) -> tuple[list[Mention], list[Entit
     spans = _without_lowercased_name_fragments(segments, _harvest(segments))
     _mark_place_qualifiers(segments, spans)
     _cut_headline_verbs(segments, [s for s in spans if not s.caps])
-    clusters = _cluster([s for s in spans if not s.caps])
+    lower_words = {w for seg in segments for w in re.findall(r"\b[a-z]+\b", seg.text)}
+    clusters = _cluster([s for s in spans if not s.caps], lower_words)
     _attach_caps_spans([s for s in spans if s.caps], clusters)
     _split_headline_spans(segments, clusters)
     clusters = [c for c in clusters.values() if c.spans]
     for cluster in clusters:
-        cluster.label = _relabel_by_context(cluster, segments, _resolve_label(cluster))
+        cluster.label = "PERSON" if cluster.surname_of_several else _relabel_by_context(
+            cluster, segments, _resolve_label(cluster))
         cluster.name = _best_name(cluster)
     _second_pass(segments, clusters)
     return _records(segments, clusters)
@@ -295,7 +302,7 @@ def _vote(spans: list[Span]) -> str | None:
     return max(votes, key=lambda lab: (votes[lab], -first_seen[lab]))
 
 
-def _cluster(spans: list[Span]) -> dict[tuple[str, ...], _Cluster]:
+def _cluster(spans: list[Span], lower_words: set[str]) -> dict[tuple[str, ...], _Cluster]:
     spans = sorted(spans, key=lambda s: s.order)
     by_key: dict[tuple[str, ...], list[Span]] = {}
     for span in spans:
@@ -312,19 +319,30 @@ def _cluster(spans: list[Span]) -> dict[tuple[str, ...], _Cluster]:
     for key in full_people:
         by_surname.setdefault(_surname(key), []).append(key)
         by_first_name.setdefault(key[0], []).append(key)
+    # A full name the tagger labelled otherwise ("Carly Fiorina" as ORG) still competes for its
+    # surname: "Fiorina" must not join her husband "Frank Fiorina", the only full name tagged PERSON.
+    rivals = {key: group for key, group in by_key.items()
+              if key not in full_people and _surname(key) in by_surname and _written_as_a_name(group, lower_words)}
+    for key in rivals:
+        full_people.setdefault(key, rivals[key])
 
     clusters: dict[tuple[str, ...], _Cluster] = {}
     key_of: dict[int, tuple[str, ...]] = {}
+    contested = set()
     for span in spans:
         key = _name_key(span.words)
         if span.qualifies is not None and id(span.qualifies) in key_of:
             key = key_of[id(span.qualifies)]
         elif len(key) == 1 and _may_be_person_part(span):
-            target = _person_for(span, key[0], by_surname, by_first_name, full_people)
+            target = _person_for(span, key[0], by_surname, by_first_name, full_people, rivals)
             if target is not None:
                 key = target
+            elif any(_surname(rival) == key[0] for rival in rivals):
+                contested.add(key)
         key_of[id(span)] = key
         clusters.setdefault(key, _Cluster(key)).spans.append(span)
+    for key in contested:
+        clusters[key].surname_of_several = True
     _merge_acronyms(clusters)
     return clusters
 
@@ -361,12 +379,35 @@ def _may_be_person_part(span: Span) -> bool:
     return span.label in _PERSON_LINKABLE and not is_demonym(span.text)
 
 
-def _person_for(span: Span, word: str, by_surname, by_first_name, full_people) -> tuple[str, ...] | None:
+def _written_as_a_name(group: list[Span], lower_words: set[str]) -> bool:
+    """A given name and a surname, capitalised, neither a title nor a possessive, the given name
+    never written in lower case in the article, and no known place nor title of a work ("Carly
+    Fiorina", "Beto O’Rourke"; not "Gen. Petraeus", "Boston’s Walsh", "North Korea", a "Stop Trump"
+    movement, the song "Dump Trump"), as a person's full name is written."""
+    text = group[0].text
+    words = text.split()
+    return (len(words) == 2 and group[0].label != "WORK_OF_ART" and words[0].lower() not in lower_words
+            and geo.lookup(text) is None
+            and all(re.fullmatch(r"[A-Z][a-z]+(?:['’-][A-Z][a-z]+)?", w) and not is_title_word(w) for w in words))
+
+
+def _person_for(span: Span, word: str, by_surname, by_first_name, full_people,
+                rivals=()) -> tuple[str, ...] | None:
     candidates = by_surname.get(word) or ([] if word in by_surname else by_first_name.get(word, []))
     if not candidates:
         return None
+    contenders = candidates + [key for key in rivals if _surname(key) == word] if word in by_surname else candidates
+    if len(contenders) > len(candidates):
+        # one of those with the surname is written as a name but tagged otherwise: the surname
+        # joins a person only when the rules below pick one tagged PERSON, never the other
+        target = _person_among(span, contenders, full_people)
+        return target if target in candidates else None
     if len(candidates) == 1:
         return candidates[0]
+    return _person_among(span, candidates, full_people)
+
+
+def _person_among(span: Span, candidates, full_people) -> tuple[str, ...] | None:
     # Several people share this name. A full name written earlier in the same paragraph is the one
     # meant ("John Smith met Jane Smith. Smith said"); further on, a bare surname is the article's
     # principal person of that name, the one it named in full first: writers name the other one

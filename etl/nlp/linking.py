@@ -15,7 +15,8 @@ every such entity an `entity_key` from what one partition (one day) holds:
      full name was written with in the partition ("Secretary", "Sen."), or its gender ("Mrs.");
   4. of several such names, one that appears in at least DOMINANT_SHARE of the partition's
      articles naming someone of that surname in full, and in at least DOMINANT_MIN_ARTICLES of
-     them: the day's news is about that person, as a reader of the day would take it;
+     them (an article counts when it writes the full name, whatever the tagger labelled it): the
+     day's news is about that person, as a reader of the day would take it;
   otherwise `person-surname:<surname>`: never merged with a guess.
 * A name the tagger labelled otherwise ("Carly Fiorina" as ORG) is the person when the partition
   knows that person by full name (the full name, or a surname resolving to one as above); so is a
@@ -287,12 +288,15 @@ class _People:
             self.in_article[(r.article_id, p.surname)].add(key)
         self.known = {k for names in self.full.values() for k in names}
         # A known full name under another label in the same article ("Hillary Clinton" tagged ORG
-        # beside "Clinton") still names the person there.
+        # beside "Clinton") still names the person there, and counts as an article naming them
+        # (the model tags "Carly Fiorina" ORG in most articles).
         for r in refs:
             if r.label != "PERSON" and not _is_place(r) and name_like(r.name):
                 p = person_name(r.name)
                 if p is not None and p.given is not None and p.full_key in self.known:
                     self.in_article[(r.article_id, p.surname)].add(p.full_key)
+                    if p.full_key in self.full[p.surname]:
+                        self.full[p.surname][p.full_key].articles.add(r.article_id)
 
     def resolve(self, article_id: str, p: PersonName, title: str | None) -> str | None:
         """The full name a surname alone refers to, or None when the evidence does not decide."""

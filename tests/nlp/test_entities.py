@@ -165,6 +165,39 @@ def test_two_people_sharing_a_surname_stay_apart():
     assert len({e.entity_key for e in entities}) == 3
 
 
+def test_a_full_name_tagged_otherwise_still_competes_for_its_surname():
+    # the tagger called the candidate an organisation; her husband is the only PERSON full name
+    segments = [
+        seg("Carly Fiorina strode onstage.", [("Carly Fiorina", "ORG")]),
+        seg("Fiorina said the company was saved.", [("Fiorina", "ORG")]),
+        seg("Fiorina spoke of her years at the firm.", [("Fiorina", "PERSON")]),
+        seg("Her husband, Frank Fiorina, stood by.", [("Frank Fiorina", "PERSON")]),
+    ]
+    names = by_name(extract_entities(segments)[1])
+    # the bare surname is not the husband's: it stays a person of its own, for the day's linking
+    assert names["Frank Fiorina"].mention_count == 1
+    assert (names["Fiorina"].label, names["Fiorina"].mention_count) == ("PERSON", 2)
+    # with no such rival, the one full name takes the surname, wherever it is written
+    names = by_name(extract_entities(segments[1:])[1])
+    assert set(names) == {"Frank Fiorina"} and names["Frank Fiorina"].mention_count == 3
+
+
+def test_a_rival_named_after_the_principal_person_leaves_the_surname_to_them():
+    names = by_name(extract_entities([
+        seg("Donald Trump spoke in Ohio.", [("Donald Trump", "PERSON")]),
+        seg("Ivanka Trump joined him later.", [("Ivanka Trump", "PRODUCT")]),
+        seg("Trump said the state would be won.", [("Trump", "PERSON")]),
+    ])[1])
+    assert names["Donald Trump"].mention_count == 2
+    # a slogan written like a name competes for nothing: its first word is an ordinary word here
+    names = by_name(extract_entities([
+        seg("The Stop Trump movement grew in Ohio.", [("Stop Trump", "ORG")]),
+        seg("Donald Trump spoke there on Monday.", [("Donald Trump", "PERSON")]),
+        seg("Trump told supporters not to stop.", [("Trump", "PERSON")]),
+    ])[1])
+    assert names["Donald Trump"].mention_count == 2
+
+
 def test_a_bare_surname_is_the_principal_person_unless_its_paragraph_names_the_other():
     mentions, entities = extract_entities([
         seg("Hillary Clinton campaigned in Iowa.", [("Hillary Clinton", "PERSON"), ("Iowa", "GPE")]),

@@ -170,3 +170,15 @@ def test_a_speaker_written_only_as_a_name_takes_the_person_it_names():
     assert linker.speaker_key("a2", "Sean Hannity") == "person:sean hannity"
     for mention in ("he", "a spokesman", "Aides", "Senator", "Rachel Maddow", None, "Of", "The"):
         assert linker.speaker_key("a2", mention) is None  # no name the day knows in full
+
+
+def test_articles_naming_a_person_under_another_label_count_toward_the_days_dominant_person():
+    # the tagger calls the candidate an organisation in most articles; her husband is named once
+    refs = [ref("a1", "Carly Fiorina")]
+    refs += [ref(f"b{n}", "Carly Fiorina", "ORG") for n in range(DOMINANT_MIN_ARTICLES)]
+    refs += [ref("c1", "Carly Fiorina", "ORG"), ref("c1", "Frank Fiorina"), ref("c1", "Fiorina")]
+    k = keys_by_name(refs)
+    assert k[("c1", "Fiorina")] == k[("b0", "Carly Fiorina")] == "person:carly fiorina"
+    # counted as PERSON alone she would be in two of three articles: not enough to decide
+    only_tagged = [r for r in refs if r.label == "PERSON" or r.article_id == "c1"]
+    assert keys_by_name(only_tagged)[("c1", "Fiorina")] == "person-surname:fiorina"
