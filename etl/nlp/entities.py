@@ -31,9 +31,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from etl.nlp import geo
-from etl.nlp.entity_lexicon import NAME_SUFFIXES, PERSON_HONORIFICS, is_demonym, is_title_word
+from etl.nlp.entity_lexicon import PERSON_HONORIFICS, is_demonym, is_title_word
 from etl.nlp.entity_spans import (KEEP_LABELS, Span, clean_span, follows_place_preposition, is_caps_text,
                                   is_junk, trim_chars, words_of)
+from etl.nlp.entity_surnames import may_be_person_part, person_for, surname, written_as_a_name
 from etl.nlp.segments import Segment
 from etl.model.records import Entity, Mention
 
@@ -43,9 +44,6 @@ _FIELD_ORDER = {"title": 0, "subtitle": 1, "body": 2, "caption": 3}
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Labels a known place name is corrected from (ORG only for major places, see _resolve_label).
 _CORRECTABLE_TO_PLACE = frozenset({"PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
-# Labels under which a single word may be a person's surname or first name. GPE/LOC are added
-# per word when the word is not a well-known place.
-_PERSON_LINKABLE = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "FAC", "EVENT", "LAW"})
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "in", "on", "at", "de", "du", "des", "la", "le", "to"})
 _ORG_SUFFIXES = frozenset({"inc", "corp", "corporation", "co", "ltd", "plc", "llc", "ag", "sa", "nv", "gmbh"})
 _ACRONYM_IN_PARENS = re.compile(r"\s*\(\s*([A-Z][A-Z.&]{1,9})\s*\)")
@@ -285,11 +283,6 @@ def _name_key(words: tuple[str, ...]) -> tuple[str, ...]:
     return words
 
 
-def _surname(key: tuple[str, ...]) -> str:
-    words = [w for w in key if w not in NAME_SUFFIXES]
-    return words[-1] if words else key[-1]
-
-
 def _vote(spans: list[Span]) -> str | None:
     votes = Counter(s.label for s in spans if s.label)
     if not votes:
@@ -311,18 +304,18 @@ def _cluster(spans: list[Span], lower_words: set[str]) -> dict[tuple[str, ...], 
     full_people = {key: group for key, group in by_key.items()
                    if len(key) >= 2 and _vote([s for s in group if len(s.words) >= 2]) == "PERSON"}
     # "Trump-Clinton" (a race, a debate) pairs two people the article names: no one's full name
-    surnames = {_surname(key) for key in full_people}
+    surnames = {surname(key) for key in full_people}
     full_people = {key: group for key, group in full_people.items()
                    if not (len(key) == 2 and key[0] in surnames and all(re.fullmatch(r"\S+-\S+", s.text) for s in group))}
     by_surname: dict[str, list[tuple[str, ...]]] = {}
     by_first_name: dict[str, list[tuple[str, ...]]] = {}
     for key in full_people:
-        by_surname.setdefault(_surname(key), []).append(key)
+        by_surname.setdefault(surname(key), []).append(key)
         by_first_name.setdefault(key[0], []).append(key)
     # A full name the tagger labelled otherwise ("Carly Fiorina" as ORG) still competes for its
     # surname: "Fiorina" must not join her husband "Frank Fiorina", the only full name tagged PERSON.
     rivals = {key: group for key, group in by_key.items()
-              if key not in full_people and _surname(key) in by_surname and _written_as_a_name(group, lower_words)}
+              if key not in full_people and surname(key) in by_surname and written_as_a_name(group, lower_words)}
     for key in rivals:
         full_people.setdefault(key, rivals[key])
 
@@ -333,11 +326,11 @@ def _cluster(spans: list[Span], lower_words: set[str]) -> dict[tuple[str, ...], 
         key = _name_key(span.words)
         if span.qualifies is not None and id(span.qualifies) in key_of:
             key = key_of[id(span.qualifies)]
-        elif len(key) == 1 and _may_be_person_part(span):
-            target = _person_for(span, key[0], by_surname, by_first_name, full_people, rivals)
+        elif len(key) == 1 and may_be_person_part(span):
+            target = person_for(span, key[0], by_surname, by_first_name, full_people, rivals)
             if target is not None:
                 key = target
-            elif any(_surname(rival) == key[0] for rival in rivals):
+            elif any(surname(rival) == key[0] for rival in rivals):
                 contested.add(key)
         key_of[id(span)] = key
         clusters.setdefault(key, _Cluster(key)).spans.append(span)
@@ -360,70 +353,15 @@ def _cut_headline_verbs(segments: list[Segment], spans: list[Span]) -> None:
     for span in spans:
         if span.label == "PERSON" and len(span.words) >= 2:
             people.setdefault(_name_key(span.words), []).append(span)
-    written_out = {_surname(key) for key, group in people.items() if any(s.seg_no not in headline for s in group)}
+    written_out = {surname(key) for key, group in people.items() if any(s.seg_no not in headline for s in group)}
     for key, group in people.items():
-        if key not in outside and _surname(key) in written_out:
+        if key not in outside and surname(key) in written_out:
             for span in group:
                 last = list(re.finditer(r"\S+", span.text))[-1]
-                if words_of(last.group()) != (_surname(key),):
+                if words_of(last.group()) != (surname(key),):
                     continue  # a suffix or particle ends the name: left as written
                 span.start += last.start()
                 span.text, span.words = last.group(), words_of(last.group())
-
-
-def _may_be_person_part(span: Span) -> bool:
-    if span.label in ("GPE", "LOC"):
-        # "Jordan" after "Michael Jordan" is him, but "in Washington" is the place even when a
-        # Washington is in the article.
-        return not (span.after_place_preposition and geo.lookup(span.text) is not None)
-    return span.label in _PERSON_LINKABLE and not is_demonym(span.text)
-
-
-def _written_as_a_name(group: list[Span], lower_words: set[str]) -> bool:
-    """A given name and a surname, capitalised, neither a title nor a possessive, the given name
-    never written in lower case in the article, and no known place nor title of a work ("Carly
-    Fiorina", "Beto O’Rourke"; not "Gen. Petraeus", "Boston’s Walsh", "North Korea", a "Stop Trump"
-    movement, the song "Dump Trump"), as a person's full name is written."""
-    text = group[0].text
-    words = text.split()
-    return (len(words) == 2 and group[0].label != "WORK_OF_ART" and words[0].lower() not in lower_words
-            and geo.lookup(text) is None
-            and all(re.fullmatch(r"[A-Z][a-z]+(?:['’-][A-Z][a-z]+)?", w) and not is_title_word(w) for w in words))
-
-
-def _person_for(span: Span, word: str, by_surname, by_first_name, full_people,
-                rivals=()) -> tuple[str, ...] | None:
-    candidates = by_surname.get(word) or ([] if word in by_surname else by_first_name.get(word, []))
-    if not candidates:
-        return None
-    contenders = candidates + [key for key in rivals if _surname(key) == word] if word in by_surname else candidates
-    if len(contenders) > len(candidates):
-        # one of those with the surname is written as a name but tagged otherwise: the surname
-        # joins a person only when the rules below pick one tagged PERSON, never the other
-        target = _person_among(span, contenders, full_people)
-        return target if target in candidates else None
-    if len(candidates) == 1:
-        return candidates[0]
-    return _person_among(span, candidates, full_people)
-
-
-def _person_among(span: Span, candidates, full_people) -> tuple[str, ...] | None:
-    # Several people share this name. A full name written earlier in the same paragraph is the one
-    # meant ("John Smith met Jane Smith. Smith said"); further on, a bare surname is the article's
-    # principal person of that name, the one it named in full first: writers name the other one
-    # ("Bill Clinton", "her husband") in full each time, so the most recent full name misleads.
-    introduced = {}
-    for key in candidates:
-        before = [s.order for s in full_people[key] if len(s.words) >= 2 and s.order < span.order]
-        if before:
-            introduced[key] = before
-    if not introduced:
-        return None
-    same_paragraph = {key: max(o for o in orders if o[0] == span.seg_no)
-                      for key, orders in introduced.items() if any(o[0] == span.seg_no for o in orders)}
-    if same_paragraph:
-        return max(same_paragraph, key=same_paragraph.get)
-    return min(introduced, key=lambda key: min(introduced[key]))
 
 
 def _merge_acronyms(clusters: dict[tuple[str, ...], _Cluster]) -> None:
@@ -458,7 +396,7 @@ def _attach_caps_spans(caps_spans: list[Span], clusters: dict[tuple[str, ...], _
     surnames: dict[str, list[tuple[str, ...]]] = {}
     for key, cluster in clusters.items():
         if len(key) >= 2 and cluster.spans:
-            surnames.setdefault(_surname(key), []).append(key)
+            surnames.setdefault(surname(key), []).append(key)
     for span in caps_spans:
         key = _name_key(span.words)
         if key in clusters and clusters[key].spans:
@@ -482,7 +420,7 @@ def _split_headline_spans(segments: list[Segment], clusters: dict[tuple[str, ...
     surnames: dict[str, list[tuple[str, ...]]] = {}
     for key, cluster in clusters.items():
         if len(key) >= 2 and cluster.spans:
-            surnames.setdefault(_surname(key), []).append(key)
+            surnames.setdefault(surname(key), []).append(key)
     for key, cluster in list(clusters.items()):
         if len(key) < 2 or not cluster.spans:
             continue
@@ -625,7 +563,7 @@ def _aliases(clusters: list[_Cluster]) -> dict[tuple[str, ...], _Cluster]:
     for n, cluster in enumerate(clusters):
         names = {s.words for s in cluster.spans if s.label is not None}
         if cluster.label == "PERSON" and len(cluster.key) >= 2:
-            names.add((_surname(cluster.key),))
+            names.add((surname(cluster.key),))
         for words in names:
             if words:
                 owners.setdefault(words, set()).add(n)
