@@ -93,9 +93,8 @@ def main(argv=None) -> int:
         by_gold[ident][key] = c
         if key is not None:
             by_key[key][ident] = c
-    tp = sum(_within(c) for (ident, key), c in cells.items() if key is not None)
-    pp = sum(_within(sum(g.values(), Counter())) for g in by_key.values())
-    gp = sum(_within(sum(g.values(), Counter())) for g in by_gold.values())
+    rows = [(d, ident, key) for d, ident, key, *_ in matched]
+    tp, pp, gp = _pair_counts(rows)
     false_pos, false_neg, proxy = Counter(), Counter(), 0
     for key, idents in by_key.items():
         names = sorted(idents)
@@ -113,9 +112,8 @@ def main(argv=None) -> int:
                 false_neg[(ident, a, b)] += _pairs(keys[a], keys[b])
         if None in keys:
             false_neg[(ident, None, None)] += _within(keys[None])
-    p, r = tp / pp if pp else 0.0, tp / gp if gp else 0.0
-    print(f"quotes matched: {sum(sum(c.values()) for c in cells.values())}  pairs: gold {gp}, predicted {pp}, "
-          f"true {tp}  P={p:.3f} R={r:.3f} F1={2 * p * r / (p + r) if p + r else 0:.3f}")
+    p, r, f = _score(rows)
+    print(f"quotes matched: {len(rows)}  pairs: gold {gp}, predicted {pp}, true {tp}  P={p:.3f} R={r:.3f} F1={f:.3f}")
     print(f"false-positive pairs: {pp - tp}, of which {proxy} are proxy splits of one person; "
           f"precision without them: {tp / (pp - proxy) if pp > proxy else 0:.3f}")
     ideal = [(d, ident, _ideal(ident, key, speaker)) for d, ident, key, speaker, *_ in matched]
@@ -166,8 +164,8 @@ def _ideal(ident: str, key: str | None, speaker: str) -> str | None:
     return f"person:{ident}"
 
 
-def _score(rows) -> tuple[float, float, float]:
-    """Pairwise P/R/F1 of (document, gold identity, key) rows, pairing across documents only."""
+def _pair_counts(rows) -> tuple[int, int, int]:
+    """True, predicted and gold pairs of (document, gold identity, key) rows, across documents only."""
     cells, by_key, by_gold = defaultdict(Counter), defaultdict(Counter), defaultdict(Counter)
     for d, ident, key in rows:
         cells[(ident, key)][d] += 1
@@ -175,7 +173,12 @@ def _score(rows) -> tuple[float, float, float]:
         if key is not None:
             by_key[key][d] += 1
     tp = sum(_within(c) for (ident, key), c in cells.items() if key is not None)
-    pp, gp = sum(_within(c) for c in by_key.values()), sum(_within(c) for c in by_gold.values())
+    return tp, sum(_within(c) for c in by_key.values()), sum(_within(c) for c in by_gold.values())
+
+
+def _score(rows) -> tuple[float, float, float]:
+    """Pairwise P/R/F1 of (document, gold identity, key) rows."""
+    tp, pp, gp = _pair_counts(rows)
     p, r = tp / pp if pp else 0.0, tp / gp if gp else 0.0
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
 

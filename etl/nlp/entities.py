@@ -314,10 +314,11 @@ def _cluster(spans: list[Span], lower_words: set[str]) -> dict[tuple[str, ...], 
         by_first_name.setdefault(key[0], []).append(key)
     # A full name the tagger labelled otherwise ("Carly Fiorina" as ORG) still competes for its
     # surname: "Fiorina" must not join her husband "Frank Fiorina", the only full name tagged PERSON.
-    rivals = {key: group for key, group in by_key.items()
-              if key not in full_people and surname(key) in by_surname and written_as_a_name(group, lower_words)}
-    for key in rivals:
-        full_people.setdefault(key, rivals[key])
+    rivals: dict[str, list[tuple[str, ...]]] = {}  # surname -> such full names
+    for key, group in by_key.items():
+        if key not in full_people and surname(key) in by_surname and written_as_a_name(group, lower_words):
+            rivals.setdefault(surname(key), []).append(key)
+    named_in_full = {**full_people, **{key: by_key[key] for keys in rivals.values() for key in keys}}
 
     clusters: dict[tuple[str, ...], _Cluster] = {}
     key_of: dict[int, tuple[str, ...]] = {}
@@ -327,10 +328,10 @@ def _cluster(spans: list[Span], lower_words: set[str]) -> dict[tuple[str, ...], 
         if span.qualifies is not None and id(span.qualifies) in key_of:
             key = key_of[id(span.qualifies)]
         elif len(key) == 1 and may_be_person_part(span):
-            target = person_for(span, key[0], by_surname, by_first_name, full_people, rivals)
+            target = person_for(span, key[0], by_surname, by_first_name, named_in_full, rivals)
             if target is not None:
                 key = target
-            elif any(surname(rival) == key[0] for rival in rivals):
+            elif key[0] in rivals:
                 contested.add(key)
         key_of[id(span)] = key
         clusters.setdefault(key, _Cluster(key)).spans.append(span)

@@ -46,16 +46,17 @@ def written_as_a_name(group: list[Span], lower_words: set[str]) -> bool:
             and all(re.fullmatch(r"[A-Z][a-z]+(?:['’-][A-Z][a-z]+)?", w) and not is_title_word(w) for w in words))
 
 
-def person_for(span: Span, word: str, by_surname, by_first_name, full_people,
-                rivals=()) -> tuple[str, ...] | None:
+def person_for(span: Span, word: str, by_surname, by_first_name, full_people, rivals) -> tuple[str, ...] | None:
+    """The full name (key) `word` stands for. `full_people` holds the spans of every full name,
+    rivals included; `rivals` maps a surname to the full names with it that the model tagged
+    otherwise."""
     candidates = by_surname.get(word) or ([] if word in by_surname else by_first_name.get(word, []))
     if not candidates:
         return None
-    contenders = candidates + [key for key in rivals if surname(key) == word] if word in by_surname else candidates
-    if len(contenders) > len(candidates):
+    if word in rivals:
         # one of those with the surname is written as a name but tagged otherwise: the surname
         # joins a person only when the rules below pick one tagged PERSON, never the other
-        target = _person_among(span, contenders, full_people)
+        target = _person_among(span, candidates + rivals[word], full_people)
         return target if target in candidates else None
     if len(candidates) == 1:
         return candidates[0]

@@ -29,9 +29,7 @@ def _previous_sentence(art: _Article, para: _Para, span: QuoteSpan) -> _Attribut
     lead_in = art.body[span.paragraph_start:span.open_mark].rstrip()
     if not lead_in or lead_in[-1] not in ".!?”\"":
         return None
-    window = [t for t in _outside_tokens(art, para, span.paragraph_start, span.open_mark) if not t.is_space]
-    ends = [k for k, t in enumerate(window[:-1]) if t.text in _SENTENCE_END]
-    last_sentence = window[ends[-1] + 1:] if ends else window
+    last_sentence = _sentence_before(art, para, span)
     # the first reporting verb is the sentence's own attribution; later ones sit in asides about
     # it ("“A,” Clinton said, with a passion that suggested …. “B.”")
     for n, tok in enumerate(last_sentence):
@@ -43,6 +41,13 @@ def _previous_sentence(art: _Article, para: _Para, span: QuoteSpan) -> _Attribut
             if att.speaker_mention:
                 return att
     return None
+
+
+def _sentence_before(art: _Article, para: _Para, span: QuoteSpan) -> list:
+    """The tokens outside quotes of the paragraph's last sentence before the quote."""
+    window = [t for t in _outside_tokens(art, para, span.paragraph_start, span.open_mark) if not t.is_space]
+    ends = [k for k, t in enumerate(window[:-1]) if t.text in _SENTENCE_END]
+    return window[ends[-1] + 1:] if ends else window
 
 
 def _is_conditional(verb) -> bool:
@@ -144,10 +149,7 @@ def _lead_sentence(art: _Article, span: QuoteSpan) -> _Attribution | None:
     para = art.para_of(span.open_mark)
     if para is None:
         return None
-    window = [t for t in _outside_tokens(art, para, span.paragraph_start, span.open_mark) if not t.is_space]
-    ends = [k for k, t in enumerate(window[:-1]) if t.text in _SENTENCE_END]
-    sentence = window[ends[-1] + 1:] if ends else window
-    att = _about_person(art, para, sentence)
+    att = _about_person(art, para, _sentence_before(art, para, span))
     if att is not None:
         att.cue = None  # a reporting verb there would have been taken as the cue already (`_previous_sentence`)
     return att
