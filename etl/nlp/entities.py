@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from etl.nlp import geo
 from etl.nlp.entity_lexicon import PERSON_HONORIFICS, is_demonym, is_title_word
+from etl.nlp.entity_gender import called_he_or_she, honorific_sex, role_sex
 from etl.nlp.entity_spans import (KEEP_LABELS, Span, clean_span, follows_place_preposition, is_caps_text,
                                   is_junk, trim_chars, words_of)
 from etl.nlp.entity_surnames import may_be_person_part, person_for, surname, written_as_a_name
@@ -75,7 +76,7 @@ def extract_entities(segments: list[Segment]) -> tuple[list[Mention], list[Entit
     _mark_place_qualifiers(segments, spans)
     _cut_headline_verbs(segments, [s for s in spans if not s.caps])
     lower_words = {w for seg in segments for w in re.findall(r"\b[a-z]+\b", seg.text)}
-    clusters = _cluster([s for s in spans if not s.caps], lower_words)
+    clusters = _cluster([s for s in spans if not s.caps], lower_words, segments)
     _attach_caps_spans([s for s in spans if s.caps], clusters)
     _split_headline_spans(segments, clusters)
     clusters = [c for c in clusters.values() if c.spans]
@@ -295,7 +296,7 @@ def _vote(spans: list[Span]) -> str | None:
     return max(votes, key=lambda lab: (votes[lab], -first_seen[lab]))
 
 
-def _cluster(spans: list[Span], lower_words: set[str]) -> dict[tuple[str, ...], _Cluster]:
+def _cluster(spans: list[Span], lower_words: set[str], segments: list[Segment]) -> dict[tuple[str, ...], _Cluster]:
     spans = sorted(spans, key=lambda s: s.order)
     by_key: dict[tuple[str, ...], list[Span]] = {}
     for span in spans:
@@ -319,6 +320,10 @@ def _cluster(spans: list[Span], lower_words: set[str]) -> dict[tuple[str, ...], 
         if key not in full_people and surname(key) in by_surname and written_as_a_name(group, lower_words):
             rivals.setdefault(surname(key), []).append(key)
     named_in_full = {**full_people, **{key: by_key[key] for keys in rivals.values() for key in keys}}
+    sexes = {key: role_sex(group, segments) for key, group in full_people.items()}
+    # "Mr. Obama" where the only Obama named in full is "the first lady, Michelle Obama"
+    namesakes = frozenset(key[0] for key, group in by_key.items() if len(key) == 1 and key[0] in by_surname and any(
+        honorific_sex(s) and all(sexes[k] not in (None, honorific_sex(s)) for k in by_surname[key[0]]) for s in group))
 
     clusters: dict[tuple[str, ...], _Cluster] = {}
     key_of: dict[int, tuple[str, ...]] = {}
@@ -328,7 +333,7 @@ def _cluster(spans: list[Span], lower_words: set[str]) -> dict[tuple[str, ...], 
         if span.qualifies is not None and id(span.qualifies) in key_of:
             key = key_of[id(span.qualifies)]
         elif len(key) == 1 and may_be_person_part(span):
-            target = person_for(span, key[0], by_surname, by_first_name, named_in_full, rivals)
+            target = person_for(span, key[0], by_surname, by_first_name, named_in_full, rivals, sexes, namesakes)
             if target is not None:
                 key = target
             elif key[0] in rivals:
@@ -488,13 +493,17 @@ _INITIAL = re.compile(r"^[A-Z]\.$")
 
 
 def _relabel_by_context(cluster: _Cluster, segments: list[Segment], label: str) -> str:
-    """A one-word name that is not a known place, labelled a place by the model, is a person when
+    """A one-word name tagged ORG that the article calls "he" or "she" is a person. A one-word name
+    that is not a known place, labelled a place by the model, is a person when
     the article uses it as one ("U. Chandana", "Duran, 45,", "Duran told Reuters") and never as a
     place; a one-word name labelled a person is a place when the article only uses it as one
     ("in Longyear", "east of Longyear") and never as a person."""
     cased = [s for s in cluster.spans if not s.caps]
     if not cased or any(len(s.words) != 1 for s in cased):
         return label
+    if label == "ORG" and all(re.fullmatch(r"[A-Z][a-z]+", s.text) for s in cased) \
+            and called_he_or_she(cased, segments):
+        return "PERSON"  # "Trump told Newsmax …, adding that he …": an ORG is never "he"
     if label not in _PLACE_LABELS and label != "PERSON":
         return label
     if any(geo.lookup(t, alternates=False) is not None for t in _distinct_texts(cased)):

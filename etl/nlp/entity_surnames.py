@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from etl.nlp import geo
+from etl.nlp.entity_gender import honorific_sex
 from etl.nlp.entity_lexicon import NAME_SUFFIXES, is_demonym, is_title_word
 from etl.nlp.entity_spans import Span
 
@@ -46,13 +47,23 @@ def written_as_a_name(group: list[Span], lower_words: set[str]) -> bool:
             and all(re.fullmatch(r"[A-Z][a-z]+(?:['’-][A-Z][a-z]+)?", w) and not is_title_word(w) for w in words))
 
 
-def person_for(span: Span, word: str, by_surname, by_first_name, full_people, rivals) -> tuple[str, ...] | None:
+def person_for(span: Span, word: str, by_surname, by_first_name, full_people, rivals,
+               sexes: dict | None = None, namesakes: frozenset = frozenset()) -> tuple[str, ...] | None:
     """The full name (key) `word` stands for. `full_people` holds the spans of every full name,
     rivals included; `rivals` maps a surname to the full names with it that the model tagged
-    otherwise."""
+    otherwise; `sexes` the sex the article gives a full name by a role ("the first lady");
+    `namesakes` the surnames the article also gives, by an honorific ("Mr. Obama"), to someone
+    none of those full names can be."""
     candidates = by_surname.get(word) or ([] if word in by_surname else by_first_name.get(word, []))
+    sex = honorific_sex(span)
+    if sex and sexes:
+        candidates = [key for key in candidates if sexes.get(key) in (None, sex)]
     if not candidates:
         return None
+    if word in namesakes:
+        # two people share the name, one never named in full: only a full name written before
+        # the surname can be the one it means
+        return _person_among(span, candidates, full_people)
     if word in rivals:
         # one of those with the surname is written as a name but tagged otherwise: the surname
         # joins a person only when the rules below pick one tagged PERSON, never the other

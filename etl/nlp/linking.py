@@ -9,7 +9,9 @@ every such entity an `entity_key` from what one partition (one day) holds:
   initials are left out ("Donald J. Trump" is "Donald Trump"); generational suffixes stay
   ("Donald Trump Jr." is another person).
 * A surname alone (an article that never gives the full name) takes, in this order:
-  1. the one full name with that surname in the same article, under any label;
+  1. the one full name with that surname in the same article, under any label, unless the
+     article's extraction kept the surname apart from that person (a namesake: "Mr. Obama" beside
+     "the first lady, Michelle Obama"; see etl.nlp.entity_gender);
   2. the one full name with that surname in the partition;
   3. of several such names, the one the article's own honorific or role points to: a title the
      full name was written with in the partition ("Secretary", "Sen."), or its gender ("Mrs.");
@@ -201,7 +203,7 @@ class Linker:
             elif r.label == "PERSON":
                 p = person_name(r.name)
                 key = None if p is None else self.people.canonical[r.entity_id] if p.given else \
-                    self.people.resolve(r.article_id, p, r.title) or p.surname_key
+                    self.people.resolve(r.article_id, p, r.title, apart=_one_word(r.name)) or p.surname_key
             else:
                 key = self._mislabelled_person(r)
             self.keys[r.entity_id] = key or f"{r.label.lower()}:{_name_form(r.name) or r.name.strip() or r.entity_id}"
@@ -230,6 +232,12 @@ class Linker:
         if mention.split()[0].casefold() in _FUNCTION_WORDS:  # "Of", "The" opening a sentence
             return None
         return self.person(article_id, mention)
+
+
+def _one_word(name: str) -> bool:
+    """A single word, as the article's extraction reads names: a hyphenated surname ("Mark-Viverito")
+    is two words to it, never a surname it could have joined to a full name."""
+    return re.search(r"[\s\-‐–—]", name.strip()) is None
 
 
 def _is_place(r: EntityRef) -> bool:
@@ -286,6 +294,7 @@ class _People:
             ev.roles.update(roles)
             ev.genders |= genders
             self.in_article[(r.article_id, p.surname)].add(key)
+        self.person_in_article = {k: set(v) for k, v in self.in_article.items()}
         self.known = {k for names in self.full.values() for k in names}
         # A known full name under another label in the same article ("Hillary Clinton" tagged ORG
         # beside "Clinton") still names the person there, and counts as an article naming them
@@ -298,15 +307,21 @@ class _People:
                     if p.full_key in self.full[p.surname]:
                         self.full[p.surname][p.full_key].articles.add(r.article_id)
 
-    def resolve(self, article_id: str, p: PersonName, title: str | None) -> str | None:
-        """The full name a surname alone refers to, or None when the evidence does not decide."""
+    def resolve(self, article_id: str, p: PersonName, title: str | None, apart: bool = False) -> str | None:
+        """The full name a surname alone refers to, or None when the evidence does not decide.
+        `apart`: the surname is a person entity of its own, which the article's extraction keeps
+        apart from the one person it names in full with that surname only on evidence that it is
+        someone else ("Mr. Obama" beside "the first lady, Michelle Obama"): not that person."""
         local = self.in_article.get((article_id, p.surname), set())
+        named = self.person_in_article.get((article_id, p.surname), set())
+        elsewhere = named if apart and len(named) == 1 else set()
+        local = local - elsewhere
         if p.suffix:
             local = {k for k in local if k.endswith(f" {p.suffix}")}
         if len(local) == 1:
             return next(iter(local))
         candidates = {k: ev for k, ev in self.full.get(p.surname, {}).items()
-                      if not p.suffix or k.endswith(f" {p.suffix}")}
+                      if (not p.suffix or k.endswith(f" {p.suffix}")) and k not in elsewhere}
         if local:  # several people of that name in the article itself: only they are candidates
             candidates = {k: ev for k, ev in candidates.items() if k in local}
         return _choose(candidates, title)

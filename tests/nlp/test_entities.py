@@ -551,3 +551,64 @@ def test_a_dateline_run_into_a_name_is_no_part_of_it():
     # a dateline opens its paragraph; capitals and a dash inside a sentence are left alone
     _, entities = extract_entities([seg("He met the USA - Mexico Commission.", [("USA - Mexico Commission", "ORG")])])
     assert [e.name for e in entities] == ["USA - Mexico Commission"]
+
+
+def test_a_surname_after_mr_is_not_the_woman_the_article_names_in_full():
+    first_lady = seg("Later , the first lady , Michelle Obama , joined the rally .", [("Michelle Obama", "PERSON")])
+    mister = seg("Mr. Obama said the vote mattered .", [("Obama", "PERSON")])
+    missus = seg("Mrs. Obama said so too .", [("Obama", "PERSON")])
+    mentions, entities = extract_entities([first_lady, mister, missus])
+    michelle = by_name(entities)["Michelle Obama"]
+    assert michelle.mention_count == 2  # her full name and "Mrs. Obama"
+    others = [e for e in entities if e.name == "Obama"]
+    assert len(others) == 1 and others[0].label == "PERSON" and others[0].mention_count == 1
+    assert {m.entity_key for m in mentions if m.text == "Obama"} == {michelle.entity_key, others[0].entity_key}
+    # without a role saying who she is, "Mr. Obama" joins the only full name, as any surname does
+    _, entities = extract_entities([seg("Later , Michelle Obama joined the rally .", [("Michelle Obama", "PERSON")]),
+                                    seg("Mr. Obama said the vote mattered .", [("Obama", "PERSON")])])
+    assert [(e.name, e.mention_count) for e in entities] == [("Michelle Obama", 2)]
+
+
+def test_a_role_after_the_name_tells_the_sex_too_and_the_man_keeps_his_full_name():
+    _, entities = extract_entities([
+        seg("Bill Clinton , her husband , spoke first .", [("Bill Clinton", "PERSON")]),
+        seg("Mrs. Clinton said she would win .", [("Clinton", "PERSON")]),
+        seg("Mr. Clinton said so too .", [("Clinton", "PERSON")]),
+    ])
+    assert sorted((e.name, e.mention_count) for e in entities) == [("Bill Clinton", 2), ("Clinton", 1)]
+
+
+def test_a_surname_shared_with_an_unnamed_namesake_joins_a_full_name_only_once_it_is_written():
+    _, entities = extract_entities([
+        seg("President Obama spoke first .", [("Obama", "PERSON")]),
+        seg("Mr. Obama said the vote mattered .", [("Obama", "PERSON")]),
+        seg("The first lady , Michelle Obama , joined him .", [("Michelle Obama", "PERSON")]),
+        seg("Then Obama , she said , left .", [("Obama", "PERSON")]),
+    ])
+    counts = sorted((e.name, e.mention_count) for e in entities)
+    # the president and Mr. Obama are one unnamed man; the surname after her full name, in its
+    # paragraph's absence of any other, is the principal person of that name named in full
+    assert counts == [("Michelle Obama", 2), ("Obama", 2)]
+
+
+def test_a_one_word_org_the_article_calls_he_is_a_person():
+    def said_he(name, label):
+        return _parsed_seg([name, "said", "he", "won", "."], [1, 1, 3, 1, 1], ["nsubj", "ROOT", "nsubj", "ccomp", "punct"],
+                           [name, "say", "he", "win", "."], [(0, 1, label)])
+
+    _, entities = extract_entities([said_he("Trump", "ORG"), said_he("Trump", "ORG")])
+    assert [(e.name, e.label) for e in entities] == [("Trump", "PERSON")]
+    # once is not enough: the "he" may be someone the sentence before named
+    _, entities = extract_entities([said_he("Trump", "ORG")])
+    assert [(e.name, e.label) for e in entities] == [("Trump", "ORG")]
+    its = _parsed_seg(["Acme", "said", "its", "profit", "rose", "."], [1, 1, 3, 4, 1, 1],
+                      ["nsubj", "ROOT", "poss", "nsubj", "ccomp", "punct"], ["Acme", "say", "its", "profit", "rise", "."],
+                      [(0, 1, "ORG")])
+    _, entities = extract_entities([said_he("Acme", "ORG"), said_he("Acme", "ORG"), its])
+    assert [(e.name, e.label) for e in entities] == [("Acme", "ORG")]
+    # someone named between the name and the pronoun may be the one meant
+    told = _parsed_seg(["Acme", "told", "Smith", "he", "won", "."], [1, 1, 1, 4, 1, 1],
+                       ["nsubj", "ROOT", "dobj", "nsubj", "ccomp", "punct"], ["Acme", "tell", "Smith", "he", "win", "."],
+                       [(0, 1, "ORG"), (2, 3, "PERSON")])
+    _, entities = extract_entities([told, told])
+    assert ("Acme", "ORG") in [(e.name, e.label) for e in entities]

@@ -49,10 +49,12 @@ def test_two_people_sharing_a_surname_are_never_merged():
 
 
 def test_a_surname_prefers_the_full_name_of_its_own_article():
-    refs = [ref("a1", "Bill Clinton"), ref("a2", "Hillary Clinton"), ref("a2", "Clinton", "ORG")]
-    # the ORG-tagged "Clinton" is no person; a PERSON "Clinton" in a2 would be Hillary:
-    refs.append(ref("a2", "Clinton"))
-    assert keys_by_name(refs)[("a2", "Clinton")] == "person:hillary clinton"
+    # a surname the tagger labelled ORG, and a speaker written as a surname, in the article
+    # naming Hillary Clinton are her, although the day also knows Bill Clinton
+    linker = Linker([ref("a1", "Bill Clinton"), ref("a2", "Hillary Clinton"), ref("a2", "Clinton", "ORG")])
+    assert linker.keys["a2/ORG/Clinton"] == "person:hillary clinton"
+    assert linker.speaker_key("a2", "Clinton") == "person:hillary clinton"
+    assert linker.speaker_key("a1", "Clinton") == "person:bill clinton"
 
 
 def test_one_person_dominating_the_day_takes_a_bare_surname_only_with_enough_articles():
@@ -177,8 +179,35 @@ def test_articles_naming_a_person_under_another_label_count_toward_the_days_domi
     refs = [ref("a1", "Carly Fiorina")]
     refs += [ref(f"b{n}", "Carly Fiorina", "ORG") for n in range(DOMINANT_MIN_ARTICLES)]
     refs += [ref("c1", "Carly Fiorina", "ORG"), ref("c1", "Frank Fiorina"), ref("c1", "Fiorina")]
+    refs.append(ref("d1", "Fiorina"))  # an article that never gives a full name
     k = keys_by_name(refs)
-    assert k[("c1", "Fiorina")] == k[("b0", "Carly Fiorina")] == "person:carly fiorina"
+    assert k[("c1", "Fiorina")] == k[("d1", "Fiorina")] == k[("b0", "Carly Fiorina")] == "person:carly fiorina"
     # counted as PERSON alone she would be in two of three articles: not enough to decide
     only_tagged = [r for r in refs if r.label == "PERSON" or r.article_id == "c1"]
-    assert keys_by_name(only_tagged)[("c1", "Fiorina")] == "person-surname:fiorina"
+    assert keys_by_name(only_tagged)[("d1", "Fiorina")] == "person-surname:fiorina"
+    # in c1 the extraction kept "Fiorina" apart from her husband, the one full name it tagged
+    # PERSON there: she is the other person of that name the article writes
+    assert keys_by_name(only_tagged)[("c1", "Fiorina")] == "person:carly fiorina"
+
+
+def test_a_surname_the_article_kept_apart_from_its_one_full_name_is_someone_else():
+    day = [ref(f"b{n}", "Barack Obama") for n in range(DOMINANT_MIN_ARTICLES)]
+    # the article names only the first lady in full; its "Mr. Obama" is an entity of its own
+    k = keys_by_name(day + [ref("a1", "Michelle Obama"), ref("a1", "Obama", title="Mr.")])
+    assert k[("a1", "Obama")] == "person:barack obama"
+    assert k[("a1", "Michelle Obama")] == "person:michelle obama"
+    # with no other Obama the day knows, the namesake keeps a surname key rather than join her
+    k = keys_by_name([ref("a1", "Michelle Obama"), ref("a1", "Obama", title="Mr.")])
+    assert k[("a1", "Obama")] == "person-surname:obama"
+    # a mislabelled surname or a bare speaker still takes the article's one full name
+    linker = Linker([ref("a1", "Michelle Obama"), ref("a1", "Obama", "ORG")])
+    assert linker.keys["a1/ORG/Obama"] == "person:michelle obama"
+    assert linker.speaker_key("a1", "Obama") == "person:michelle obama"
+
+
+def test_a_hyphenated_surname_still_takes_the_full_name_of_its_article():
+    # the extraction reads "Mark-Viverito" as two words, never as a surname to join: the article's
+    # one full name of that surname decides here
+    refs = [ref("a1", "Melissa Mark-Viverito"), ref("a1", "Mark-Viverito"), ref("a2", "Mark-Viverito")]
+    k = keys_by_name(refs)
+    assert k[("a1", "Mark-Viverito")] == k[("a2", "Mark-Viverito")] == "person:melissa mark-viverito"

@@ -1,0 +1,76 @@
+"""What an article itself says of a person's sex, where it matters for who a name is.
+
+Two uses in etl.nlp.entities, both on the article's own words (no list of first names, which would
+be one culture's guess):
+
+- A surname written "Mr. Obama" is not the woman the article names in full as "the first lady,
+  Michelle Obama", nor "Mrs. Clinton" the man it calls "her husband, Bill Clinton". The full name's
+  sex is read off the role written next to it (its title, the noun of an appositive before or after
+  it); the surname's off its honorific.
+- A single word the model tagged ORG is a person when the article goes on to call it "he" or "she":
+  a clause with it as subject continued by a personal pronoun, with nobody else named in between
+  ("Trump told Newsmax …, adding that he …"), at least twice and never by "its".
+"""
+from __future__ import annotations
+
+import re
+
+from etl.nlp.entity_spans import Span
+from etl.nlp.segments import Segment
+
+__all__ = ["honorific_sex", "role_sex", "called_he_or_she"]
+
+_HONORIFIC_SEX = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
+# Roles that say who someone is: kin, courtesy titles, and the gendered forms of jobs.
+_ROLE_SEX = {
+    **dict.fromkeys("""lady wife mother daughter sister widow woman girl queen princess actress grandmother
+        granddaughter niece aunt stepmother mrs ms miss madam congresswoman chairwoman spokeswoman
+        businesswoman councilwoman""".split(), "f"),
+    **dict.fromkeys("""husband father son brother widower man boy king prince grandfather grandson nephew
+        uncle stepfather mr sir congressman spokesman businessman councilman""".split(), "m"),
+}
+# "the first lady, Michelle Obama" / "Michelle Obama, the first lady," / "her husband Bill Clinton"
+_ROLE_BEFORE = re.compile(r"\b([a-z]+)\s*,?\s*$")
+_ROLE_AFTER = re.compile(r"^\s*,\s+(?:the|his|her|a|an|their)\s+(?:[a-z-]+\s+){0,2}([a-z]+)(?=\s*[,.;)]|\s+(?:of|to|for|and|who)\b)")
+_PERSONAL = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f"}
+
+
+def honorific_sex(span: Span) -> str | None:
+    """"m" or "f" for a name written after Mr., Mrs., Ms. or Miss; else None."""
+    if not span.title:
+        return None
+    return _HONORIFIC_SEX.get(span.title.split()[0].lower().strip("."))
+
+
+def role_sex(spans: list[Span], segments: list[Segment]) -> str | None:
+    """The sex the article gives one person named by `spans` through a role written next to the
+    name ("the first lady, Michelle Obama"), or None when the article says none or says both."""
+    found = set()
+    for span in spans:
+        text = segments[span.seg_no].text
+        words = [w.lower().strip(".") for w in (span.title or "").split()]
+        before = _ROLE_BEFORE.search(text[max(0, span.start - 30):span.start])
+        after = _ROLE_AFTER.match(text[span.end:span.end + 60])
+        words += [m.group(1) for m in (before, after) if m]
+        found |= {_ROLE_SEX[w] for w in words if w in _ROLE_SEX}
+    return found.pop() if len(found) == 1 else None
+
+
+def called_he_or_she(spans: list[Span], segments: list[Segment]) -> bool:
+    """Whether the article continues clauses about this one-word name with "he"/"she" (at least
+    twice, nobody else named in between) and never with "its"."""
+    personal = 0
+    for span in spans:
+        doc = segments[span.seg_no].doc
+        window = doc.char_span(span.start, span.end, alignment_mode="expand")
+        if window is None or len(window) == 0 or window.root.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        for token in doc[window.end:window.root.sent.end]:
+            if token.ent_type_ or token.pos_ == "PROPN":
+                break  # someone else named: the pronoun may be theirs
+            if token.lower_ in ("its", "itself"):
+                return False
+            if token.lower_ in _PERSONAL:
+                personal += 1
+                break
+    return personal >= 2
