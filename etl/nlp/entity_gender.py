@@ -32,6 +32,7 @@ _ROLE_SEX = {
 # "the first lady, Michelle Obama" / "Michelle Obama, the first lady," / "her husband Bill Clinton"
 _ROLE_BEFORE = re.compile(r"\b([a-z]+)\s*,?\s*$")
 _ROLE_AFTER = re.compile(r"^\s*,\s+(?:the|his|her|a|an|their)\s+(?:[a-z-]+\s+){0,2}([a-z]+)(?=\s*[,.;)]|\s+(?:of|to|for|and|who)\b)")
+_LOOK_AHEAD = 40  # tokens
 _PERSONAL = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f"}
 
 
@@ -65,9 +66,11 @@ def called_he_or_she(spans: list[Span], segments: list[Segment]) -> bool:
         window = doc.char_span(span.start, span.end, alignment_mode="expand")
         if window is None or len(window) == 0 or window.root.dep_ not in ("nsubj", "nsubjpass"):
             continue
-        for token in doc[window.end:window.root.sent.end]:
-            if token.ent_type_ or token.pos_ == "PROPN":
-                break  # someone else named: the pronoun may be theirs
+        # a bounded look ahead, to the sentence's end: a clause continued by a pronoun is short,
+        # and the cost per mention stays constant
+        for token in doc[window.end:window.end + _LOOK_AHEAD]:
+            if token.is_sent_start or token.ent_type_ or token.pos_ == "PROPN":
+                break  # a new sentence, or someone else named (the pronoun may be theirs)
             if token.lower_ in ("its", "itself"):
                 return False
             if token.lower_ in _PERSONAL:
