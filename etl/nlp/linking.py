@@ -6,8 +6,9 @@ every such entity an `entity_key` from what one partition (one day) holds:
 
 * Places with a gazetteer id: `place:<geonames id>`, so "US", "U.S." and "United States" are one key.
 * People with a given name and a surname: `person:<given> <surname>[ <suffix>]`. Middle names and
-  initials are left out ("Donald J. Trump" is "Donald Trump"); generational suffixes stay
-  ("Donald Trump Jr." is another person).
+  initials are left out ("Donald J. Trump" is "Donald Trump"), save initials written in place of
+  a given name ("G.K. Butterfield" is `person:gk butterfield`, not a surname alone); generational
+  suffixes stay ("Donald Trump Jr." is another person).
 * A surname alone (an article that never gives the full name) takes, in this order:
   1. the one full name with that surname in the same article, under any label, unless the
      article's extraction kept the surname apart from that person (a namesake: "Mr. Obama" beside
@@ -135,6 +136,9 @@ def person_name(name: str) -> PersonName | None:
     suffix = None
     if len(words) > 1 and _fold(words[-1]).casefold() in NAME_SUFFIXES:
         suffix = _fold(words.pop()).casefold()
+    initials = []  # leading initials, the given name of "J.K. Rowling" when no other is written
+    while len(words) > 1 and _INITIAL.match(words[0]):
+        initials.append(words.pop(0))
     words = [w for w in words if not _INITIAL.match(w) and _fold(w)]
     if not words:
         return None
@@ -143,7 +147,7 @@ def person_name(name: str) -> PersonName | None:
         cut -= 1
     surname = " ".join(_fold(w).casefold() for w in words[cut:])
     surname = _AFFIX.sub("", surname) or surname  # "pro-Clinton" names Clinton
-    given = _fold(words[0]).casefold() if cut > 0 else None
+    given = _fold(words[0]).casefold() if cut > 0 else ("".join(map(_fold, initials)).casefold() or None)
     inner = _fold(words[cut - 1]).casefold() if cut > 1 else None
     return PersonName(given, surname, suffix, inner)
 

@@ -211,3 +211,14 @@ def test_a_hyphenated_surname_still_takes_the_full_name_of_its_article():
     refs = [ref("a1", "Melissa Mark-Viverito"), ref("a1", "Mark-Viverito"), ref("a2", "Mark-Viverito")]
     k = keys_by_name(refs)
     assert k[("a1", "Mark-Viverito")] == k[("a2", "Mark-Viverito")] == "person:melissa mark-viverito"
+
+
+def test_initials_written_for_a_given_name_make_a_full_name():
+    assert person_name("G.K. Butterfield").given == person_name("G. K. Butterfield").given == "gk"
+    assert person_name("H. Ross Perot").given == "ross"  # a written given name wins over an initial
+    refs = [ref("a1", "G.K. Butterfield", title="Rep."), ref("a2", "Jane Butterfield"),
+            ref("a3", "Jane Butterfield"), ref("a4", "Jane Butterfield"), ref("a5", "G. K. Butterfield")]
+    k = keys_by_name(refs)
+    # not a surname alone, which the day's dominant Butterfield would take
+    assert k[("a1", "G.K. Butterfield")] == k[("a5", "G. K. Butterfield")] == "person:gk butterfield"
+    assert k[("a2", "Jane Butterfield")] == "person:jane butterfield"
