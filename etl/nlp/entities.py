@@ -14,12 +14,15 @@ Steps, all within one article:
    paragraph, else the one the article named in full first (its principal person of that name);
    with no full mention before it, it stays an entity of its own rather than guess. A full name
    the model tagged otherwise ("Carly Fiorina" as ORG) competes too: when the rules pick it, the
-   bare surname stays a person of its own rather than join the other one (her husband).
+   bare surname stays a person of its own rather than join the other one (her husband). An
+   honorific of the other sex than the one the article gives a full name by a role keeps the
+   surname apart from it ("Mr. Obama" beside "the first lady, Michelle Obama": etl.nlp.entity_gender).
 3. Label: one label per entity, voted by its mentions (full-name mentions decide when present),
    then corrected by the gazetteer (a well-known place tagged PERSON/ORG becomes GPE/LOC, unless
    there is evidence of a person: a full name or a personal honorific) and by demonyms (NORP).
    A one-word name that is no known place is relabelled by how the article uses it, when the
-   evidence is one-sided (an initial, an age, a speech verb -> PERSON; "in X", "east of X" -> place).
+   evidence is one-sided (an initial, an age, a speech verb -> PERSON; "in X", "east of X" -> place);
+   a one-word ORG the article goes on to call "he" or "she" is a PERSON.
 4. Second pass: later untagged occurrences of a resolved name (or a person's surname) in the
    article become mentions too, as an EntityRuler would add them.
 5. Places are looked up in the gazetteer for coordinates and identifiers.

@@ -4,7 +4,10 @@ A single word joins the one person named in full with that surname (or first nam
 the one named earlier in the same paragraph, else the one the article named in full first; with no
 full name before it, none. A full name the model tagged otherwise ("Carly Fiorina" as ORG) is one
 of the contenders, though never the one joined: the surname then stays apart, a person of its own
-for the day's linking to resolve, rather than join the other one (her husband).
+for the day's linking to resolve, rather than join the other one (her husband). A surname after
+an honorific ("Mr.") never joins a full name the article gives the other sex by a role; when no
+full name is left, the article names a namesake it never writes in full, and its other bare
+surnames join only a full name written before them.
 """
 from __future__ import annotations
 
