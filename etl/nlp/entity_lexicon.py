@@ -23,6 +23,11 @@ health justice labor labour trade energy state house speaker leader
 son-in-law son daughter wife husband brother sister
 """.split())
 
+# Abbreviated titles and the role they stand for ("Sen. Bernie Sanders" is "the senator").
+ROLE_ABBREVIATIONS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general",
+                      "pres": "president", "sec": "secretary", "atty": "attorney", "lt": "lieutenant",
+                      "col": "colonel", "capt": "captain"}
+
 # Of those, the ones that identify a person on their own even when the model tagged the span
 # as something else ("Mr Lebed" tagged ORG). Role words like "General" or "Queen" also start
 # names of companies and institutions, so they do not count here.

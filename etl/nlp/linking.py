@@ -49,7 +49,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from etl.nlp.entity_lexicon import NAME_SUFFIXES, is_title_word
+from etl.nlp.entity_lexicon import NAME_SUFFIXES, ROLE_ABBREVIATIONS, is_title_word
 from etl.nlp.org_aliases import GROUPS
 
 __all__ = ["EntityRef", "Linker", "link", "person_name", "name_like", "org_form", "DOMINANT_SHARE",
@@ -77,8 +77,6 @@ _MALE = frozenset({"mr", "sir", "lord", "king", "prince", "duke", "earl", "baron
 _FEMALE = frozenset({"mrs", "ms", "miss", "madam", "dame", "lady", "queen", "princess", "duchess", "baroness",
                      "congresswoman", "chairwoman", "spokeswoman", "empress", "wife", "sister", "daughter"})
 # Abbreviated and full forms of a role are one role; qualifiers say nothing about who it is.
-_ROLE_FORMS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general", "pres": "president",
-               "sec": "secretary", "atty": "attorney", "lt": "lieutenant", "col": "colonel", "capt": "captain"}
 _ROLE_NOISE = frozenset({"former", "the", "of", "then", "acting", "interim", "current", "us", "u", "s", "and",
                          "senior", "deputy", "vice", "state", "-"})
 
@@ -268,7 +266,7 @@ def _title_words(title: str | None) -> tuple[set[str], set[str]]:
         elif w in _FEMALE:
             genders.add("f")
         else:
-            roles.add(_ROLE_FORMS.get(w, w))
+            roles.add(ROLE_ABBREVIATIONS.get(w, w))
     return roles, genders
 
 

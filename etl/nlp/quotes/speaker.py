@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from etl.model.records import Entity, Mention
-from etl.nlp.entity_lexicon import is_title_word, singular
+from etl.nlp.entity_lexicon import ROLE_ABBREVIATIONS, is_title_word, singular
 from etl.nlp.quotes.article import _SUBJECT_DEPS, _Article, _Attribution, _Para
 from etl.nlp.quotes.cues import is_speech_verb
 from etl.nlp.quotes.subject import _subject_of
@@ -183,7 +183,9 @@ def _is_subject_mention(art: _Article, m: Mention) -> bool:
                                                                    and not (m.char_start <= art.char(t.head, para) < m.char_end)):
             # a name the parser made the root of its sentence ("Trump, when asked …, often steam-rolls
             # through" read as a noun phrase) is the subject it failed to find
-            return t.dep_ in _SUBJECT_DEPS or (t.dep_ == "ROOT" and t.pos_ == "PROPN")
+            # and so is a name set beside the subject ("the other candidate, Hillary Clinton, drew")
+            return t.dep_ in _SUBJECT_DEPS or (t.dep_ == "ROOT" and t.pos_ == "PROPN") or (
+                t.dep_ == "appos" and t.head.dep_ in _SUBJECT_DEPS)
     return False
 
 
@@ -244,6 +246,12 @@ def _person_with_role(art: _Article, role: str, before: int,
             continue
         e = art.entities[m.entity_key]
         lead = art.body[max(0, m.char_start - 40):m.char_start].lower()
-        if (e.title and role in e.title.lower()) or re.search(rf"\b{re.escape(role)}\W*$", lead):
+        if (e.title and role in e.title.lower()) or re.search(rf"\b{re.escape(role)}\W*$", lead) \
+                or role in _roles_of(e.title) or role in _roles_of(lead.rsplit(None, 1)[-1] if lead.strip() else ""):
             return e
     return None
+
+
+def _roles_of(title: str | None) -> set[str]:
+    """The roles a title's words stand for, abbreviations spelled out ("Sen." -> "senator")."""
+    return {ROLE_ABBREVIATIONS.get(w, w) for w in re.split(r"[\s.]+", (title or "").lower()) if w}

@@ -934,3 +934,16 @@ def test_a_quote_ending_its_paragraph_after_a_sentence_about_a_person_is_theirs(
     assert [q.speaker for q in quotes_of("Police arrested Ellen Ruiz on Friday. " + words)] == [None]
     assert [q.speaker for q in quotes_of("Mayor Ellen Ruiz toured the park. " + words + " The tour ended at noon.")] \
         == [None]
+
+
+def test_the_role_written_for_an_abbreviated_title_is_the_person_introduced_with_it(quotes_of):
+    qs = quotes_of("WASHINGTON — Sen. Mary Okafor (D-Ore.) defended the tax bill on Tuesday.\n\n"
+                   "“I apologize to nobody for that,” the senator said during the debate.")
+    assert [(q.speaker_mention, q.speaker) for q in qs] == [("the senator", "Mary Okafor")]
+
+
+def test_a_name_beside_the_subject_is_who_a_later_pronoun_continues(quotes_of):
+    qs = quotes_of("But the other candidate on the stage, Mary Okafor, drew a contrast with a plan backed by "
+                   "the former adviser to Governor Tom Reyes.\n\n"
+                   "“I do take that plan seriously,” she said.")
+    assert [(q.speaker_mention, q.speaker) for q in qs] == [("she", "Mary Okafor")]
