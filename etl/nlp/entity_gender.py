@@ -1,12 +1,14 @@
 """What an article itself says of a person's sex, where it matters for who a name is.
 
-Two uses in etl.nlp.entities, both on the article's own words (no list of first names, which would
+Three uses, all on the article's own words (no list of first names, which would
 be one culture's guess):
 
 - A surname written "Mr. Obama" is not the woman the article names in full as "the first lady,
   Michelle Obama", nor "Mrs. Clinton" the man it calls "her husband, Bill Clinton". The full name's
   sex is read off the role written next to it (its title, the noun of an appositive before or after
   it); the surname's off its honorific.
+- A "he" or "she" whose speaker is looked for among the people mentioned before it is none of
+  those the article gives the other sex (etl.nlp.quotes.speaker).
 - A single word the model tagged ORG is a person when the article goes on to call it "he" or "she":
   a clause with it as subject continued by a personal pronoun, with nobody else named in between
   ("Trump told Newsmax …, adding that he …"), at least twice and never by "its".
@@ -18,7 +20,7 @@ import re
 from etl.nlp.entity_spans import Span
 from etl.nlp.segments import Segment
 
-__all__ = ["honorific_sex", "role_sex", "called_he_or_she"]
+__all__ = ["honorific_sex", "role_sex", "sexes_written_at", "pronoun_sex", "called_he_or_she"]
 
 _HONORIFIC_SEX = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
 # Roles that say who someone is: kin, courtesy titles, and the gendered forms of jobs.
@@ -30,6 +32,7 @@ _ROLE_SEX = {
         uncle stepfather mr sir congressman spokesman businessman councilman""".split(), "m"),
 }
 # "the first lady, Michelle Obama" / "Michelle Obama, the first lady," / "her husband Bill Clinton"
+_HONORIFIC_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s*$")
 _ROLE_BEFORE = re.compile(r"\b([a-z]+)\s*,?\s*$")
 _ROLE_AFTER = re.compile(r"^\s*,\s+(?:the|his|her|a|an|their)\s+(?:[a-z-]+\s+){0,2}([a-z]+)(?=\s*[,.;)]|\s+(?:of|to|for|and|who)\b)")
 _LOOK_AHEAD = 40  # tokens
@@ -48,13 +51,26 @@ def role_sex(spans: list[Span], segments: list[Segment]) -> str | None:
     name ("the first lady, Michelle Obama"), or None when the article says none or says both."""
     found = set()
     for span in spans:
-        text = segments[span.seg_no].text
-        words = [w.lower().strip(".") for w in (span.title or "").split()]
-        before = _ROLE_BEFORE.search(text[max(0, span.start - 30):span.start])
-        after = _ROLE_AFTER.match(text[span.end:span.end + 60])
-        words += [m.group(1) for m in (before, after) if m]
-        found |= {_ROLE_SEX[w] for w in words if w in _ROLE_SEX}
+        found |= {_ROLE_SEX[w] for w in (span.title or "").lower().replace(".", " ").split() if w in _ROLE_SEX}
+        found |= sexes_written_at(segments[span.seg_no].text, span.start, span.end)
     return found.pop() if len(found) == 1 else None
+
+
+def sexes_written_at(text: str, start: int, end: int) -> set[str]:
+    """The sexes the words around the name at text[start:end] give: an honorific before it ("Mr."),
+    or a role before or after it ("his wife, …", "…, the first lady,")."""
+    found = set()
+    honorific = _HONORIFIC_BEFORE.search(text[max(0, start - 8):start])
+    if honorific:
+        found.add(_HONORIFIC_SEX[honorific.group(1).lower()])
+    before = _ROLE_BEFORE.search(text[max(0, start - 30):start])
+    after = _ROLE_AFTER.match(text[end:end + 60])
+    return found | {_ROLE_SEX[m.group(1)] for m in (before, after) if m and m.group(1) in _ROLE_SEX}
+
+
+def pronoun_sex(word: str) -> str | None:
+    """"m" for he/him/his, "f" for she/her; else None."""
+    return _PERSONAL.get(word.lower())
 
 
 def called_he_or_she(spans: list[Span], segments: list[Segment]) -> bool:

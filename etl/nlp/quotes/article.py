@@ -58,6 +58,7 @@ class _Article:
         self.mentions = sorted((m for m in mentions if m.field == "body"), key=lambda m: m.char_start)
         self.entities = {e.entity_key: e for e in entities}
         self.quoted = [(s.open_mark, s.outer_end) for s in spans]
+        self.sexes: dict[str, str | None] | None = None  # entity key -> the sex the article gives them
 
     def para_of(self, char: int) -> _Para | None:
         for p in self.paras:

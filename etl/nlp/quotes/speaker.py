@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from etl.model.records import Entity, Mention
+from etl.nlp.entity_gender import pronoun_sex, sexes_written_at
 from etl.nlp.entity_lexicon import ROLE_ABBREVIATIONS, is_title_word, singular
 from etl.nlp.quotes.article import _SUBJECT_DEPS, _Article, _Attribution, _Para
 from etl.nlp.quotes.cues import is_speech_verb
@@ -78,7 +79,7 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
             if entity is not None:
                 break
     if entity is None and subject.lower_ in _PERSONAL:
-        entity = _reporter_above(art, para, subject) or _recent_person(art, att.cue_char)
+        entity = _reporter_above(art, para, subject) or _recent_person(art, att.cue_char, pronoun_sex(subject.text))
     elif entity is None and subject.pos_ == "NOUN" and subject.lower_ not in _PRONOUNS and _names_a_person(subject) \
             and not _indefinite(subject) and (owner is not None or not art.mentions_in(c_start, c_end)):
         # "the spokesman": the person introduced with that role; never for a thing ("the election"),
@@ -159,11 +160,12 @@ def _is_person(art: _Article, m: Mention) -> bool:
     return m.label == "PERSON" and e is not None and e.label == "PERSON"
 
 
-def _recent_person(art: _Article, before: int) -> Entity | None:
-    """The most recent PERSON mentioned before `before` outside quotes; one that is the subject of
-    its clause wins over a more recent one that is not (pronouns usually continue the topic)."""
+def _recent_person(art: _Article, before: int, sex: str | None = None) -> Entity | None:
+    """The most recent PERSON mentioned before `before` outside quotes, of the pronoun's `sex`
+    unless the article does not say; one that is the subject of its clause wins over a more
+    recent one that is not (pronouns usually continue the topic)."""
     candidates = [m for m in art.mentions if m.char_end <= before and _is_person(art, m)
-                  and not art.in_quote(m.char_start)]
+                  and not art.in_quote(m.char_start) and (sex is None or _sex_of(art, m.entity_key) in (None, sex))]
     if not candidates:
         return None
     recent = candidates[-4:]
@@ -171,6 +173,17 @@ def _recent_person(art: _Article, before: int) -> Entity | None:
         if _is_subject_mention(art, m):
             return art.entities[m.entity_key]
     return art.entities[candidates[-1].entity_key]
+
+
+def _sex_of(art: _Article, entity_key: str) -> str | None:
+    """The sex the article gives a person: by an honorific or a role next to any mention of
+    them ("Mr. Obama", "his wife, Jane"), when it says only one."""
+    if art.sexes is None:  # one pass over the mentions, on the first pronoun that asks
+        found: dict[str, set[str]] = {}
+        for m in art.mentions:
+            found.setdefault(m.entity_key, set()).update(sexes_written_at(art.body, m.char_start, m.char_end))
+        art.sexes = {key: next(iter(sexes)) if len(sexes) == 1 else None for key, sexes in found.items()}
+    return art.sexes.get(entity_key)
 
 
 def _is_subject_mention(art: _Article, m: Mention) -> bool:
@@ -239,17 +252,59 @@ def _names_a_person(noun) -> bool:
 def _person_with_role(art: _Article, role: str, before: int,
                       owner: tuple[int, int] | None = None) -> Entity | None:
     """The most recent PERSON introduced with `role` ("spokesman Dmitry Peskov", title "Spokesman"),
-    other than the one whose role it is (`owner`: where "Trump’s" of "Trump’s spokesman" is)."""
-    owners = {m.entity_key for m in art.mentions_in(*owner)} if owner else set()
+    other than the one whose role it is (`owner`: where "Trump’s" of "Trump’s spokesman" is). An
+    owner that names no person qualifies the role ("the Florida senator"): then only a person the
+    article introduces with that qualifier too ("Sen. Marco Rubio of Florida", "(R-Fla.)") will do."""
+    owner_mentions = art.mentions_in(*owner) if owner else []
+    owners = {m.entity_key for m in owner_mentions}
+    qualifier = None
+    if owner and not any(_is_person(art, m) for m in owner_mentions):
+        qualifier = [w for w in re.findall(r"[A-Za-z]+", art.body[owner[0]:owner[1]]) if w[:1].isupper()] or None
     for m in reversed([m for m in art.mentions if m.char_end <= before and _is_person(art, m)]):
         if m.entity_key in owners:
             continue
         e = art.entities[m.entity_key]
         lead = art.body[max(0, m.char_start - 40):m.char_start].lower()
-        if (e.title and role in e.title.lower()) or re.search(rf"\b{re.escape(role)}\W*$", lead) \
-                or role in _roles_of(e.title) or role in _roles_of(lead.rsplit(None, 1)[-1] if lead.strip() else ""):
+        if not ((e.title and role in e.title.lower()) or re.search(rf"\b{re.escape(role)}\W*$", lead)
+                or role in _roles_of(e.title) or role in _roles_of(lead.rsplit(None, 1)[-1] if lead.strip() else "")):
+            continue
+        # like the title, the qualifier may be written with any mention of them
+        if qualifier is None or any(_written_near(art, n, qualifier) for n in art.mentions
+                                    if n.entity_key == m.entity_key):
             return e
     return None
+
+
+def _written_near(art: _Article, m: Mention, qualifier: list[str]) -> bool:
+    """The qualifier ("Florida", "New Jersey") is written within a few words of the mention, in
+    full or abbreviated ("Fla.", "R-Fla.", "N.J.")."""
+    # the words attached to the name: its own sentence, a few words either side ("Florida Sen.",
+    # "of Florida", "(R-Fla.)"), never a neighbour's
+    before = _SENTENCE_BREAK.split(art.body[max(0, m.char_start - 30):m.char_start])[-1]
+    after = _SENTENCE_BREAK.split(art.body[m.char_end:m.char_end + 30])[0]
+    window = before + art.body[m.char_start:m.char_end] + after
+    full = " ".join(qualifier).lower()
+    if re.search(rf"\b{re.escape(full)}\b", window.lower()):
+        return True
+    initials = "".join(w[0] for w in qualifier).lower()
+    for w in re.findall(r"[A-Za-z]+(?:\.[A-Za-z]+)*\.?", window):
+        low = w.lower()
+        if "." in w and not is_title_word(w) and low.rstrip(".") not in ("jr", "sr", "st"):  # not "Mr.", "Sen."
+            letters = low.replace(".", "")
+            if len(qualifier) > 1 and letters == initials:
+                return True  # "N.J."
+            if len(qualifier) == 1 and len(letters) >= 2 and letters[0] == full[0] and _subsequence(letters, full):
+                return True  # "Fla.", "Vt."
+    return False
+
+
+# the end of a sentence (a lower-case word before the stop, so not "Sen.") or of a paragraph
+_SENTENCE_BREAK = re.compile(r"(?<=[a-z]{3}[.!?;])\s|\n")
+
+
+def _subsequence(short: str, long: str) -> bool:
+    rest = iter(long)
+    return all(ch in rest for ch in short)
 
 
 def _roles_of(title: str | None) -> set[str]:

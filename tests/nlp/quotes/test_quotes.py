@@ -947,3 +947,20 @@ def test_a_name_beside_the_subject_is_who_a_later_pronoun_continues(quotes_of):
                    "the former adviser to Governor Tom Reyes.\n\n"
                    "“I do take that plan seriously,” she said.")
     assert [(q.speaker_mention, q.speaker) for q in qs] == [("she", "Mary Okafor")]
+
+
+def test_she_is_never_a_man_the_article_calls_mr(quotes_of):
+    qs = quotes_of("Mary Okafor spoke after the vote on the plan of Mr. Tom Reyes.\n\n"
+                   "Reyes had pushed the plan for months, Mr. Reyes told reporters.\n\n"
+                   "“I do take that plan seriously,” she said.")
+    assert [(q.speaker_mention, q.speaker) for q in qs] == [("she", "Mary Okafor")]
+
+
+def test_a_role_qualified_by_a_place_is_the_person_introduced_with_that_place(quotes_of):
+    body = ("Sen. Mary Okafor (D-Ore.) spoke first. She appeared with Sen. Tom Reyes, R-Iowa.\n\n"
+            "“We will win this fight,” the Oregon senator said.")
+    assert [(q.speaker_mention, q.speaker) for q in quotes_of(body)] == [("the Oregon senator", "Mary Okafor")]
+    # the latest senator is of another state, and no senator of Oregon is introduced: no guess
+    body = ("Mary Okafor spoke first. She appeared with Sen. Tom Reyes, R-Iowa.\n\n"
+            "“We will win this fight,” the Oregon senator said.")
+    assert [(q.speaker_mention, q.speaker) for q in quotes_of(body)] == [("the Oregon senator", None)]
