@@ -41,9 +41,8 @@ _PERSONAL = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her
 
 def honorific_sex(span: Span) -> str | None:
     """"m" or "f" for a name written after Mr., Mrs., Ms. or Miss; else None."""
-    if not span.title:
-        return None
-    return _HONORIFIC_SEX.get(span.title.split()[0].lower().strip("."))
+    first = (span.title or "").split()[:1]
+    return _HONORIFIC_SEX.get(first[0].lower().strip(".")) if first else None
 
 
 def role_sex(spans: list[Span], segments: list[Segment]) -> str | None:
