@@ -162,8 +162,10 @@ _DIRECTORY_TEXT = [
     "",
     "- `place:<GeoNames id>`: a place the gazetteer resolves (\"US\", \"U.S.\" and \"United States\" "
     "are one key);",
-    "- `person:<given name> <surname>[ <suffix>]`: middle names and initials left out, generational "
-    "suffixes kept. A surname alone joins the one full name with that surname in its article, else in "
+    "- `person:<given name> <surname>[ <suffix>]`: middle names and initials left out (initials written "
+    "instead of a given name are kept: `person:gk butterfield`), generational suffixes kept. A surname "
+    "alone joins the one full name with that surname in its article (unless the article shows it to be "
+    "someone else: \"Mr. Obama\" beside \"the first lady, Michelle Obama\"), else in "
     "the day's articles; of several, the one its honorific or role points to, or one that dominates the "
     "day (at least 80% of the articles naming someone of that surname in full, under whatever label, "
     "and at least 3); "
