@@ -253,13 +253,15 @@ def _person_with_role(art: _Article, role: str, before: int,
                       owner: tuple[int, int] | None = None) -> Entity | None:
     """The most recent PERSON introduced with `role` ("spokesman Dmitry Peskov", title "Spokesman"),
     other than the one whose role it is (`owner`: where "Trump’s" of "Trump’s spokesman" is). An
-    owner that names no person qualifies the role ("the Florida senator"): then only a person the
-    article introduces with that qualifier too ("Sen. Marco Rubio of Florida", "(R-Fla.)") will do."""
+    owner that names no person qualifies the role ("the Florida senator"): a person the article
+    writes with that place ("Sen. Marco Rubio of Florida", "(R-Fla.)") wins; one written with
+    another ("Sen. Joni Ernst, R-Iowa") is never meant; failing both, the most recent of that role."""
     owner_mentions = art.mentions_in(*owner) if owner else []
     owners = {m.entity_key for m in owner_mentions}
     qualifier = None
     if owner and not any(_is_person(art, m) for m in owner_mentions):
         qualifier = [w for w in re.findall(r"[A-Za-z]+", art.body[owner[0]:owner[1]]) if w[:1].isupper()] or None
+    fallback = None
     for m in reversed([m for m in art.mentions if m.char_end <= before and _is_person(art, m)]):
         if m.entity_key in owners:
             continue
@@ -268,34 +270,42 @@ def _person_with_role(art: _Article, role: str, before: int,
         if not ((e.title and role in e.title.lower()) or re.search(rf"\b{re.escape(role)}\W*$", lead)
                 or role in _roles_of(e.title) or role in _roles_of(lead.rsplit(None, 1)[-1] if lead.strip() else "")):
             continue
-        # like the title, the qualifier may be written with any mention of them
-        if qualifier is None or any(_written_near(art, n, qualifier) for n in art.mentions
-                                    if n.entity_key == m.entity_key):
+        if qualifier is None:
             return e
-    return None
+        # like the title, the place may be written with any mention of them
+        places = [_place_written(art, n, qualifier) for n in art.mentions if n.entity_key == m.entity_key]
+        if True in places:
+            return e
+        if False not in places and fallback is None:
+            fallback = e
+    return fallback
 
 
-def _written_near(art: _Article, m: Mention, qualifier: list[str]) -> bool:
-    """The qualifier ("Florida", "New Jersey") is written within a few words of the mention, in
-    full or abbreviated ("Fla.", "R-Fla.", "N.J.")."""
-    # the words attached to the name: its own sentence, a few words either side ("Florida Sen.",
-    # "of Florida", "(R-Fla.)"), never a neighbour's
+def _place_written(art: _Article, m: Mention, qualifier: list[str]) -> bool | None:
+    """Whether the place of a qualified role ("Florida", "New Jersey") is written with the mention,
+    in full or abbreviated ("of Florida", "Florida Sen.", "R-Fla.", "N.J."): True; another place
+    in the same forms ("R-Iowa", "Iowa Sen."): False; none: None."""
+    # the words attached to the name: its own sentence, a few words either side, never a neighbour's
     before = _SENTENCE_BREAK.split(art.body[max(0, m.char_start - 30):m.char_start])[-1]
     after = _SENTENCE_BREAK.split(art.body[m.char_end:m.char_end + 30])[0]
-    window = before + art.body[m.char_start:m.char_end] + after
-    full = " ".join(qualifier).lower()
-    if re.search(rf"\b{re.escape(full)}\b", window.lower()):
+    if re.search(rf"\b{re.escape(' '.join(qualifier))}\b", before + art.body[m.char_start:m.char_end] + after, re.I):
         return True
-    initials = "".join(w[0] for w in qualifier).lower()
-    for w in re.findall(r"[A-Za-z]+(?:\.[A-Za-z]+)*\.?", window):
-        low = w.lower()
-        if "." in w and not is_title_word(w) and low.rstrip(".") not in ("jr", "sr", "st"):  # not "Mr.", "Sen."
-            letters = low.replace(".", "")
-            if len(qualifier) > 1 and letters == initials:
-                return True  # "N.J."
-            if len(qualifier) == 1 and len(letters) >= 2 and letters[0] == full[0] and _subsequence(letters, full):
-                return True  # "Fla.", "Vt."
-    return False
+    # "(R-Fla.)", ", D-N.J.," after the name; "Iowa Sen." before it
+    written = re.findall(r"\b[RDI]-((?:[A-Z][a-z]*\.?){1,3})", after)
+    written += [w for w in re.findall(r"([A-Z][a-z]+)\s+(?:Sen|Senator|Gov|Governor|Rep)\b\.?\s*$", before)
+                if not is_title_word(w)]
+    if not written:
+        return None
+    return any(_abbreviates(w, qualifier) for w in written)
+
+
+def _abbreviates(written: str, qualifier: list[str]) -> bool:
+    """"Fla." for Florida, "N.J." for New Jersey, "Vt." for Vermont, "Iowa" for Iowa."""
+    letters = written.replace(".", "").lower()
+    full = " ".join(qualifier).lower()
+    if letters == full or (len(qualifier) > 1 and letters == "".join(w[0] for w in qualifier).lower()):
+        return True
+    return len(qualifier) == 1 and len(letters) >= 2 and letters[0] == full[0] and _subsequence(letters, full)
 
 
 # the end of a sentence (a lower-case word before the stop, so not "Sen.") or of a paragraph

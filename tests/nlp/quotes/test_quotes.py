@@ -964,3 +964,7 @@ def test_a_role_qualified_by_a_place_is_the_person_introduced_with_that_place(qu
     body = ("Mary Okafor spoke first. She appeared with Sen. Tom Reyes, R-Iowa.\n\n"
             "“We will win this fight,” the Oregon senator said.")
     assert [(q.speaker_mention, q.speaker) for q in quotes_of(body)] == [("the Oregon senator", None)]
+    # a senator written with no place at all may be the Oregon one
+    body = ("Mary Okafor spoke first. She appeared with Sen. Tom Reyes at the rally.\n\n"
+            "“We will win this fight,” the Oregon senator said.")
+    assert [(q.speaker_mention, q.speaker) for q in quotes_of(body)] == [("the Oregon senator", "Tom Reyes")]
