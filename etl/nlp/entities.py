@@ -24,7 +24,8 @@ Steps, all within one article:
    evidence is one-sided (an initial, an age, a speech verb -> PERSON; "in X", "east of X" -> place);
    a one-word ORG the article goes on to call "he" or "she" is a PERSON.
 4. Second pass: later untagged occurrences of a resolved name (or a person's surname) in the
-   article become mentions too, as an EntityRuler would add them.
+   article become mentions too, as an EntityRuler would add them; a surname several people share
+   goes to the one a tagged occurrence there would join (step 2).
 5. Places are looked up in the gazetteer for coordinates and identifiers.
 """
 from __future__ import annotations
@@ -38,7 +39,7 @@ from etl.nlp.entity_lexicon import PERSON_HONORIFICS, is_demonym, is_title_word
 from etl.nlp.entity_gender import called_he_or_she, honorific_sex, role_sex
 from etl.nlp.entity_spans import (KEEP_LABELS, Span, clean_span, follows_place_preposition, is_caps_text,
                                   is_junk, trim_chars, words_of)
-from etl.nlp.entity_surnames import may_be_person_part, person_for, surname, written_as_a_name
+from etl.nlp.entity_surnames import may_be_person_part, person_for, principal_person, surname, written_as_a_name
 from etl.nlp.segments import Segment
 from etl.model.records import Entity, Mention
 
@@ -570,17 +571,24 @@ def _best_name(cluster: _Cluster) -> str:
 
 # --- second pass ---------------------------------------------------------------------------------
 
-def _aliases(clusters: list[_Cluster]) -> dict[tuple[str, ...], _Cluster]:
-    """Word sequences that unambiguously name one resolved entity."""
+def _aliases(clusters: list[_Cluster]) -> dict[tuple[str, ...], _Cluster | dict]:
+    """Word sequences that name one resolved entity; a surname of several people maps to their
+    clusters by key, for `principal_person` to choose among where it is written."""
     owners: dict[tuple[str, ...], set[int]] = {}
+    surnames: dict[tuple[str, ...], set[int]] = {}
     for n, cluster in enumerate(clusters):
         names = {s.words for s in cluster.spans if s.label is not None}
         if cluster.label == "PERSON" and len(cluster.key) >= 2:
             names.add((surname(cluster.key),))
+            surnames.setdefault((surname(cluster.key),), set()).add(n)
         for words in names:
             if words:
                 owners.setdefault(words, set()).add(n)
-    return {words: clusters[next(iter(ns))] for words, ns in owners.items() if len(ns) == 1}
+    aliases = {words: clusters[next(iter(ns))] for words, ns in owners.items() if len(ns) == 1}
+    for words, ns in surnames.items():  # "Ebeling" when the article names Betsy and Tom Ebeling
+        if len(owners[words]) > 1 and owners[words] == ns:
+            aliases[words] = {clusters[n].key: clusters[n] for n in ns}
+    return aliases
 
 
 def _second_pass(segments: list[Segment], clusters: list[_Cluster]) -> None:
@@ -614,7 +622,7 @@ def _second_pass(segments: list[Segment], clusters: list[_Cluster]) -> None:
         while n < len(starts):
             hit = None
             if n not in blocked and text[starts[n]:starts[n] + 1].isupper():
-                hit = _alias_at(doc, text, starts, ends, n, longest, aliases, blocked, caps)
+                hit = _alias_at(doc, text, starts, ends, n, longest, aliases, blocked, caps, seg_no)
             if hit is None:
                 n += 1
                 continue
@@ -628,7 +636,7 @@ def _second_pass(segments: list[Segment], clusters: list[_Cluster]) -> None:
 
 
 def _alias_at(doc, text: str, starts: list[int], ends: list[int], n: int, longest: int, aliases,
-              blocked: set[int], caps: bool):
+              blocked: set[int], caps: bool, seg_no: int):
     """The longest alias starting at token n: (its end token, its cluster), or None. Candidate
     texts are sliced from the paragraph by token offsets (a spaCy Span per candidate length
     cost more than the rest of the second pass)."""
@@ -637,6 +645,8 @@ def _alias_at(doc, text: str, starts: list[int], ends: list[int], n: int, longes
             continue
         words = words_of(text[starts[n]:ends[n + length - 1]])
         cluster = aliases.get(words)
+        if isinstance(cluster, dict):
+            cluster = principal_person(Span(seg_no, starts[n], ends[n], words[0], None), cluster)
         if cluster is None:
             continue
         if not _plausible_occurrence(doc, n, n + length, cluster, caps):

@@ -18,7 +18,7 @@ from etl.nlp.entity_gender import honorific_sex
 from etl.nlp.entity_lexicon import NAME_SUFFIXES, is_demonym, is_title_word
 from etl.nlp.entity_spans import Span
 
-__all__ = ["surname", "may_be_person_part", "written_as_a_name", "person_for"]
+__all__ = ["surname", "may_be_person_part", "written_as_a_name", "person_for", "principal_person"]
 
 # Labels under which a single word may be a person's surname or first name. GPE/LOC are added
 # per word when the word is not a well-known place.
@@ -75,6 +75,13 @@ def person_for(span: Span, word: str, by_surname, by_first_name, full_people, ri
     if len(candidates) == 1:
         return candidates[0]
     return _person_among(span, candidates, full_people)
+
+
+def principal_person(span: Span, clusters: dict):
+    """Of the clusters (by key) of several people sharing a surname, the one a bare surname at
+    `span` stands for, by the rules of `_person_among`; None when none is named in full before it."""
+    key = _person_among(span, list(clusters), {k: c.spans for k, c in clusters.items()})
+    return clusters[key] if key is not None else None
 
 
 def _person_among(span: Span, candidates, full_people) -> tuple[str, ...] | None:

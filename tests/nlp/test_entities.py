@@ -612,3 +612,20 @@ def test_a_one_word_org_the_article_calls_he_is_a_person():
                        [(0, 1, "ORG"), (2, 3, "PERSON")])
     _, entities = extract_entities([told, told])
     assert ("Acme", "ORG") in [(e.name, e.label) for e in entities]
+
+
+def test_an_untagged_surname_of_two_people_is_found_as_the_one_a_tagged_one_would_join():
+    mentions, entities = extract_entities([
+        seg("Betsy Ebeling spoke first .", [("Betsy Ebeling", "PERSON")]),
+        seg("Later , Tom Ebeling joined her .", [("Tom Ebeling", "PERSON")]),
+        seg("Then Ebeling said it was over .", []),  # the model missed it
+        seg("Tom Ebeling nodded , and Ebeling smiled .", [("Tom Ebeling", "PERSON")]),
+    ])
+    counts = {e.name: e.mention_count for e in entities}
+    # the article's principal Ebeling, named in full first; in Tom's own paragraph, him
+    assert counts == {"Betsy Ebeling": 2, "Tom Ebeling": 3}
+    # before either is named in full, a bare surname is no one's
+    _, entities = extract_entities([seg("Ebeling said it was over .", []),
+                                    seg("Betsy Ebeling and Tom Ebeling left .",
+                                        [("Betsy Ebeling", "PERSON"), ("Tom Ebeling", "PERSON")])])
+    assert {e.name: e.mention_count for e in entities} == {"Betsy Ebeling": 1, "Tom Ebeling": 1}
