@@ -20,7 +20,7 @@ import re
 from etl.nlp.entity_spans import Span
 from etl.nlp.segments import Segment
 
-__all__ = ["honorific_sex", "role_sex", "sexes_written_at", "pronoun_sex", "called_he_or_she"]
+__all__ = ["honorific_sex", "role_sex", "sexes_written_at", "pronoun_sex", "pronoun_after", "called_he_or_she"]
 
 _HONORIFIC_SEX = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
 # Roles that say who someone is: kin, courtesy titles, and the gendered forms of jobs.
@@ -75,20 +75,24 @@ def pronoun_sex(word: str) -> str | None:
 def called_he_or_she(spans: list[Span], segments: list[Segment]) -> bool:
     """Whether the article continues clauses about this one-word name with "he"/"she" (at least
     twice, nobody else named in between) and never with "its"."""
-    personal = 0
-    for span in spans:
-        doc = segments[span.seg_no].doc
-        window = doc.char_span(span.start, span.end, alignment_mode="expand")
-        if window is None or len(window) == 0 or window.root.dep_ not in ("nsubj", "nsubjpass"):
-            continue
-        # a bounded look ahead, to the sentence's end: a clause continued by a pronoun is short,
-        # and the cost per mention stays constant
-        for token in doc[window.end:window.end + _LOOK_AHEAD]:
-            if token.is_sent_start or token.ent_type_ or token.pos_ == "PROPN":
-                break  # a new sentence, or someone else named (the pronoun may be theirs)
-            if token.lower_ in ("its", "itself"):
-                return False
-            if token.lower_ in _PERSONAL:
-                personal += 1
-                break
-    return personal >= 2
+    continued = [pronoun_after(segments[span.seg_no].doc, span.start, span.end) for span in spans]
+    return "it" not in continued and sum(c in ("m", "f") for c in continued) >= 2
+
+
+def pronoun_after(doc, start: int, end: int) -> str | None:
+    """The pronoun that continues the clause whose subject is the name at doc's characters
+    [start, end): "m" ("Sanders said he …", "… his plans"), "f", "it" ("its"), or None when
+    nobody is referred to before someone else is named or the sentence ends."""
+    window = doc.char_span(start, end, alignment_mode="expand")
+    if window is None or len(window) == 0 or window.root.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    # a bounded look ahead, to the sentence's end: a clause continued by a pronoun is short,
+    # and the cost per mention stays constant
+    for token in doc[window.end:window.end + _LOOK_AHEAD]:
+        if token.is_sent_start or token.ent_type_ or token.pos_ == "PROPN":
+            return None  # a new sentence, or someone else named (the pronoun may be theirs)
+        if token.lower_ in ("its", "itself"):
+            return "it"
+        if token.lower_ in _PERSONAL:
+            return _PERSONAL[token.lower_]
+    return None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from etl.model.records import Entity, Mention
-from etl.nlp.entity_gender import pronoun_sex, sexes_written_at
+from etl.nlp.entity_gender import pronoun_after, pronoun_sex, sexes_written_at
 from etl.nlp.entity_lexicon import ROLE_ABBREVIATIONS, is_title_word, singular
 from etl.nlp.quotes.article import _SUBJECT_DEPS, _Article, _Attribution, _Para
 from etl.nlp.quotes.cues import is_speech_verb
@@ -177,12 +177,25 @@ def _recent_person(art: _Article, before: int, sex: str | None = None) -> Entity
 
 def _sex_of(art: _Article, entity_key: str) -> str | None:
     """The sex the article gives a person: by an honorific or a role next to any mention of
-    them ("Mr. Obama", "his wife, Jane"), when it says only one."""
+    them ("Mr. Obama", "his wife, Jane"), when it says only one; failing that, by the pronouns
+    that continue clauses they are the subject of ("Clinton said she …"), when all agree."""
     if art.sexes is None:  # one pass over the mentions, on the first pronoun that asks
-        found: dict[str, set[str]] = {}
-        for m in art.mentions:
-            found.setdefault(m.entity_key, set()).update(sexes_written_at(art.body, m.char_start, m.char_end))
-        art.sexes = {key: next(iter(sexes)) if len(sexes) == 1 else None for key, sexes in found.items()}
+        written: dict[str, set[str]] = {}
+        continued: dict[str, set[str]] = {}
+        paras = iter(art.paras)
+        para = next(paras, None)
+        for m in art.mentions:  # in body order, as the paragraphs are
+            written.setdefault(m.entity_key, set()).update(sexes_written_at(art.body, m.char_start, m.char_end))
+            while para is not None and m.char_start >= para.offset + len(para.segment.text):
+                para = next(paras, None)
+            if para is not None and para.offset <= m.char_start and para.segment.doc is not None:
+                pronoun = pronoun_after(para.segment.doc, m.char_start - para.offset, m.char_end - para.offset)
+                if pronoun in ("m", "f"):
+                    continued.setdefault(m.entity_key, set()).add(pronoun)
+        art.sexes = {}
+        for key in written.keys() | continued.keys():
+            sexes = written.get(key) or continued.get(key, set())
+            art.sexes[key] = next(iter(sexes)) if len(sexes) == 1 else None
     return art.sexes.get(entity_key)
 
 

@@ -968,3 +968,15 @@ def test_a_role_qualified_by_a_place_is_the_person_introduced_with_that_place(qu
     body = ("Mary Okafor spoke first. She appeared with Sen. Tom Reyes at the rally.\n\n"
             "“We will win this fight,” the Oregon senator said.")
     assert [(q.speaker_mention, q.speaker) for q in quotes_of(body)] == [("the Oregon senator", "Tom Reyes")]
+
+
+def test_he_skips_a_woman_the_article_continues_with_she(quotes_of):
+    qs = quotes_of("Tom Reyes said he would run again.\n\n"
+                   "Mary Okafor said she would run too.\n\n"
+                   "“It is time for a change,” he said.")
+    assert [(q.speaker_mention, q.speaker) for q in qs if q.quote.startswith("It is")] == [("he", "Tom Reyes")]
+    # nothing says who Pat Lee is: the most recent subject stays the one meant
+    qs = quotes_of("Tom Reyes said he would run again.\n\n"
+                   "Pat Lee spoke next.\n\n"
+                   "“It is time for a change,” he said.")
+    assert [(q.speaker_mention, q.speaker) for q in qs if q.quote.startswith("It is")] == [("he", "Pat Lee")]
