@@ -137,6 +137,8 @@ def person_name(name: str) -> PersonName | None:
     initials = []  # leading initials, the given name of "J.K. Rowling" when no other is written
     while len(words) > 1 and _INITIAL.match(words[0]):
         initials.append(words.pop(0))
+    if len("".join(map(_fold, initials))) < 2:
+        initials = []  # "J. Smith" may be any Smith of that initial: no name of its own
     words = [w for w in words if not _INITIAL.match(w) and _fold(w)]
     if not words:
         return None
@@ -326,11 +328,18 @@ class _People:
                       if (not p.suffix or k.endswith(f" {p.suffix}")) and k not in elsewhere}
         if local:  # several people of that name in the article itself: only they are candidates
             candidates = {k: ev for k, ev in candidates.items() if k in local}
+        if elsewhere and not local:
+            # a namesake the article never names in full: only the day's dominant person of that
+            # name, and never one the partition gives the other sex, not whoever else is left
+            genders = _title_words(title)[1]
+            candidates = {k: ev for k, ev in candidates.items() if not (genders and ev.genders - genders)}
+            return _choose(candidates, title, lone=False)
         return _choose(candidates, title)
 
 
-def _choose(candidates: dict[str, _FullName], title: str | None) -> str | None:
-    if len(candidates) == 1:
+def _choose(candidates: dict[str, _FullName], title: str | None, lone: bool = True) -> str | None:
+    """`lone`: a single candidate is the one meant, whatever its share of the day."""
+    if len(candidates) == 1 and lone:
         return next(iter(candidates))
     if not candidates:
         return None

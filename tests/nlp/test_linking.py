@@ -222,3 +222,19 @@ def test_initials_written_for_a_given_name_make_a_full_name():
     # not a surname alone, which the day's dominant Butterfield would take
     assert k[("a1", "G.K. Butterfield")] == k[("a5", "G. K. Butterfield")] == "person:gk butterfield"
     assert k[("a2", "Jane Butterfield")] == "person:jane butterfield"
+
+
+def test_a_namesake_takes_only_the_days_dominant_person_never_a_lone_one_of_the_other_sex():
+    # "Mr. Obama" kept apart from the first lady; the day's only other Obama is a woman named once
+    k = keys_by_name([ref("a1", "Michelle Obama"), ref("a1", "Obama", title="Mr."),
+                      ref("a2", "Malia Obama", title="Ms.")])
+    assert k[("a1", "Obama")] == "person-surname:obama"
+    # nor a man named in one article only: a lone candidate is no evidence for a namesake
+    k = keys_by_name([ref("a1", "Michelle Obama"), ref("a1", "Obama", title="Mr."), ref("a2", "Craig Obama")])
+    assert k[("a1", "Obama")] == "person-surname:obama"
+
+
+def test_a_single_initial_is_no_given_name():
+    refs = [ref("a1", "John Smith"), ref("a2", "J. Smith"), ref("a3", "Smith")]
+    k = keys_by_name(refs)
+    assert k[("a2", "J. Smith")] == k[("a3", "Smith")] == "person:john smith"
