@@ -10,8 +10,9 @@ be one culture's guess):
 - A "he" or "she" whose speaker is looked for among the people mentioned before it is none of
   those the article gives the other sex (etl.nlp.quotes.speaker).
 - A single word the model tagged ORG is a person when the article goes on to call it "he" or "she":
-  a clause with it as subject continued by a personal pronoun, with nobody else named in between
-  ("Trump told Newsmax …, adding that he …"), at least twice and never by "its".
+  a clause with it as subject continued by a personal pronoun as a subject or possessor, with
+  nobody else named nor quoted in between ("It is strange that Trump would denounce …, compared
+  to his own plans"), at least twice and never by "its".
 """
 from __future__ import annotations
 
@@ -31,11 +32,15 @@ _ROLE_SEX = {
     **dict.fromkeys("""husband father son brother widower man boy king prince grandfather grandson nephew
         uncle stepfather mr sir congressman spokesman businessman councilman""".split(), "m"),
 }
-# "the first lady, Michelle Obama" / "Michelle Obama, the first lady," / "her husband Bill Clinton"
 _HONORIFIC_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s*$")
-_ROLE_BEFORE = re.compile(r"\b([a-z]+)\s*,?\s*$")
-_ROLE_AFTER = re.compile(r"^\s*,\s+(?:the|his|her|a|an|their)\s+(?:[a-z-]+\s+){0,2}([a-z]+)(?=\s*[,.;)]|\s+(?:of|to|for|and|who)\b)")
+# "the first lady, Michelle Obama" / "her husband Bill Clinton": a role set before the name as its
+# apposition (a comma after it), or someone's kin ("his wife Jane")
+_ROLE_BEFORE = re.compile(r"\b(?:(?i:the|a|an)\s+(?:[a-z-]+\s+){0,2}([a-z]+)\s*,"
+                          r"|(?i:his|her|their)\s+(?:[a-z-]+\s+){0,2}([a-z]+)\s*,?)\s*$")
+# "Michelle Obama, the first lady,"
+_ROLE_AFTER = re.compile(r"^\s*,\s+(?i:the|his|her|a|an|their)\s+(?:[a-z-]+\s+){0,2}([a-z]+)(?=\s*[,.;)]|\s+(?:of|to|for|and|who)\b)")
 _LOOK_AHEAD = 40  # tokens
+_QUOTE_MARKS = frozenset('"“”‘’«»„\'')
 _PERSONAL = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f"}
 
 
@@ -62,9 +67,11 @@ def sexes_written_at(text: str, start: int, end: int) -> set[str]:
     honorific = _HONORIFIC_BEFORE.search(text[max(0, start - 8):start])
     if honorific:
         found.add(_HONORIFIC_SEX[honorific.group(1).lower()])
-    before = _ROLE_BEFORE.search(text[max(0, start - 30):start])
+    before = _ROLE_BEFORE.search(text[max(0, start - 40):start])
     after = _ROLE_AFTER.match(text[end:end + 60])
-    return found | {_ROLE_SEX[m.group(1)] for m in (before, after) if m and m.group(1) in _ROLE_SEX}
+    roles = [before.group(1) or before.group(2)] if before else []
+    roles += [after.group(1)] if after else []
+    return found | {_ROLE_SEX[w] for w in roles if w in _ROLE_SEX}
 
 
 def pronoun_sex(word: str) -> str | None:
@@ -89,10 +96,11 @@ def pronoun_after(doc, start: int, end: int) -> str | None:
     # a bounded look ahead, to the sentence's end: a clause continued by a pronoun is short,
     # and the cost per mention stays constant
     for token in doc[window.end:window.end + _LOOK_AHEAD]:
-        if token.is_sent_start or token.ent_type_ or token.pos_ == "PROPN":
-            return None  # a new sentence, or someone else named (the pronoun may be theirs)
+        if token.is_sent_start or token.ent_type_ or token.pos_ == "PROPN" or token.text in _QUOTE_MARKS:
+            return None  # a new sentence, someone else named, or quoted words: not about them
         if token.lower_ in ("its", "itself"):
             return "it"
-        if token.lower_ in _PERSONAL:
+        if token.lower_ in _PERSONAL and token.dep_ in ("nsubj", "nsubjpass", "poss"):
+            # "said she …", "… his plans"; an object ("praised him") is someone else
             return _PERSONAL[token.lower_]
     return None
