@@ -36,10 +36,10 @@ from dataclasses import dataclass, field
 
 from etl.nlp import geo
 from etl.nlp.entity_lexicon import PERSON_HONORIFICS, is_demonym, is_title_word
-from etl.nlp.entity_gender import called_he_or_she, honorific_sex, role_sex
+from etl.nlp.entity_gender import called_he_or_she, honorific_sex, role_sex, sexes_written_at
 from etl.nlp.entity_spans import (KEEP_LABELS, Span, clean_span, follows_place_preposition, is_caps_text,
                                   is_junk, trim_chars, words_of)
-from etl.nlp.entity_surnames import may_be_person_part, person_for, principal_person, surname, written_as_a_name
+from etl.nlp.entity_surnames import SharedSurname, may_be_person_part, person_for, surname, written_as_a_name
 from etl.nlp.segments import Segment
 from etl.model.records import Entity, Mention
 
@@ -571,9 +571,9 @@ def _best_name(cluster: _Cluster) -> str:
 
 # --- second pass ---------------------------------------------------------------------------------
 
-def _aliases(clusters: list[_Cluster]) -> dict[tuple[str, ...], _Cluster | dict]:
-    """Word sequences that name one resolved entity; a surname of several people maps to their
-    clusters by key, for `principal_person` to choose among where it is written."""
+def _aliases(clusters: list[_Cluster], segments: list[Segment]) -> dict[tuple[str, ...], _Cluster | SharedSurname]:
+    """Word sequences that name one resolved entity; a surname of several people maps to them
+    (`SharedSurname`), to choose among where it is written."""
     owners: dict[tuple[str, ...], set[int]] = {}
     surnames: dict[tuple[str, ...], set[int]] = {}
     for n, cluster in enumerate(clusters):
@@ -587,14 +587,15 @@ def _aliases(clusters: list[_Cluster]) -> dict[tuple[str, ...], _Cluster | dict]
     aliases = {words: clusters[next(iter(ns))] for words, ns in owners.items() if len(ns) == 1}
     for words, ns in surnames.items():  # "Ebeling" when the article names Betsy and Tom Ebeling
         if len(owners[words]) > 1 and owners[words] == ns:
-            aliases[words] = {clusters[n].key: clusters[n] for n in ns}
+            aliases[words] = SharedSurname({clusters[n].key: clusters[n] for n in ns},
+                                           {clusters[n].key: role_sex(clusters[n].spans, segments) for n in ns})
     return aliases
 
 
 def _second_pass(segments: list[Segment], clusters: list[_Cluster]) -> None:
     from spacy.attrs import IDX, LENGTH
 
-    aliases = _aliases(clusters)
+    aliases = _aliases(clusters, segments)
     if not aliases:
         return
     taken: dict[int, list[tuple[int, int]]] = {}
@@ -645,8 +646,9 @@ def _alias_at(doc, text: str, starts: list[int], ends: list[int], n: int, longes
             continue
         words = words_of(text[starts[n]:ends[n + length - 1]])
         cluster = aliases.get(words)
-        if isinstance(cluster, dict):
-            cluster = principal_person(Span(seg_no, starts[n], ends[n], words[0], None), cluster)
+        if isinstance(cluster, SharedSurname):
+            sexes = sexes_written_at(text, starts[n], ends[n])  # "Mr. Ebeling"
+            cluster = cluster.at((seg_no, starts[n]), next(iter(sexes)) if len(sexes) == 1 else None)
         if cluster is None:
             continue
         if not _plausible_occurrence(doc, n, n + length, cluster, caps):

@@ -28,6 +28,23 @@ ROLE_ABBREVIATIONS = {"sen": "senator", "rep": "representative", "gov": "governo
                       "pres": "president", "sec": "secretary", "atty": "attorney", "lt": "lieutenant",
                       "col": "colonel", "capt": "captain"}
 
+# US states as abbreviated after a politician's party ("R-Fla.", "D-N.J.", "(R-TX)"): AP style and
+# postal codes, dots dropped, lower case.
+_STATES = {
+    "alabama": "ala al", "alaska": "ak", "arizona": "ariz az", "arkansas": "ark ar", "california": "calif ca",
+    "colorado": "colo co", "connecticut": "conn ct", "delaware": "del de", "florida": "fla fl", "georgia": "ga",
+    "hawaii": "hi", "idaho": "id", "illinois": "ill il", "indiana": "ind in", "iowa": "ia", "kansas": "kan ks",
+    "kentucky": "ky", "louisiana": "la", "maine": "me", "maryland": "md", "massachusetts": "mass ma",
+    "michigan": "mich mi", "minnesota": "minn mn", "mississippi": "miss ms", "missouri": "mo",
+    "montana": "mont mt", "nebraska": "neb ne", "nevada": "nev nv", "new hampshire": "nh",
+    "new jersey": "nj", "new mexico": "nm", "new york": "ny", "north carolina": "nc", "north dakota": "nd",
+    "ohio": "oh", "oklahoma": "okla ok", "oregon": "ore or", "pennsylvania": "pa", "rhode island": "ri",
+    "south carolina": "sc", "south dakota": "sd", "tennessee": "tenn tn", "texas": "tex tx", "utah": "ut",
+    "vermont": "vt", "virginia": "va", "washington": "wash wa", "west virginia": "wva wv",
+    "wisconsin": "wis wi", "wyoming": "wyo wy",
+}
+US_STATE_ABBREVIATIONS = {abbr: state for state, abbrs in _STATES.items() for abbr in abbrs.split()}
+
 # Of those, the ones that identify a person on their own even when the model tagged the span
 # as something else ("Mr Lebed" tagged ORG). Role words like "General" or "Queen" also start
 # names of companies and institutions, so they do not count here.

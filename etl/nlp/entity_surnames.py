@@ -11,6 +11,7 @@ surnames join only a full name written before them.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from etl.nlp import geo
@@ -18,7 +19,7 @@ from etl.nlp.entity_gender import honorific_sex
 from etl.nlp.entity_lexicon import NAME_SUFFIXES, is_demonym, is_title_word
 from etl.nlp.entity_spans import Span
 
-__all__ = ["surname", "may_be_person_part", "written_as_a_name", "person_for", "principal_person"]
+__all__ = ["surname", "may_be_person_part", "written_as_a_name", "person_for", "SharedSurname"]
 
 # Labels under which a single word may be a person's surname or first name. GPE/LOC are added
 # per word when the word is not a well-known place.
@@ -77,11 +78,28 @@ def person_for(span: Span, word: str, by_surname, by_first_name, full_people, ri
     return _person_among(span, candidates, full_people)
 
 
-def principal_person(span: Span, clusters: dict):
-    """Of the clusters (by key) of several people sharing a surname, the one a bare surname at
-    `span` stands for, by the rules of `_person_among`; None when none is named in full before it."""
-    key = _person_among(span, list(clusters), {k: c.spans for k, c in clusters.items()})
-    return clusters[key] if key is not None else None
+class SharedSurname:
+    """The people an article names in full with one surname, for a bare occurrence of it the model
+    did not tag: the one a tagged occurrence there would join (`_person_among`), of the sex its
+    honorific gives when it has one. `clusters` maps each full name (key) to its cluster; `sexes`
+    to the sex the article gives it."""
+
+    def __init__(self, clusters: dict, sexes: dict):
+        self.clusters, self.sexes = clusters, sexes
+        self.orders = {key: sorted(s.order for s in c.spans if len(s.words) >= 2) for key, c in clusters.items()}
+
+    def at(self, order: tuple[int, int], sex: str | None = None):
+        introduced = {}
+        for key, orders in self.orders.items():
+            n = bisect.bisect_left(orders, order)
+            if n and (sex is None or self.sexes.get(key) in (None, sex)):
+                introduced[key] = (orders[0], orders[n - 1])
+        if not introduced:
+            return None
+        same_paragraph = {key: last for key, (_, last) in introduced.items() if last[0] == order[0]}
+        if same_paragraph:
+            return self.clusters[max(same_paragraph, key=same_paragraph.get)]
+        return self.clusters[min(introduced, key=lambda key: introduced[key][0])]
 
 
 def _person_among(span: Span, candidates, full_people) -> tuple[str, ...] | None:

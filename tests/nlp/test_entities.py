@@ -629,3 +629,12 @@ def test_an_untagged_surname_of_two_people_is_found_as_the_one_a_tagged_one_woul
                                     seg("Betsy Ebeling and Tom Ebeling left .",
                                         [("Betsy Ebeling", "PERSON"), ("Tom Ebeling", "PERSON")])])
     assert {e.name: e.mention_count for e in entities} == {"Betsy Ebeling": 1, "Tom Ebeling": 1}
+
+
+def test_an_untagged_surname_after_an_honorific_goes_to_the_namesake_of_that_sex():
+    _, entities = extract_entities([
+        seg("Mrs. Betsy Ebeling spoke first .", [("Betsy Ebeling", "PERSON")]),
+        seg("Later , her husband , Tom Ebeling , joined her .", [("Tom Ebeling", "PERSON")]),
+        seg("Then Mr. Ebeling said it was over .", []),
+    ])
+    assert {e.name: e.mention_count for e in entities} == {"Betsy Ebeling": 1, "Tom Ebeling": 2}

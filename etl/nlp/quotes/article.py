@@ -58,6 +58,7 @@ class _Article:
         self.mentions = sorted((m for m in mentions if m.field == "body"), key=lambda m: m.char_start)
         self.entities = {e.entity_key: e for e in entities}
         self.quoted = [(s.open_mark, s.outer_end) for s in spans]
+        self._by_entity: dict[str, list[Mention]] | None = None
         self.sexes: dict[str, str | None] | None = None  # entity key -> the sex the article gives them
 
     def para_of(self, char: int) -> _Para | None:
@@ -81,6 +82,14 @@ class _Article:
 
     def char(self, token, para: _Para) -> int:
         return para.offset + token.idx
+
+    def mentions_of(self, entity_key: str) -> list[Mention]:
+        """The body mentions of one entity (indexed once, on first use)."""
+        if self._by_entity is None:
+            self._by_entity = {}
+            for m in self.mentions:
+                self._by_entity.setdefault(m.entity_key, []).append(m)
+        return self._by_entity.get(entity_key, [])
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
         return [m for m in self.mentions if m.char_start < end and start < m.char_end]

@@ -16,7 +16,8 @@ import re
 
 from etl.model.records import Entity, Mention
 from etl.nlp.entity_gender import pronoun_after, pronoun_sex, sexes_written_at
-from etl.nlp.entity_lexicon import ROLE_ABBREVIATIONS, is_title_word, singular
+from etl.nlp import geo
+from etl.nlp.entity_lexicon import ROLE_ABBREVIATIONS, US_STATE_ABBREVIATIONS, is_title_word, singular
 from etl.nlp.quotes.article import _SUBJECT_DEPS, _Article, _Attribution, _Para
 from etl.nlp.quotes.cues import is_speech_verb
 from etl.nlp.quotes.subject import _subject_of
@@ -266,14 +267,14 @@ def _person_with_role(art: _Article, role: str, before: int,
                       owner: tuple[int, int] | None = None) -> Entity | None:
     """The most recent PERSON introduced with `role` ("spokesman Dmitry Peskov", title "Spokesman"),
     other than the one whose role it is (`owner`: where "Trump’s" of "Trump’s spokesman" is). An
-    owner that names no person qualifies the role ("the Florida senator"): a person the article
+    owner that is a place qualifies the role ("the Florida senator"): a person the article
     writes with that place ("Sen. Marco Rubio of Florida", "(R-Fla.)") wins; one written with
     another ("Sen. Joni Ernst, R-Iowa") is never meant; failing both, the most recent of that role."""
     owner_mentions = art.mentions_in(*owner) if owner else []
     owners = {m.entity_key for m in owner_mentions}
     qualifier = None
-    if owner and not any(_is_person(art, m) for m in owner_mentions):
-        qualifier = [w for w in re.findall(r"[A-Za-z]+", art.body[owner[0]:owner[1]]) if w[:1].isupper()] or None
+    if owner_mentions and all(m.label in ("GPE", "LOC") for m in owner_mentions):
+        qualifier = " ".join(re.findall(r"[A-Za-z]+", art.body[owner[0]:owner[1]]))
     fallback = None
     for m in reversed([m for m in art.mentions if m.char_end <= before and _is_person(art, m)]):
         if m.entity_key in owners:
@@ -283,46 +284,41 @@ def _person_with_role(art: _Article, role: str, before: int,
         if not ((e.title and role in e.title.lower()) or re.search(rf"\b{re.escape(role)}\W*$", lead)
                 or role in _roles_of(e.title) or role in _roles_of(lead.rsplit(None, 1)[-1] if lead.strip() else "")):
             continue
-        if qualifier is None:
+        if not qualifier:
             return e
         # like the title, the place may be written with any mention of them
-        places = [_place_written(art, n, qualifier) for n in art.mentions if n.entity_key == m.entity_key]
-        if True in places:
+        places = {_place_written(art, n) for n in art.mentions_of(m.entity_key)} - {None}
+        if any(_same_place(p, qualifier) for p in places):
             return e
-        if False not in places and fallback is None:
+        if not places and fallback is None:
             fallback = e
     return fallback
 
 
-def _place_written(art: _Article, m: Mention, qualifier: list[str]) -> bool | None:
-    """Whether the place of a qualified role ("Florida", "New Jersey") is written with the mention,
-    in full or abbreviated ("of Florida", "Florida Sen.", "R-Fla.", "N.J."): True; another place
-    in the same forms ("R-Iowa", "Iowa Sen."): False; none: None."""
-    # the words attached to the name: its own sentence, a few words either side, never a neighbour's
-    before = _SENTENCE_BREAK.split(art.body[max(0, m.char_start - 30):m.char_start])[-1]
-    after = _SENTENCE_BREAK.split(art.body[m.char_end:m.char_end + 30])[0]
-    if re.search(rf"\b{re.escape(' '.join(qualifier))}\b", before + art.body[m.char_start:m.char_end] + after, re.I):
+def _place_written(art: _Article, m: Mention) -> str | None:
+    """The place written with a politician's name: "(R-Fla.)", ", D-N.J.," or "of Florida" right
+    after it, or a known place right before its title ("Florida Sen. Marco Rubio"); None."""
+    after = re.match(r"\s*,?\s*(?:\(\s*)?(?:[RDI]-((?:[A-Z][A-Za-z]*\.?\s?){1,3})|(?:of|from)\s+((?:[A-Z][a-z]+\s?){1,2}))",
+                     art.body[m.char_end:m.char_end + 30])
+    if after:
+        return (after.group(1) or after.group(2)).strip()
+    before = re.search(r"((?:[A-Z][a-z]+\s){1,2})(?:Sen|Senator|Gov|Governor|Rep|Representative|Congressman|"
+                       r"Congresswoman|Mayor)\.?\s+$", art.body[max(0, m.char_start - 40):m.char_start])
+    if before and geo.lookup(before.group(1).strip()) is not None:
+        return before.group(1).strip()
+    return None
+
+
+def _same_place(written: str, place: str) -> bool:
+    """"Fla." or "FL" for Florida, "N.J." for New Jersey; another US state's abbreviation never;
+    elsewhere the same name, or a dotted abbreviation of it ("Ont." for Ontario)."""
+    letters = written.replace(".", "").replace(" ", "").lower()
+    full = place.lower()
+    if letters == full.replace(" ", "") or written.lower() == full:
         return True
-    # "(R-Fla.)", ", D-N.J.," after the name; "Iowa Sen." before it
-    written = re.findall(r"\b[RDI]-((?:[A-Z][a-z]*\.?){1,3})", after)
-    written += [w for w in re.findall(r"([A-Z][a-z]+)\s+(?:Sen|Senator|Gov|Governor|Rep)\b\.?\s*$", before)
-                if not is_title_word(w)]
-    if not written:
-        return None
-    return any(_abbreviates(w, qualifier) for w in written)
-
-
-def _abbreviates(written: str, qualifier: list[str]) -> bool:
-    """"Fla." for Florida, "N.J." for New Jersey, "Vt." for Vermont, "Iowa" for Iowa."""
-    letters = written.replace(".", "").lower()
-    full = " ".join(qualifier).lower()
-    if letters == full or (len(qualifier) > 1 and letters == "".join(w[0] for w in qualifier).lower()):
-        return True
-    return len(qualifier) == 1 and len(letters) >= 2 and letters[0] == full[0] and _subsequence(letters, full)
-
-
-# the end of a sentence (a lower-case word before the stop, so not "Sen.") or of a paragraph
-_SENTENCE_BREAK = re.compile(r"(?<=[a-z]{3}[.!?;])\s|\n")
+    if letters in US_STATE_ABBREVIATIONS:
+        return US_STATE_ABBREVIATIONS[letters] == full
+    return "." in written and len(letters) >= 2 and letters[0] == full[0] and _subsequence(letters, full)
 
 
 def _subsequence(short: str, long: str) -> bool:

@@ -980,3 +980,17 @@ def test_he_skips_a_woman_the_article_continues_with_she(quotes_of):
                    "Pat Lee spoke next.\n\n"
                    "“It is time for a change,” he said.")
     assert [(q.speaker_mention, q.speaker) for q in qs if q.quote.startswith("It is")] == [("he", "Pat Lee")]
+
+
+def test_a_place_is_read_only_where_it_is_attached_to_the_name(quotes_of):
+    def speaker(lead, role):
+        qs = quotes_of(lead + "\n\n“We will win this fight,” the " + role + " said.")
+        return [q.speaker for q in qs]
+
+    # the neighbour's "D-Ore." is not Reyes's place
+    assert speaker("Sen. Mary Okafor, D-Ore., and Sen. Tom Reyes spoke.", "Oregon senator") == ["Mary Okafor"]
+    # a party before a title is no place: Reyes may be the Oregon senator
+    assert speaker("Republican Sen. Tom Reyes spoke.", "Oregon senator") == ["Tom Reyes"]
+    # Mississippi is not Missouri, though "Miss." is spelled inside it
+    assert speaker("Sen. Tom Reyes (R-Miss.) spoke.", "Missouri senator") == [None]
+    assert speaker("Sen. Tom Reyes (R-Mo.) spoke.", "Missouri senator") == ["Tom Reyes"]
