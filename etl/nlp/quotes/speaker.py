@@ -85,7 +85,9 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
             and not _indefinite(subject) and (owner is not None or not art.mentions_in(c_start, c_end)):
         # "the spokesman": the person introduced with that role; never for a thing ("the election"),
         # nor for "a spokesman", "one aide", who is someone not named, nor for a role qualified by
-        # a place or party ("the Republican nominee"), which the role alone cannot tell apart
+        # a party written as an adjective ("the Republican nominee"), which the role alone cannot
+        # tell apart; a place written as a compound ("the Florida senator") is the owner
+        # `_person_with_role` matches against the places written with each person
         entity = _person_with_role(art, subject.lower_, att.cue_char, owner)
     if entity is not None:
         att.speaker, att.speaker_entity_key = entity.name, entity.entity_key
