@@ -190,7 +190,11 @@ _DIRECTORY_TEXT = [
     "person's words (\"Trump's letter\", \"Sanders' fundraising email\") and the staff working for them "
     "(\"the Clinton campaign\", \"Clinton's office\") speak for that person. A place or a group keys a "
     "speaker only as the head of the phrase (\"China said\"), never as a qualifier (\"the Florida senator\"). "
-    "So does a text someone sent out (\"a fundraising email sent out by Sanders warned\"). A clause with a "
+    "So does a text someone sent out (\"a fundraising email sent out by Sanders warned\"). A role is the "
+    "person the article introduces with it: \"the senator\" the one written \"Sen. …\", \"the Florida "
+    "senator\" the senator written with Florida (\"of Florida\", \"R-Fla.\"), never one written with "
+    "another state; a \"he\" or \"she\" is never someone the article gives the other sex (\"Mr.\", "
+    "\"his wife\", \"said she\"). A clause with a "
     "named subject of its own keeps its words inside another's report (\"Ryan saying he was “…” and Trump "
     "calling it a “…”\" gives each their own); the one asked a question did not say it.",
 ]

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 
 from etl.model.records import Entity, Mention
-from etl.nlp.entity_gender import pronoun_after, pronoun_sex, sexes_written_at
 from etl.nlp import geo
+from etl.nlp.entity_gender import pronoun_after, pronoun_sex, sexes_written_at
 from etl.nlp.entity_lexicon import ROLE_ABBREVIATIONS, US_STATE_ABBREVIATIONS, is_title_word, singular
 from etl.nlp.quotes.article import _SUBJECT_DEPS, _Article, _Attribution, _Para
 from etl.nlp.quotes.cues import is_speech_verb
@@ -300,7 +300,8 @@ def _person_with_role(art: _Article, role: str, before: int,
 def _place_written(art: _Article, m: Mention) -> str | None:
     """The place written with a politician's name: "(R-Fla.)", ", D-N.J.," or "of Florida" right
     after it, or a known place right before its title ("Florida Sen. Marco Rubio"); None."""
-    after = re.match(r"\s*,?\s*(?:\(\s*)?(?:[RDI]-((?:[A-Z][A-Za-z]*\.?\s?){1,3})|(?:of|from)\s+((?:[A-Z][a-z]+\s?){1,2}))",
+    # the state of "R-Iowa" is one token ("N.J.", "W.Va."), never the words after it ("R-Iowa Thursday")
+    after = re.match(r"\s*,?\s*(?:\(\s*)?(?:[RDI]-([A-Z][A-Za-z.]*)|(?:of|from)\s+((?:[A-Z][a-z]+\s?){1,2}))",
                      art.body[m.char_end:m.char_end + 30])
     if after:
         return (after.group(1) or after.group(2)).strip()
