@@ -69,6 +69,8 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
     else:
         # "Donald Trump’s campaign manager": the owner named in the phrase is not the one who spoke
         entity = _entity_in(art, owner[1], c_end, head_char) if owner[1] < c_end else None
+        if entity is not None and _role_word(entity.name):
+            entity = None  # the tagger took the role itself for a name ("VP" as an organisation)
     if entity is None:
         for appos in (c for c in subject.children if c.dep_ == "appos"):
             # the appositive's own head first ("Moore" of "Dana Moore, a veteran of Hillary
@@ -77,6 +79,11 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
             a = art.char(appos.left_edge, para)
             b = art.char(appos.right_edge, para) + len(appos.right_edge.text)
             entity = _entity_in(art, head, head + len(appos.text), head) or _entity_in(art, a, b, head)
+            if entity is not None and entity.label != "PERSON" and _common_noun(subject) and _names_a_person(subject):
+                # a person's role set beside a name the tagger split ("Scott's niece, Del. Marcia
+                # "Cia" Price (D-Newport News)"): the person in it, not the place or body at its end
+                people = [m for m in art.mentions_in(a, b) if _is_person(art, m)]
+                entity = art.entities[people[0].entity_key] if people else entity
             if entity is not None:
                 break
     if entity is None and subject.lower_ in _PERSONAL:
@@ -224,7 +231,7 @@ def _possessor_range(art: _Article, para: _Para, subject) -> tuple[int, int] | N
     phrase has none. A name heading the phrase ("Trump’s spokeswoman Hope Hicks") is the speaker,
     whoever it belongs to; the group working for someone ("the Clinton campaign", "Clinton’s
     campaign") speaks for them."""
-    if subject.pos_ != "NOUN" or not _names_a_person(subject) or _singular_noun(subject) in _GROUP_NOUNS:
+    if not _common_noun(subject) or not _names_a_person(subject) or _singular_noun(subject) in _GROUP_NOUNS:
         return None
     owners = [c for c in subject.lefts if c.dep_ == "poss" and c.lower_ not in _PERSONAL and c.pos_ != "PRON"]
     if not owners:
@@ -241,7 +248,8 @@ def _possessor_range(art: _Article, para: _Para, subject) -> tuple[int, int] | N
 # the group working for someone ("the Clinton campaign"), which speak for their owner.
 _PERSON_NOUNS = frozenset("""aide aides wife husband son daughter brother sister mother father spouse child
 children family friend ally colleague boss staffer deputy counsel chief attorney rep representative
-secretary surrogate introducer nominee host guest candidate
+secretary surrogate introducer nominee host guest candidate mate vp rival critic foe fan pal buddy
+nephew niece cousin uncle aunt grandson granddaughter widow heir protege
 frontrunner front-runner billionaire mogul official source expert analyst veteran democrat republican
 senator governor mayor judge couple group actress waitress hostess heiress""".split())
 # The people working for someone: named after them ("the Clinton campaign") they speak for them.
@@ -249,6 +257,15 @@ _GROUP_NOUNS = frozenset({"campaign", "camp", "office", "team", "staff"})
 _PERSON_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "person", "ee", "ant", "ent")
 _THING_ENDINGS = ("ment", "ter", "paper", "poster", "flyer", "banner", "order", "number", "error", "center",
                   "trailer", "answer", "quarter", "transcript", "mirror", "door", "floor", "vendor")
+
+
+def _common_noun(token) -> bool:
+    """A common noun, or a role written in capitals that the tagger reads as a name ("Trump’s VP")."""
+    return token.pos_ == "NOUN" or (token.pos_ == "PROPN" and token.text.isupper() and _role_word(token.text))
+
+
+def _role_word(word: str) -> bool:
+    return singular(word.lower()) in _PERSON_NOUNS or is_title_word(word)
 
 
 def _singular_noun(noun) -> str:

@@ -559,6 +559,29 @@ def test_a_role_someone_holds_is_not_that_someone(quotes_of):
     assert qs["very proud of her."].speaker is None
 
 
+def test_a_running_mate_a_rival_or_a_vp_is_not_the_one_they_belong_to(quotes_of):
+    # roles the word endings cannot tell ("mate", "rival"), and one written as capitals the tagger
+    # reads as a proper noun ("VP")
+    body = ("Laura Finch campaigned in Ohio on Monday.\n\n"
+            "Finch’s running mate told the crowd, “We will win this state.”\n\n"
+            "Finch’s potential VP then said Finch had “asked me to stay on.”\n\n"
+            "Finch’s rival said the plan was “a fantasy.”")
+    qs = {q.quote: q for q in quotes_of(body)}
+    for quote, mention in (("We will win this state.", "running mate"), ("asked me to stay on.", "VP"),
+                           ("a fantasy.", "rival")):
+        assert mention in qs[quote].speaker_mention
+        assert qs[quote].speaker is None, quote
+
+
+def test_a_role_beside_a_name_the_tagger_split_is_the_person_not_the_body_after_it(quotes_of):
+    body = ('Laura Finch spoke first. Finch\'s niece, state Del. Marcia "Cia" Price (D-Newport News), shouted '
+            'to the crowd, "We have her back."\n\n'
+            'Finch\'s spokesman, Owen Marsh of the Finch Foundation, said it was "a good day."')
+    qs = {q.quote: q for q in quotes_of(body)}
+    assert qs["We have her back."].speaker.startswith("Marcia")
+    assert qs["a good day."].speaker == "Owen Marsh"
+
+
 def test_what_carries_words_still_speaks_for_its_owner(quotes_of):
     body = "Laura Finch sent a letter to the council. Finch's letter said the city would “rebuild the port.”"
     qs = quotes_of(body)
