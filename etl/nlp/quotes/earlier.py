@@ -86,6 +86,7 @@ def _para_before(art: _Article, char: int) -> _Para | None:
 
 def _inherit(art: _Article, spans: list[QuoteSpan], atts: list[_Attribution | None]) -> None:
     """Quotes with no cue take the speaker of the quote they continue."""
+    _repeated(art, spans, atts)
     # A quote running over several paragraphs is usually attributed in its last paragraph; share
     # that attribution backwards along the run first.
     for k in range(len(spans) - 2, -1, -1):
@@ -116,6 +117,36 @@ def _inherit(art: _Article, spans: list[QuoteSpan], atts: list[_Attribution | No
             atts[k] = _lead_paragraph(art, spans, span)
         elif atts[k] is None:
             atts[k] = _lead_sentence(art, span)
+
+
+# A pull quote or a heading repeats words the text attributes: the same words (this many at least),
+# or a stretch of this many words of a longer quote.
+_MIN_REPEATED_WORDS, _MIN_EXCERPT_WORDS = 3, 6
+
+
+def _repeated(art: _Article, spans: list[QuoteSpan], atts: list[_Attribution | None]) -> None:
+    """A paragraph that is nothing but a quote with no cue, whose words another quote of the
+    article repeats with a speaker of its own (a pull quote, a heading "‘We are hiring!’" above the
+    paragraph that says who said it), or a stretch of such a quote's words, is that speaker's,
+    wherever the two stand. Within running text a repeated phrase is often someone echoing another's
+    words ("Cruz's “New York values”"), so there it proves nothing."""
+    words = [" " + " ".join(_WORDS.findall(art.body[s.start:s.end].lower())) + " " for s in spans]
+    credited = [(k, words[k]) for k, a in enumerate(atts) if a is not None and a.speaker_mention]
+    for k, att in enumerate(atts):
+        n = words[k].count(" ") - 1
+        if att is not None or n < _MIN_REPEATED_WORDS or not _alone(art, spans[k]):
+            continue
+        same = [j for j, w in credited if w == words[k]]
+        if not same and n >= _MIN_EXCERPT_WORDS:
+            same = [j for j, w in credited if words[k] in w]
+        if same:
+            atts[k] = _inherited(atts[same[0]])
+
+
+def _alone(art: _Article, span: QuoteSpan) -> bool:
+    """The quote is its paragraph (a closing stop aside)."""
+    return (not art.body[span.paragraph_start:span.open_mark].strip()
+            and not art.body[span.outer_end:span.paragraph_end].strip(" .!?\t"))
 
 
 def _lead_paragraph(art: _Article, spans: list[QuoteSpan], span: QuoteSpan) -> _Attribution | None:

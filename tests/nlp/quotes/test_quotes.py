@@ -189,6 +189,23 @@ def test_quote_paragraph_follows_paragraph_about_a_person(quotes_of):
     assert [(q.speaker, q.cue) for q in qs] == [("Mary Jones", None)]
 
 
+def test_a_pull_quote_is_credited_to_whoever_says_those_words_in_the_text(quotes_of):
+    # the heading repeats words attributed further down; the quote before the heading is someone
+    # else's, so carrying it on would credit the wrong person
+    body = ("“Nobody here believes the plant will ever close”\n\n"
+            "Tom Reyes toured the plant on Monday. “The line will reopen in May,” he said.\n\n"
+            "‘We are hiring welders again!’\n\n"
+            "Sarah Collins, the union steward, was blunter. “We are hiring welders again!” Collins told the meeting. "
+            "Others were unsure.\n\n"
+            "“Nobody here believes the plant will ever close for good, whatever the owners say,” said Reyes.")
+    qs = quotes_of(body)
+    credits = [(q.quote.strip("‘’“”!,."), q.speaker) for q in qs]
+    assert credits[2] == ("We are hiring welders again", "Sarah Collins")
+    assert credits[3] == ("We are hiring welders again", "Sarah Collins")
+    # an opening excerpt of a longer quote is the longer quote's
+    assert credits[0] == ("Nobody here believes the plant will ever close", "Tom Reyes")
+
+
 def test_quote_paragraph_after_paragraph_about_a_thing_stays_unattributed(quotes_of):
     body = ("The weather in the city was bad on Tuesday.\n\n"
             "“We will win this one easily and then we will govern the state.”")
