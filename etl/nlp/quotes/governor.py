@@ -42,7 +42,8 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
                 owner = next((c for c in head.children if c.dep_ == "poss" and art.outside(c, para)), None)
                 if owner is not None:
                     return _Attribution(head.text, owner, art.char(head, para), "governor")
-            if is_speech_verb(head) and not _quoted_subject(head, inside_ids):
+            if is_speech_verb(head) and not _quoted_subject(head, inside_ids) \
+                    and not _object_gap(head, inside_ids):
                 # (not a verb the quoted words themselves do, "the threat that “Islamic terrorism”
                 # poses": climbing on finds the verb that reports them)
                 if child.dep_ in _SUBJECT_DEPS or child.dep_ == "csubj":
@@ -86,6 +87,21 @@ def _quoted_subject(verb, inside_ids: set[int]) -> bool:
     return bool(subjects) and all(t.i in inside_ids for c in subjects for t in c.subtree)
 
 
+def _object_gap(verb, inside_ids: set[int]) -> bool:
+    """A reporting verb in a relative clause whose object is the noun it describes ("Nothing the
+    president said", "everything that Reyes promised"): what was said is that noun, so a quoted
+    clause the parser hung on the verb is not its complement ("Nothing the president said “will
+    ease the fears,” Webb said": the words say what Webb thinks of it)."""
+    if verb.dep_ != "relcl" or not any(c.dep_ == "ccomp" and c.i in inside_ids for c in verb.children) \
+            or not any(c.dep_ in _SUBJECT_DEPS and c.tag_ not in _RELATIVE_TAGS for c in verb.children):
+        return False
+    if any(c.dep_ in ("prep", "advmod") and (c.tag_ in _RELATIVE_TAGS or any(g.tag_ in _RELATIVE_TAGS for g in c.children))
+           for c in verb.children):
+        return False  # "the speech in which he said", "where he said": the gap is elsewhere
+    return all(c.dep_ == "dobj" for c in verb.children if c.tag_ in _RELATIVE_TAGS)
+
+
+_RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
 _MODALS = frozenset({"would", "could", "might", "may", "will", "’ll", "'ll", "’d", "'d", "should"})
 
 

@@ -906,6 +906,19 @@ def test_a_noun_read_as_a_verb_is_no_cue(quotes_of):
     assert [(q.speaker, q.cue) for q in quotes_of(body)] == [("Ellen Ruiz", "calling")]
 
 
+def test_what_a_relative_clause_says_is_the_noun_it_describes_not_the_quote_after_it(quotes_of):
+    # the parser hangs the quoted clause on "said" of "Nothing the president said"; the words are
+    # Webb's verdict on what the president said
+    body = ("Sen. Ann Webb of Ohio spoke on Fox News right after the speech. Nothing the president said "
+            "\"will ease the markets' fears,\" Sen. Ann Webb said.\n\n"
+            "The plan, which Mayor Tom Reyes said “will cut the rates,” passed.\n\n"
+            "Reyes, whom Webb called “a careless spender,” left early.")
+    qs = {q.quote.rstrip(","): q for q in quotes_of(body)}
+    assert qs["will ease the markets' fears"].speaker == "Ann Webb"
+    assert qs["will cut the rates"].speaker == "Tom Reyes"  # the relative "which" is its subject
+    assert qs["a careless spender"].speaker == "Ann Webb"  # "whom Webb called": the quote names the object
+
+
 def test_quoted_words_that_do_the_verb_leave_the_cue_to_the_verb_above(quotes_of):
     body = ("Mayor Ellen Ruiz toured the flooded district on Monday. Ruiz cast the blame on her rivals, and "
             "emphasized the threat that “reckless zoning” poses to the city.")
