@@ -18,7 +18,7 @@ from __future__ import annotations
 from etl.nlp.quotes.article import _SUBJECT_DEPS, _Article, _Attribution, _Para
 from etl.nlp.quotes.cues import WEAK_FORMS, cue_text, is_speech_verb
 from etl.nlp.quotes.marks import QuoteSpan
-from etl.nlp.quotes.speaker import _resolve_speaker
+from etl.nlp.quotes.speaker import _indefinite, _names_a_person, _resolve_speaker
 from etl.nlp.quotes.subject import _ADDRESSED_FORMS, _PERSONAL_SUBJECTS, _is_person_token, _subject_of
 
 
@@ -30,7 +30,7 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
             continue
         child, head = tok, tok.head
         first = named = None
-        first_names = aside = detached = False
+        first_names = first_unnamed = aside = detached = False
         for _ in range(10):
             if art.in_quote(art.char(head, para)):
                 break
@@ -54,9 +54,14 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
                 att = _Attribution(cue_text(head), _subject_of(art, para, head), art.char(head, para), "governor")
                 if first is None:
                     first, first_names = att, _names_someone(art, para, att)
+                    # "a woman told him she worries he's “too nice”": someone unnamed said them
+                    # (not one a relative clause describes: "told a young woman who suggested …")
+                    first_unnamed = not first_names and _unnamed_person(att.subject) and any(
+                        c.i == att.subject.i and c.dep_ in _SUBJECT_DEPS for c in head.children)
                     if head.lower_ not in WEAK_FORMS and first_names:
                         named = att
-                elif head.lower_ not in WEAK_FORMS and (named is None or child.dep_ == "ccomp") and not aside:
+                elif head.lower_ not in WEAK_FORMS and (named is None or child.dep_ == "ccomp") and not aside \
+                        and not first_unnamed:
                     # "Holm said the advertisement “unmistakably” suggests …", "Obama said he expected
                     # that Americans will say “no”": the words of a clause reported by an outer
                     # speaker are that speaker's, unless the first cue names its speaker and its
@@ -147,6 +152,11 @@ _SPEECH_NOUNS = frozenset((
     "advice quote quotes phrase phrases post posts explanation explanations denial description "
     "announcement confession testimony insult insults"
 ).split())
+
+
+def _unnamed_person(subject) -> bool:
+    """"a woman", "one aide": a person the article does not name, not a thing ("an ad")."""
+    return subject is not None and subject.pos_ == "NOUN" and _indefinite(subject) and _names_a_person(subject)
 
 
 def _joined_on(child) -> bool:

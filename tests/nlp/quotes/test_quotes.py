@@ -919,6 +919,22 @@ def test_what_a_relative_clause_says_is_the_noun_it_describes_not_the_quote_afte
     assert qs["a careless spender"].speaker == "Ann Webb"  # "whom Webb called": the quote names the object
 
 
+def test_words_an_unnamed_person_told_someone_are_not_the_outer_speakers(quotes_of):
+    body = ("Tom Reyes is telling voters he is strong enough to lead after a woman in Leeds told him she fears "
+            "he is “too gentle” to face the council.")
+    qs = quotes_of(body)
+    assert [(q.speaker, q.speaker_mention) for q in qs] == [(None, "a woman")]
+    # a named inner speaker, or a thing, still leaves it to the outer rules
+    body = "Tom Reyes said the ad claims he is “too gentle” to lead."
+    assert [q.speaker for q in quotes_of(body)] == ["Tom Reyes"]
+    # and so does an unnamed person described by a relative clause the parser hung the quote on
+    body = ("In a panel discussion this weekend in Leeds, Tom H. Reyes, the chief executive of the Northern "
+            "Housing Trust, forcefully told a young woman who suggested that some people may not vote because "
+            "of anger that \"this is not the first generation to be angry and staying home is not a sensible "
+            "strategy.\"")
+    assert [q.speaker for q in quotes_of(body)] == ["Tom H. Reyes"]
+
+
 def test_quoted_words_that_do_the_verb_leave_the_cue_to_the_verb_above(quotes_of):
     body = ("Mayor Ellen Ruiz toured the flooded district on Monday. Ruiz cast the blame on her rivals, and "
             "emphasized the threat that “reckless zoning” poses to the city.")
