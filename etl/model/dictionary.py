@@ -185,7 +185,8 @@ _DIRECTORY_TEXT = [
     "",
     "**Whose words a quote is.** The speaker is the one who spoke, not whoever the phrase names: "
     "\"Donald Trump's campaign manager, Corey Lewandowski, said\" is Lewandowski; \"a top Trump adviser\", "
-    "\"Trump's attorney\", \"one Clinton aide\" or \"a New Hampshire Democrat\" is someone not named, so "
+    "\"Trump's attorney\", \"Trump's running mate\", \"one Clinton aide\" or \"a New Hampshire Democrat\" is "
+    "someone not named, and so is \"a woman\" who \"told him she worries he's “too nice”\", so "
     "`speaker` and `speaker_key` are null and `speaker_mention` keeps the words as written. What carries a "
     "person's words (\"Trump's letter\", \"Sanders' fundraising email\") and the staff working for them "
     "(\"the Clinton campaign\", \"Clinton's office\") speak for that person. A place or a group keys a "
@@ -196,7 +197,9 @@ _DIRECTORY_TEXT = [
     "another state; a \"he\" or \"she\" is never someone the article gives the other sex (\"Mr.\", "
     "\"his wife\", \"said she\"). A clause with a "
     "named subject of its own keeps its words inside another's report (\"Ryan saying he was “…” and Trump "
-    "calling it a “…”\" gives each their own); the one asked a question did not say it.",
+    "calling it a “…”\" gives each their own); the one asked a question did not say it. A paragraph that "
+    "is nothing but a quote with no cue (a pull quote, a heading) is the speaker's whose quote elsewhere "
+    "in the article has those words.",
 ]
 
 
