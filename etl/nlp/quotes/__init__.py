@@ -24,7 +24,10 @@ The finder works in stages, one module each; `extract_quotes` below strings them
      desk.");
    - `earlier`: a previous paragraph that ends with a colon after a reporting verb, or the first
      reporting verb of the sentence just before the quote.
-   Quotes without a cue of their own inherit the speaker of the quote they continue (`earlier`):
+   A paragraph that is nothing but a quote with no cue (a pull quote, a heading) takes the speaker
+   of a quote elsewhere in the article with the same words, or holding them, when all such quotes
+   have one speaker (`earlier`). Other quotes without a cue of their own inherit the speaker of the
+   quote they continue (`earlier`):
    the earlier part of a quote split by its attribution ("“A,” she said. “B.”"), the previous
    paragraph of a quote running over several paragraphs, or a quote in the paragraph just before
    (the news convention that a bare quote paragraph continues the last speaker). Failing that, a

@@ -9,9 +9,13 @@ reports someone's words), the other paragraphs of a quote running over several (
 from the paragraph that carries the attribution), or a quote in the paragraph just before (a bare
 quote paragraph continues the last speaker). A bare quote paragraph after a paragraph about a
 person takes that person ("Viguerie is upbeat about Cruz’s chances." / "“Not only can Ted Cruz
-win …”").
+win …”"). Before any of that, a paragraph that is nothing but a quote with no cue (a pull quote, a
+heading) takes the speaker of a quote elsewhere in the article with those words.
 """
 from __future__ import annotations
+
+import bisect
+import itertools
 
 from etl.nlp.quotes.article import (_SENTENCE_END, _SUBJECT_DEPS, _WORDS, _Article, _Attribution, _Para,
                                     _outside_tokens)
@@ -120,27 +124,46 @@ def _inherit(art: _Article, spans: list[QuoteSpan], atts: list[_Attribution | No
 
 
 # A pull quote or a heading repeats words the text attributes: the same words (this many at least),
-# or a stretch of this many words of a longer quote.
-_MIN_REPEATED_WORDS, _MIN_EXCERPT_WORDS = 3, 6
+# or a stretch of this many words of a longer quote. Stretches are looked up for this many
+# paragraphs of an article at most, and in so many quotes at most, so that an article made of
+# quotes costs time linear in its length.
+_MIN_REPEATED_WORDS, _MIN_EXCERPT_WORDS, _MAX_EXCERPT_LOOKUPS, _MAX_EXCERPT_MATCHES = 3, 6, 50, 5
 
 
 def _repeated(art: _Article, spans: list[QuoteSpan], atts: list[_Attribution | None]) -> None:
     """A paragraph that is nothing but a quote with no cue, whose words another quote of the
     article repeats with a speaker of its own (a pull quote, a heading "‘We are hiring!’" above the
     paragraph that says who said it), or a stretch of such a quote's words, is that speaker's,
-    wherever the two stand. Within running text a repeated phrase is often someone echoing another's
-    words ("Cruz's “New York values”"), so there it proves nothing."""
-    words = [" " + " ".join(_WORDS.findall(art.body[s.start:s.end].lower())) + " " for s in spans]
-    credited = [(k, words[k]) for k, a in enumerate(atts) if a is not None and a.speaker_mention]
+    wherever the two stand; not when quotes of different speakers hold those words. Within running
+    text a repeated phrase is often someone echoing another's words ("Cruz's “New York values”"),
+    so there it proves nothing."""
+    words = [_WORDS.findall(art.body[s.start:s.end].lower()) for s in spans]
+    keyed = [" " + " ".join(w) + " " for w in words]  # spaced at both ends: a stretch is whole words
+    by_words: dict[str, list[int]] = {}
+    for k, a in enumerate(atts):
+        if a is not None and a.speaker_mention:
+            by_words.setdefault(keyed[k], []).append(k)
+    credited = [ks[0] for ks in by_words.values()]
+    # one text of every credited quote, "\n" between them, for finding a stretch in any of them
+    starts = list(itertools.accumulate((len(keyed[j]) + 1 for j in credited[:-1]), initial=0))
+    joined = "\n".join(keyed[j] for j in credited)
+    lookups = 0
     for k, att in enumerate(atts):
-        n = words[k].count(" ") - 1
-        if att is not None or n < _MIN_REPEATED_WORDS or not _alone(art, spans[k]):
+        if att is not None or len(words[k]) < _MIN_REPEATED_WORDS or not _alone(art, spans[k]):
             continue
-        same = [j for j, w in credited if w == words[k]]
-        if not same and n >= _MIN_EXCERPT_WORDS:
-            same = [j for j, w in credited if words[k] in w]
-        if same:
-            atts[k] = _inherited(atts[same[0]])
+        sources = by_words.get(keyed[k], [])
+        if not sources and len(words[k]) >= _MIN_EXCERPT_WORDS and lookups < _MAX_EXCERPT_LOOKUPS:
+            lookups += 1
+            at = joined.find(keyed[k])
+            for _ in range(_MAX_EXCERPT_MATCHES):
+                if at < 0:
+                    break
+                n = bisect.bisect_right(starts, at) - 1  # the credited quote the stretch was found in
+                sources.extend(by_words[keyed[credited[n]]])
+                at = joined.find(keyed[k], starts[n] + len(keyed[credited[n]]))
+        speakers = {atts[j].speaker_entity_key or atts[j].speaker_mention.lower() for j in sources}
+        if len(speakers) == 1:
+            atts[k] = _inherited(atts[sources[0]])
 
 
 def _alone(art: _Article, span: QuoteSpan) -> bool:

@@ -56,8 +56,11 @@ def _governor(art: _Article, para: _Para, span: QuoteSpan, inside: list) -> _Att
                     first, first_names = att, _names_someone(art, para, att)
                     # "a woman told him she worries he's “too nice”": someone unnamed said them
                     # (not one a relative clause describes: "told a young woman who suggested …")
+                    # and only for what happened: "a reasonable person would call it “cruel”" is
+                    # the outer speaker's own verdict
                     first_unnamed = not first_names and _unnamed_person(att.subject) and any(
-                        c.i == att.subject.i and c.dep_ in _SUBJECT_DEPS for c in head.children)
+                        c.i == att.subject.i and c.dep_ in _SUBJECT_DEPS for c in head.children) and not any(
+                        c.dep_ == "neg" or c.tag_ == "MD" for c in head.children)
                     if head.lower_ not in WEAK_FORMS and first_names:
                         named = att
                 elif head.lower_ not in WEAK_FORMS and (named is None or child.dep_ == "ccomp") and not aside \
@@ -103,9 +106,17 @@ def _object_gap(verb, inside_ids: set[int]) -> bool:
     if any(c.dep_ in ("prep", "advmod") and (c.tag_ in _RELATIVE_TAGS or any(g.tag_ in _RELATIVE_TAGS for g in c.children))
            for c in verb.children):
         return False  # "the speech in which he said", "where he said": the gap is elsewhere
-    return all(c.dep_ == "dobj" for c in verb.children if c.tag_ in _RELATIVE_TAGS)
+    relatives = [c for c in verb.children if c.tag_ in _RELATIVE_TAGS]
+    if not relatives:
+        # no relative word: the noun is the object unless it is when or how it was said ("The
+        # moment Reyes declared “we are bankrupt,” the room went silent")
+        noun = verb.head
+        return noun.dep_ not in ("npadvmod", "advmod", "advcl") and noun.lower_ not in _WHEN_HOW_NOUNS
+    return all(c.dep_ == "dobj" for c in relatives)
 
 
+_WHEN_HOW_NOUNS = frozenset("""moment minute second instant time day night morning evening week month year
+hour way reason place""".split())
 _RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
 _MODALS = frozenset({"would", "could", "might", "may", "will", "’ll", "'ll", "’d", "'d", "should"})
 

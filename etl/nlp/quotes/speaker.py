@@ -69,16 +69,17 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
     else:
         # "Donald Trump’s campaign manager": the owner named in the phrase is not the one who spoke
         entity = _entity_in(art, owner[1], c_end, head_char) if owner[1] < c_end else None
-        if entity is not None and _role_word(entity.name):
+        if entity is not None and entity.name.lower() == subject.lower_ and _role_word(subject.text):
             entity = None  # the tagger took the role itself for a name ("VP" as an organisation)
     if entity is None:
         for appos in (c for c in subject.children if c.dep_ == "appos"):
             # the appositive's own head first ("Moore" of "Dana Moore, a veteran of Hillary
-            # Clinton's race"), then anyone named in it
+            # Clinton's race"), then anyone named in the words up to that head; not one named
+            # after it ("a lawyer at Kirkland & Ellis", "the ACLU, whose director … testified")
             head = art.char(appos, para)
             a = art.char(appos.left_edge, para)
-            b = art.char(appos.right_edge, para) + len(appos.right_edge.text)
-            entity = _entity_in(art, head, head + len(appos.text), head) or _entity_in(art, a, b, head)
+            b = head + len(appos.text)
+            entity = _entity_in(art, head, b, head) or _entity_in(art, a, b, head)
             if entity is not None and entity.label != "PERSON" and _common_noun(subject) and _names_a_person(subject):
                 # a person's role set beside a name the tagger split ("Scott's niece, Del. Marcia
                 # "Cia" Price (D-Newport News)"): the person in it, not the place or body at its end
@@ -265,6 +266,7 @@ def _common_noun(token) -> bool:
 
 
 def _role_word(word: str) -> bool:
+    """A word for what someone is ("VP", "niece", "Senator"), as the role lists know it."""
     return singular(word.lower()) in _PERSON_NOUNS or is_title_word(word)
 
 

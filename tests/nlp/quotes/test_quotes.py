@@ -206,6 +206,16 @@ def test_a_pull_quote_is_credited_to_whoever_says_those_words_in_the_text(quotes
     assert credits[0] == ("Nobody here believes the plant will ever close", "Tom Reyes")
 
 
+def test_a_pull_quote_whose_words_two_speakers_use_is_left_to_the_usual_rules(quotes_of):
+    body = ("Ann Webb, a rival, mocked him. “Reyes says ‘the people of this city deserve better than this "
+            "budget,’ but he wrote it,” Webb said.\n\n"
+            "Mayor Tom Reyes spoke Monday. “The people of this city deserve better than this budget,” Reyes said."
+            "\n\n“The people of this city deserve better”")
+    qs = quotes_of(body)
+    assert qs[-1].quote == "The people of this city deserve better"
+    assert qs[-1].speaker == "Tom Reyes"  # carried on from the paragraph before, as without a repeat
+
+
 def test_quote_paragraph_after_paragraph_about_a_thing_stays_unattributed(quotes_of):
     body = ("The weather in the city was bad on Tuesday.\n\n"
             "“We will win this one easily and then we will govern the state.”")
@@ -597,6 +607,13 @@ def test_a_role_beside_a_name_the_tagger_split_is_the_person_not_the_body_after_
     qs = {q.quote: q for q in quotes_of(body)}
     assert qs["We have her back."].speaker.startswith("Marcia")
     assert qs["a good day."].speaker == "Owen Marsh"
+    # someone named after the appositive's head is not who it is
+    body = ("The bill passed. The bill's chief critic, the American Civil Liberties Union, whose director "
+            "Anthony Romero testified, said it was “unconstitutional.”\n\n"
+            "Mark Dunn spoke first. Dunn's nephew, a lawyer at Kirkland & Ellis, said it was “a mistake.”")
+    qs = {q.quote: q for q in quotes_of(body)}
+    assert qs["unconstitutional."].speaker == "American Civil Liberties Union"
+    assert qs["a mistake."].speaker is None
 
 
 def test_what_carries_words_still_speaks_for_its_owner(quotes_of):
@@ -917,6 +934,9 @@ def test_what_a_relative_clause_says_is_the_noun_it_describes_not_the_quote_afte
     assert qs["will ease the markets' fears"].speaker == "Ann Webb"
     assert qs["will cut the rates"].speaker == "Tom Reyes"  # the relative "which" is its subject
     assert qs["a careless spender"].speaker == "Ann Webb"  # "whom Webb called": the quote names the object
+    # a relative clause on when it was said is no object gap
+    body = "Mayor Tom Reyes spoke Monday. The moment Reyes declared “we are bankrupt,” the room went silent."
+    assert [q.speaker for q in quotes_of(body)] == ["Tom Reyes"]
 
 
 def test_words_an_unnamed_person_told_someone_are_not_the_outer_speakers(quotes_of):
@@ -924,6 +944,11 @@ def test_words_an_unnamed_person_told_someone_are_not_the_outer_speakers(quotes_
             "he is “too gentle” to face the council.")
     qs = quotes_of(body)
     assert [(q.speaker, q.speaker_mention) for q in qs] == [(None, "a woman")]
+    # words an unnamed person only might say are the outer speaker's verdict
+    body = "Tom Reyes said a reasonable person would call the plan “reckless and cruel.”"
+    assert [q.speaker for q in quotes_of(body)] == ["Tom Reyes"]
+    body = "Tom Reyes joked that a critic might describe his tie as “loud.”"
+    assert [q.speaker for q in quotes_of(body)] == ["Tom Reyes"]
     # a named inner speaker, or a thing, still leaves it to the outer rules
     body = "Tom Reyes said the ad claims he is “too gentle” to lead."
     assert [q.speaker for q in quotes_of(body)] == ["Tom Reyes"]
