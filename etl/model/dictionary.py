@@ -199,7 +199,7 @@ _DIRECTORY_TEXT = [
     "named subject of its own keeps its words inside another's report (\"Ryan saying he was “…” and Trump "
     "calling it a “…”\" gives each their own); the one asked a question did not say it. A paragraph that "
     "is nothing but a quote with no cue (a pull quote, a heading) is the speaker's whose quote elsewhere "
-    "in the article has those words.",
+    "in the article has those words, unless quotes of two speakers have them.",
 ]
 
 
