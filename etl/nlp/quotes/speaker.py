@@ -74,16 +74,19 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
     if entity is None:
         for appos in (c for c in subject.children if c.dep_ == "appos"):
             # the appositive's own head first ("Moore" of "Dana Moore, a veteran of Hillary
-            # Clinton's race"), then anyone named in the words up to that head; not one named
-            # after it ("a lawyer at Kirkland & Ellis", "the ACLU, whose director … testified")
+            # Clinton's race"), then anyone named in it ("a Harvard dropout named Mark Zuckerberg"),
+            # but not in a phrase or clause hung on it ("a lawyer at Kirkland & Ellis", "the ACLU,
+            # whose director … testified")
             head = art.char(appos, para)
             a = art.char(appos.left_edge, para)
-            b = head + len(appos.text)
-            entity = _entity_in(art, head, b, head) or _entity_in(art, a, b, head)
+            b = art.char(appos.right_edge, para) + len(appos.right_edge.text)
+            hung = [(art.char(t.left_edge, para), art.char(t.right_edge, para) + len(t.right_edge.text))
+                    for t in appos.subtree if t.dep_ in ("prep", "relcl") and t.i != appos.i]
+            entity = _entity_in(art, head, head + len(appos.text), head) or _entity_in(art, a, b, head, hung)
             if entity is not None and entity.label != "PERSON" and _common_noun(subject) and _names_a_person(subject):
                 # a person's role set beside a name the tagger split ("Scott's niece, Del. Marcia
                 # "Cia" Price (D-Newport News)"): the person in it, not the place or body at its end
-                people = [m for m in art.mentions_in(a, b) if _is_person(art, m)]
+                people = [m for m in art.mentions_in(a, b) if _is_person(art, m) and not _within(m.char_start, hung)]
                 entity = art.entities[people[0].entity_key] if people else entity
             if entity is not None:
                 break
@@ -155,15 +158,22 @@ def _indefinite(noun) -> bool:
                for c in noun.children)
 
 
-def _entity_in(art: _Article, start: int, end: int, head_char: int | None = None) -> Entity | None:
-    """The entity a speaker phrase names: a person or organisation anywhere in it; a place or group
-    only as the phrase's head ("China said", not "the Florida senator", "a Republican strategist")."""
+def _entity_in(art: _Article, start: int, end: int, head_char: int | None = None,
+               skip: list[tuple[int, int]] = ()) -> Entity | None:
+    """The entity a speaker phrase names: a person or organisation anywhere in it (outside the
+    `skip` ranges); a place or group only as the phrase's head ("China said", not "the Florida
+    senator", "a Republican strategist")."""
     found = [m for m in art.mentions_in(start, end) if m.label in _LABEL_RANK and m.entity_key in art.entities
-             and (m.label in _ANYWHERE_LABELS or head_char is None or m.char_start <= head_char < m.char_end)]
+             and (m.label in _ANYWHERE_LABELS or head_char is None or m.char_start <= head_char < m.char_end)
+             and not _within(m.char_start, skip)]
     if not found:
         return None
     best = min(found, key=lambda m: (_LABEL_RANK[m.label], -m.char_end))
     return art.entities[best.entity_key]
+
+
+def _within(char: int, ranges) -> bool:
+    return any(a <= char < b for a, b in ranges)
 
 
 def _is_person(art: _Article, m: Mention) -> bool:

@@ -614,6 +614,11 @@ def test_a_role_beside_a_name_the_tagger_split_is_the_person_not_the_body_after_
     qs = {q.quote: q for q in quotes_of(body)}
     assert qs["unconstitutional."].speaker == "American Civil Liberties Union"
     assert qs["a mistake."].speaker is None
+    # a name after a common-noun head is still who it is
+    body = ("The agency issued new rules. Its chief, the Goldman veteran Gary Cohn, said the rules were “too "
+            "strict.”\n\nThe company grew fast. The company's founder, a Harvard dropout named Mark Zuckerberg, "
+            "said it was “just the start.”")
+    assert [q.speaker for q in quotes_of(body)] == ["Gary Cohn", "Mark Zuckerberg"]
 
 
 def test_what_carries_words_still_speaks_for_its_owner(quotes_of):
