@@ -71,6 +71,10 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
         entity = _entity_in(art, owner[1], c_end, head_char) if owner[1] < c_end else None
         if entity is not None and entity.name.lower() == subject.lower_ and _role_word(subject.text):
             entity = None  # the tagger took the role itself for a name ("VP" as an organisation)
+    aside = _titled_appositive(art, para, subject, entity) if entity is not None and entity.label == "PERSON" else None
+    if aside is not None:
+        entity, (c_start, c_end) = aside
+        att.speaker_mention = art.body[c_start:c_end].strip()
     if entity is None:
         for appos in (c for c in subject.children if c.dep_ == "appos"):
             # the appositive's own head first ("Moore" of "Dana Moore, a veteran of Hillary
@@ -107,6 +111,26 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
             # "Weaver, who said …": the words as written name the speaker "who"; the antecedent
             # is what `speaker` resolves it to
             att.speaker_mention = relative.text
+
+
+def _titled_appositive(art: _Article, para: _Para, subject, entity: Entity) -> tuple[Entity, tuple[int, int]] | None:
+    """Another person named, with a role, beside a named subject: "Or maybe Jeb Bush, digital
+    consultant Phil Musser says" is Musser's word, since one person does not carry two names and
+    only the second comes with what he does. A bare second name is left alone: the tagger splits
+    one person's name too often ("Marcia “Cia” Price") to read two people into it."""
+    for appos in (c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN"):
+        if appos.left_edge.i != subject.i + 2:
+            continue  # only right after the name: a later one may belong to a phrase between them
+        if not any(c.dep_ == "compound" and _common_noun(c) and _names_a_person(c) for c in appos.lefts):
+            continue
+        at = art.char(appos, para)
+        people = [m for m in art.mentions_in(at, at + len(appos.text)) if _is_person(art, m)]
+        if people and people[0].entity_key != entity.entity_key:
+            other = art.entities[people[0].entity_key]
+            if other.name.split()[-1].lower() != entity.name.split()[-1].lower():
+                start, end = _phrase_bounds(art, para, appos)
+                return other, (art.char(subject.doc[start], para), at + len(appos.text))
+    return None
 
 
 def _reporter_above(art: _Article, para: _Para, pronoun) -> Entity | None:
@@ -289,7 +313,8 @@ def _names_a_person(noun) -> bool:
     if word in _PERSON_NOUNS or word in _GROUP_NOUNS or is_title_word(word):
         return True
     if word.endswith(_THING_ENDINGS) and not word.endswith(("writer", "supporter", "reporter", "daughter",
-                                                           "sister", "voter", "promoter", "fighter")):
+                                                           "sister", "voter", "promoter", "fighter", "pollster",
+                                                           "minister", "barrister")):
         return False
     return word.endswith(_PERSON_ENDINGS)
 

@@ -722,6 +722,26 @@ def test_an_appositive_names_the_speaker_before_anyone_named_inside_it(quotes_of
     assert [q.speaker for q in quotes_of(body)] == ["Dana Moore"]
 
 
+def test_a_pollster_or_a_minister_is_a_person_introduced_with_that_word(quotes_of):
+    body = ("Veteran pollster Ruth Alder joined the panel on Sunday.\n\n"
+            "The former pollster said, \"The numbers have not moved since spring.\"\n\n"
+            "Finance minister Tomas Berg answered questions.\n\nThe minister said, \"We will cut the deficit.\"")
+    assert [q.speaker for q in quotes_of(body)] == ["Ruth Alder", "Tomas Berg"]
+
+
+def test_a_second_name_with_a_role_beside_the_subject_is_who_speaks(quotes_of):
+    # "Or perhaps X, pollster Y says": one person does not carry two names; the one given a role talks
+    body = ("Pundits expect Laura Finch to win.\n\nOr maybe Owen Marsh, political consultant Peter Lang says. "
+            "\"Marsh has the money and the volunteers to surprise everyone in March.\"")
+    [q] = quotes_of(body)
+    assert q.speaker == "Peter Lang"
+    assert q.speaker_mention == "political consultant Peter Lang"
+    # a name further on belongs to the phrase in between, not to the subject
+    body = ("\"The race is open,\" said Oscar Pell, a Denver pollster who worked for the mayor's rival in the last "
+            "race, former councilman Victor Hale.")
+    assert [q.speaker for q in quotes_of(body)] == ["Oscar Pell"]
+
+
 def test_an_unnamed_speaker_is_nobody_introduced_before(quotes_of):
     body = ("Oscar Pell, a senior aide, spoke first.\n\n"
             "One Clinton aide said it was “a quiet one.” One well-connected Democrat said “It is close.”")
