@@ -69,8 +69,10 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
     else:
         # "Donald Trump’s campaign manager": the owner named in the phrase is not the one who spoke
         entity = _entity_in(art, owner[1], c_end, head_char) if owner[1] < c_end else None
-        if entity is not None and entity.name.lower() == subject.lower_ and _role_word(subject.text):
-            entity = None  # the tagger took the role itself for a name ("VP" as an organisation)
+        if entity is not None and entity.label != "PERSON":
+            # a body or place inside someone's role is where the role is held ("Clinton’s State
+            # Department spokesman"), or the tagger took the role for a name ("VP", "Press")
+            entity = None
     aside = _titled_appositive(art, para, subject, entity) if entity is not None and entity.label == "PERSON" else None
     if aside is not None:
         entity, (c_start, c_end) = aside
@@ -96,7 +98,7 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
                 break
     if entity is None and subject.lower_ in _PERSONAL:
         entity = _reporter_above(art, para, subject) or _recent_person(art, att.cue_char, pronoun_sex(subject.text))
-    elif entity is None and subject.pos_ == "NOUN" and subject.lower_ not in _PRONOUNS and _names_a_person(subject) \
+    elif entity is None and _common_noun(subject) and subject.lower_ not in _PRONOUNS and _names_a_person(subject) \
             and not _indefinite(subject) and (owner is not None or not art.mentions_in(c_start, c_end)):
         # "the spokesman": the person introduced with that role; never for a thing ("the election"),
         # nor for "a spokesman", "one aide", who is someone not named, nor for a role qualified by
@@ -295,8 +297,14 @@ _THING_ENDINGS = ("ment", "ter", "paper", "poster", "flyer", "banner", "order", 
 
 
 def _common_noun(token) -> bool:
-    """A common noun, or a role written in capitals that the tagger reads as a name ("Trump’s VP")."""
-    return token.pos_ == "NOUN" or (token.pos_ == "PROPN" and token.text.isupper() and _role_word(token.text))
+    """A common noun, or a role the tagger reads as a name: written in capitals ("Trump’s VP"), or
+    capitalised after an owner or article, outside any entity ("Clinton’s Press Secretary")."""
+    if token.pos_ != "PROPN":
+        return token.pos_ == "NOUN"
+    if token.text.isupper():
+        return _role_word(token.text)
+    return (not token.ent_type_ and token.text.istitle() and _names_a_person(token)
+            and any(c.dep_ in ("poss", "det") for c in token.lefts))
 
 
 def _role_word(word: str) -> bool:

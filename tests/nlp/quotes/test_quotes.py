@@ -722,6 +722,15 @@ def test_an_appositive_names_the_speaker_before_anyone_named_inside_it(quotes_of
     assert [q.speaker for q in quotes_of(body)] == ["Dana Moore"]
 
 
+def test_a_capitalised_role_after_an_owner_is_not_the_owner(quotes_of):
+    body = ("Laura Finch spoke in Ohio on Monday.\n\nFinch's Press Secretary said the speech was \"a turning "
+            "point\" for the campaign.\n\nFinch's Campaign Manager told reporters it was \"a disaster.\"")
+    assert [q.speaker for q in quotes_of(body)] == [None, None]
+    # with the role introduced, it is the one who holds it
+    body = body.replace("on Monday.", "on Monday. Her press secretary, Owen Marsh, stood by.")
+    assert quotes_of(body)[0].speaker == "Owen Marsh"
+
+
 def test_a_pollster_or_a_minister_is_a_person_introduced_with_that_word(quotes_of):
     body = ("Veteran pollster Ruth Alder joined the panel on Sunday.\n\n"
             "The former pollster said, \"The numbers have not moved since spring.\"\n\n"
