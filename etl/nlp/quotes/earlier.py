@@ -187,7 +187,26 @@ def _lead_paragraph(art: _Article, spans: list[QuoteSpan], span: QuoteSpan) -> _
     prev_para = _para_before(art, span.paragraph_start)
     if prev_para is None or not prev_para.tokens:
         return None
-    return _about_person(art, prev_para, list(prev_para.tokens[-1].sent))
+    sentences = list(prev_para.tokens[-1].doc.sents)
+    aside = _closing_aside(prev_para.segment.text)
+    if aside is not None:
+        # a closing aside in brackets ("(The law requires …)") explains what the person talked
+        # about; the sentence before it says who is talking
+        sentences = [s for s in sentences if s[-1].idx < aside]
+    return _about_person(art, prev_para, list(sentences[-1])) if sentences else None
+
+
+def _closing_aside(text: str) -> int | None:
+    """Where a bracketed aside that closes the paragraph opens, or None."""
+    text = text.rstrip()
+    if not text.endswith((")", ").")):
+        return None
+    depth = 0
+    for k in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[k], 0)
+        if depth == 0 and text[k] == "(":
+            return k if text[:k].rstrip().endswith((".", "!", "?")) else None
+    return None
 
 
 def _lead_sentence(art: _Article, span: QuoteSpan) -> _Attribution | None:

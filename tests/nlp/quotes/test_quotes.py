@@ -189,6 +189,15 @@ def test_quote_paragraph_follows_paragraph_about_a_person(quotes_of):
     assert [(q.speaker, q.cue) for q in qs] == [("Mary Jones", None)]
 
 
+def test_a_closing_aside_in_brackets_does_not_hide_who_the_paragraph_is_about(quotes_of):
+    body = ("Mary Jones also talked about the zoning case before the state court. (The ordinance caps new "
+            "permits at forty a year. It also bans building within a mile of the river.)\n\n"
+            "“A permit you cannot get is not a right. It is a promise on paper.”")
+    assert [q.speaker for q in quotes_of(body)] == ["Mary Jones"]
+    # without the brackets the last sentence is about something else, and no one is credited
+    assert [q.speaker for q in quotes_of(body.replace("(", "").replace(".)", "."))] == [None]
+
+
 def test_a_pull_quote_is_credited_to_whoever_says_those_words_in_the_text(quotes_of):
     # the heading repeats words attributed further down; the quote before the heading is someone
     # else's, so carrying it on would credit the wrong person
