@@ -48,3 +48,26 @@ def test_quote_gains_rank_the_quote_that_pairs_with_most_others_first(speaker_ev
     assert len(listed) == 2
     assert "pairs with four" in listed[0] and "person:bo kim -> person:ann lee" in listed[0]
     assert "pairs with none" in listed[1]
+
+
+def test_the_estimate_under_the_products_conventions(speaker_eval):
+    labels = {"relayed": [["doc-a", "happy to"]], "roles": {"vermont senator": "person:bernie sanders"}}
+
+    def own(ident, key, speaker, doc="doc-z", quote="words"):
+        return speaker_eval._conventional(ident, key, speaker, doc, quote, labels)
+
+    # relayed words stay with the one who said them, whatever outlet the gold names
+    assert own("new times", "person:donald trump", "The New York Times", "doc-a-1", "happy to see") == "person:donald trump"
+    assert own("new times", "person:donald trump", "The New York Times", "doc-b-1", "happy to see") == "person:new times"
+    # a joint source is nobody's; a role written with a place is the one who holds it
+    assert own("donald trump", "person:donald trump", "Trump and Ryan") is None
+    assert own("vermont", None, "the independent Vermont senator") == "person:bernie sanders"
+    # a surname the gold writes as the name or in its first appositive keeps the key given
+    assert own("speaker", "person:paul ryan", "Speaker of the House Rep. Paul Ryan (R-WI)") == "person:paul ryan"
+    assert own("trump s", "person:alan garten", "Trump's attorney, Alan Garten,") == "person:alan garten"
+    # but not a name in a relative clause, nor someone the gold does not write
+    assert own("katie packer", "person:principles pac", "Katie Packer, who is chairman of Our Principles PAC") \
+        == "person:katie packer"
+    assert own("ted cruz", "person:marco rubio", "Cruz") == "person:ted cruz"
+    # otherwise it is the estimate under PolNeAR's conventions
+    assert own("donald trump", None, "a top Trump adviser") is None
