@@ -188,11 +188,15 @@ def _lead_paragraph(art: _Article, spans: list[QuoteSpan], span: QuoteSpan) -> _
     if prev_para is None or not prev_para.tokens:
         return None
     sentences = list(prev_para.tokens[-1].doc.sents)
-    aside = _closing_aside(prev_para.segment.text)
-    if aside is not None:
-        # a closing aside in brackets ("(The law requires …)") explains what the person talked
-        # about; the sentence before it says who is talking
-        sentences = [s for s in sentences if s[-1].idx < aside]
+    text = prev_para.segment.text
+    aside = _closing_aside(text)
+    if aside is not None and not any(m.label == "PERSON" for m in
+                                     art.mentions_in(prev_para.offset + aside, prev_para.offset + len(text))):
+        # a closing aside in brackets that names no one ("(The law requires …)") explains what the
+        # person talked about; the sentence the aside follows says who is talking (it may hold the
+        # bracket itself, after an abbreviation: "at 7 p.m. (6 p.m. Central).")
+        last_before = len(text[:aside].rstrip()) - 1
+        sentences = [s for s in sentences if s[0].idx <= last_before]
     return _about_person(art, prev_para, list(sentences[-1])) if sentences else None
 
 

@@ -69,9 +69,10 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
     else:
         # "Donald Trump’s campaign manager": the owner named in the phrase is not the one who spoke
         entity = _entity_in(art, owner[1], c_end, head_char) if owner[1] < c_end else None
-        if entity is not None and entity.label != "PERSON":
-            # a body or place inside someone's role is where the role is held ("Clinton’s State
-            # Department spokesman"), or the tagger took the role for a name ("VP", "Press")
+        if entity is not None and entity.label != "PERSON" and subject.pos_ == "PROPN":
+            # a role written as a title ("Trump’s VP", "Clinton’s Press Secretary"): capitals inside
+            # it are the title's, which the tagger took for a name; a body inside a role written in
+            # lower case is who the role speaks for ("Russia’s Foreign Ministry spokeswoman")
             entity = None
     aside = _titled_appositive(art, para, subject, entity) if entity is not None and entity.label == "PERSON" else None
     if aside is not None:
@@ -98,7 +99,7 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
                 break
     if entity is None and subject.lower_ in _PERSONAL:
         entity = _reporter_above(art, para, subject) or _recent_person(art, att.cue_char, pronoun_sex(subject.text))
-    elif entity is None and _common_noun(subject) and subject.lower_ not in _PRONOUNS and _names_a_person(subject) \
+    elif entity is None and subject.pos_ == "NOUN" and subject.lower_ not in _PRONOUNS and _names_a_person(subject) \
             and not _indefinite(subject) and (owner is not None or not art.mentions_in(c_start, c_end)):
         # "the spokesman": the person introduced with that role; never for a thing ("the election"),
         # nor for "a spokesman", "one aide", who is someone not named, nor for a role qualified by
@@ -121,8 +122,10 @@ def _titled_appositive(art: _Article, para: _Para, subject, entity: Entity) -> t
     only the second comes with what he does. A bare second name is left alone: the tagger splits
     one person's name too often ("Marcia “Cia” Price") to read two people into it."""
     for appos in (c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN"):
-        if appos.left_edge.i != subject.i + 2:
-            continue  # only right after the name: a later one may belong to a phrase between them
+        if appos.left_edge.i != subject.i + 2 or any(c.dep_ in ("cc", "conj") for c in appos.children):
+            # only right after the name: a later one may belong to a phrase between them; and not
+            # the second of a list ("Donald Trump, adviser Roger Stone and attorney Rudy Giuliani")
+            continue
         if not any(c.dep_ == "compound" and _common_noun(c) and _names_a_person(c) for c in appos.lefts):
             continue
         at = art.char(appos, para)
