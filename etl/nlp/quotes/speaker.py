@@ -106,7 +106,7 @@ def _resolve_speaker(art: _Article, para: _Para, att: _Attribution) -> None:
         # a party written as an adjective ("the Republican nominee"), which the role alone cannot
         # tell apart; a place written as a compound ("the Florida senator") is the owner
         # `_person_with_role` matches against the places written with each person
-        entity = _person_with_role(art, subject.lower_, att.cue_char, owner)
+        entity = _person_with_role(art, subject.lower_, att.cue_char, owner, _office_words(subject))
     if entity is not None:
         att.speaker, att.speaker_entity_key = entity.name, entity.entity_key
         relative = _relative_pronoun(art, para, subject, att.cue_char)
@@ -330,13 +330,16 @@ def _names_a_person(noun) -> bool:
     return word.endswith(_PERSON_ENDINGS)
 
 
-def _person_with_role(art: _Article, role: str, before: int,
-                      owner: tuple[int, int] | None = None) -> Entity | None:
+def _person_with_role(art: _Article, role: str, before: int, owner: tuple[int, int] | None = None,
+                      office: frozenset = frozenset()) -> Entity | None:
     """The most recent PERSON introduced with `role` ("spokesman Dmitry Peskov", title "Spokesman"),
     other than the one whose role it is (`owner`: where "Trump’s" of "Trump’s spokesman" is). An
     owner that is a place qualifies the role ("the Florida senator"): a person the article
     writes with that place ("Sen. Marco Rubio of Florida", "(R-Fla.)") wins; one written with
-    another ("Sen. Joni Ernst, R-Iowa") is never meant; failing both, the most recent of that role."""
+    another ("Sen. Joni Ernst, R-Iowa") is never meant; failing both, the most recent of that role.
+    A word that makes the role another office ("vice", "attorney", "former": `office` holds those the
+    speaker phrase itself writes) must be the same on both sides: "the president" is not "Vice
+    President Joe Biden", and "the attorney general" is not "Gen. John Kelly"."""
     owner_mentions = art.mentions_in(*owner) if owner else []
     owners = {m.entity_key for m in owner_mentions}
     qualifier = None
@@ -350,6 +353,8 @@ def _person_with_role(art: _Article, role: str, before: int,
         lead = art.body[max(0, m.char_start - 40):m.char_start].lower()
         if not ((e.title and role in e.title.lower()) or re.search(rf"\b{re.escape(role)}\W*$", lead)
                 or role in _roles_of(e.title) or role in _roles_of(lead.rsplit(None, 1)[-1] if lead.strip() else "")):
+            continue
+        if not any(_same_office(text, role, office) for text in (e.title, lead) if text):
             continue
         if not qualifier:
             return e
@@ -392,6 +397,36 @@ def _same_place(written: str, place: str) -> bool:
 def _subsequence(short: str, long: str) -> bool:
     rest = iter(long)
     return all(ch in rest for ch in short)
+
+
+# Words before a role that make it another office: a vice president is not the president, an
+# attorney general no general, a former governor not the governor.
+_OFFICE_WORDS = frozenset("""vice deputy assistant associate lieutenant former ex attorney surgeon inspector
+solicitor secretary prime first under major brigadier""".split())
+_TENURE_WORDS = frozenset({"former", "ex"})
+
+
+def _office_words(noun) -> frozenset:
+    """The office words the speaker phrase writes before its role ("the vice president")."""
+    return frozenset(c.lower_ for c in noun.lefts if c.dep_ in ("compound", "amod") and c.lower_ in _OFFICE_WORDS)
+
+
+def _same_office(text: str, role: str, office: frozenset) -> bool:
+    """`text` (a title, or the words written before a name) gives `role` with the same office words
+    as the speaker phrase: none of its own before the role, and all of the phrase's."""
+    words = [ROLE_ABBREVIATIONS.get(w, w) for w in re.findall(r"[a-z]+|[^\sa-z]", text.lower())]
+    at = [k for k, w in enumerate(words) if w == role]
+    if not at:
+        return False
+    k, before = at[-1], set()
+    while k > 0 and words[k - 1] in _OFFICE_WORDS:  # only the words right before it, up to punctuation
+        k -= 1
+        before.add(words[k])
+    # a former holder is not the one holding it now; "the former pollster" may be someone the text
+    # introduced with what they did then ("Bill Clinton pollster Douglas Schoen")
+    if before & _TENURE_WORDS and not office & _TENURE_WORDS:
+        return False
+    return before - _TENURE_WORDS == set(office) - _TENURE_WORDS
 
 
 def _roles_of(title: str | None) -> set[str]:

@@ -756,6 +756,17 @@ def test_a_capitalised_role_after_an_owner_is_not_the_owner(quotes_of):
     assert [q.speaker for q in quotes_of(body)] == ["Foreign Ministry"]
 
 
+def test_a_role_is_not_another_office_that_ends_in_the_same_word(quotes_of):
+    body = ("Mayor John Miller spoke first. Deputy Mayor Tom Bell spoke in the afternoon.\n\n"
+            "The mayor said the budget was \"balanced at last.\"\n\n"
+            "The deputy mayor said it was \"a fair deal.\"\n\n"
+            "Attorney General Rosa Diaz defended the rule. Gen. Paul Hart, the army chief, did not comment.\n\n"
+            "The attorney general said the rule was \"the law of the land.\"\n\n"
+            "Former Gov. Carl Voss called the veto a mistake. Gov. Nina Ortiz signed other bills.\n\n"
+            "The governor said the veto was \"the right call.\"")
+    assert [q.speaker for q in quotes_of(body)] == ["John Miller", "Tom Bell", "Rosa Diaz", "Nina Ortiz"]
+
+
 def test_a_pollster_or_a_minister_is_a_person_introduced_with_that_word(quotes_of):
     body = ("Veteran pollster Ruth Alder joined the panel on Sunday.\n\n"
             "The former pollster said, \"The numbers have not moved since spring.\"\n\n"
