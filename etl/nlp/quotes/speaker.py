@@ -354,7 +354,10 @@ def _person_with_role(art: _Article, role: str, before: int, owner: tuple[int, i
         if not ((e.title and role in e.title.lower()) or re.search(rf"\b{re.escape(role)}\W*$", lead)
                 or role in _roles_of(e.title) or role in _roles_of(lead.rsplit(None, 1)[-1] if lead.strip() else "")):
             continue
-        if not any(_same_office(text, role, office) for text in (e.title, lead) if text):
+        # the title as written right before this mention when it is there ("Lt. Gov. Dan Patrick"),
+        # else the title kept for the person
+        written = lead if _title_words(lead)[-1:] == [role] else e.title
+        if not (written and _same_office(written, role, office)):
             continue
         if not qualifier:
             return e
@@ -406,27 +409,56 @@ solicitor secretary prime first under major brigadier""".split())
 _TENURE_WORDS = frozenset({"former", "ex"})
 
 
+# A rank before a military role is still that role: a major general is "the general".
+_RANK_ROLES = frozenset({"general", "admiral", "colonel", "commander"})
+_RANK_WORDS = frozenset({"major", "brigadier", "lieutenant", "vice", "rear"})
+
+
 def _office_words(noun) -> frozenset:
-    """The office words the speaker phrase writes before its role ("the vice president")."""
-    return frozenset(c.lower_ for c in noun.lefts if c.dep_ in ("compound", "amod") and c.lower_ in _OFFICE_WORDS)
+    """The office words written right before the speaker phrase's role ("the former vice president";
+    not "the first" of "the first black president", nor "deputy" of "the deputy foreign minister")."""
+    words, k = set(), noun.i - 1
+    while k >= noun.left_edge.i and (noun.doc[k].lower_ in _OFFICE_WORDS or noun.doc[k].text in ("-", "‐")):
+        words.add(noun.doc[k].lower_)
+        k -= 1
+    return frozenset(words & _OFFICE_WORDS)
 
 
 def _same_office(text: str, role: str, office: frozenset) -> bool:
     """`text` (a title, or the words written before a name) gives `role` with the same office words
-    as the speaker phrase: none of its own before the role, and all of the phrase's."""
-    words = [ROLE_ABBREVIATIONS.get(w, w) for w in re.findall(r"[a-z]+|[^\sa-z]", text.lower())]
+    right before it as the speaker phrase: "Vice President Joe Biden" is not "the president". Dots
+    and hyphens join words ("Lt. Gov.", "vice-president"); other punctuation ends the title."""
+    words = _title_words(text)
     at = [k for k, w in enumerate(words) if w == role]
     if not at:
         return False
     k, before = at[-1], set()
-    while k > 0 and words[k - 1] in _OFFICE_WORDS:  # only the words right before it, up to punctuation
+    while k > 0 and words[k - 1] in _OFFICE_WORDS:
         k -= 1
         before.add(words[k])
+    office = set(office)
+    if role in _RANK_ROLES:
+        before, office = before - _RANK_WORDS, office - _RANK_WORDS
     # a former holder is not the one holding it now; "the former pollster" may be someone the text
     # introduced with what they did then ("Bill Clinton pollster Douglas Schoen")
     if before & _TENURE_WORDS and not office & _TENURE_WORDS:
         return False
-    return before - _TENURE_WORDS == set(office) - _TENURE_WORDS
+    return before - _TENURE_WORDS == office - _TENURE_WORDS
+
+
+def _title_words(text: str) -> list[str]:
+    """Words of a title, abbreviations spelled out ("Lt. Gov." is lieutenant governor); other
+    punctuation, and a full stop that ends a sentence, kept as a word of its own that no role matches."""
+    words = []
+    for w in re.findall(r"[^\W\d_]+|[^\w\s\-‐’']", text.lower()):
+        if w == "." and words and words[-1] in _ABBREVIATED:
+            words[-1] = ROLE_ABBREVIATIONS[words[-1]]
+            continue
+        words.append(w)
+    return [ROLE_ABBREVIATIONS.get(w, w) for w in words]
+
+
+_ABBREVIATED = frozenset(w for w in ROLE_ABBREVIATIONS if w.isalpha())
 
 
 def _roles_of(title: str | None) -> set[str]:

@@ -765,6 +765,19 @@ def test_a_role_is_not_another_office_that_ends_in_the_same_word(quotes_of):
             "Former Gov. Carl Voss called the veto a mistake. Gov. Nina Ortiz signed other bills.\n\n"
             "The governor said the veto was \"the right call.\"")
     assert [q.speaker for q in quotes_of(body)] == ["John Miller", "Tom Bell", "Rosa Diaz", "Nina Ortiz"]
+    # only the words right before the role count, written in full or abbreviated, and a rank before a
+    # military role is still that role
+    body = ("Deputy Trade Minister Sergei Orlov met the delegation in Geneva.\n\n"
+            "The deputy trade minister said the talks were \"useful but difficult.\"\n\n"
+            "Gov. Greg Abbott signed the bill. Lt. Gov. Dan Patrick presided over the Senate.\n\n"
+            "The governor said the bill was \"long overdue.\"\n\n"
+            "The lieutenant governor said it would \"pass easily next time.\"\n\n"
+            "Maj. Gen. James Mattis commanded the division in 2003.\n\n"
+            "The general said the mission was \"far from over.\"\n\n"
+            "President Barack Obama visited the school on Tuesday.\n\n"
+            "The first black president said the program was \"a gift to every child.\"")
+    assert [q.speaker for q in quotes_of(body)] == ["Sergei Orlov", "Greg Abbott", "Dan Patrick", "James Mattis",
+                                                    "Barack Obama"]
 
 
 def test_a_pollster_or_a_minister_is_a_person_introduced_with_that_word(quotes_of):
