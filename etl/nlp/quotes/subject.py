@@ -31,6 +31,12 @@ def _subject_of(art: _Article, para: _Para, verb):
         # "Trump defended not paying an architect who said he was stiffed, saying “…”": a
         # participle after a relative clause that defines its noun continues the main clause
         head = _clause_with_subject(verb.head.head) or head
+    elif verb.tag_ == "VBG" and _opens_sentence(verb) and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children) \
+            and (verb.dep_ == "ROOT" or art.in_quote(art.char(verb.head, para))):
+        # "Maher stated that the report “wasn't good.” Adding, “…”": a sentence opened by a bare
+        # participle (which the parser may hang on a verb of the quote after it) continues the
+        # reporting verb of the sentence before it
+        head = _reporting_verb_of_sentence_before(art, para, verb) or head
     elif verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj", "xcomp") and not _own_reporting_clause(art, para, verb.head):
         # "Trump told Newsmax that Romney “…,” adding, “…”": the parser hangs the participle on
         # the reported clause, but it continues the reporting one (not a reporting verb with a
@@ -148,6 +154,28 @@ def _own_reporting_clause(art: _Article, para: _Para, verb) -> bool:
     """A reporting verb with its own subject ("Lewandowski added, saying …"): a participle hung on
     it continues it, whatever clause it sits in."""
     return is_speech_verb(verb) and any(c.dep_ in _SUBJECT_DEPS and art.outside(c, para) for c in verb.children)
+
+
+def _opens_sentence(token) -> bool:
+    """Nothing but punctuation before it in its sentence, or a full stop right before it (closing
+    quote marks aside), where the parser ran the sentence on into the next."""
+    if all(t.is_punct or t.is_space for t in token.doc[token.sent.start:token.i]):
+        return True
+    k = token.i - 1
+    while k >= 0 and (token.doc[k].is_space or token.doc[k].text in ("”", "’", '"', "'")):
+        k -= 1
+    return k >= 0 and token.doc[k].text in (".", "!", "?")
+
+
+def _reporting_verb_of_sentence_before(art: _Article, para: _Para, verb):
+    """The last reporting verb outside quotes, with a subject of its own, in the sentence before."""
+    start = verb.sent.start if all(t.is_punct or t.is_space for t in verb.doc[verb.sent.start:verb.i]) else verb.i
+    if start == 0:
+        return None
+    previous = verb.doc[start - 1].sent
+    verbs = [t for t in previous if t.i < verb.i and is_speech_verb(t) and art.outside(t, para)
+             and any(c.dep_ in _SUBJECT_DEPS and art.outside(c, para) for c in t.children)]
+    return verbs[-1] if verbs else None
 
 
 def _reporting_verb_before(art: _Article, para: _Para, token):

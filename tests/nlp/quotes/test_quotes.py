@@ -780,6 +780,12 @@ def test_a_role_is_not_another_office_that_ends_in_the_same_word(quotes_of):
                                                     "Barack Obama"]
 
 
+def test_a_sentence_that_is_only_a_participle_continues_the_reporting_verb_before_it(quotes_of):
+    body = ("Later in the hearing, Laura Finch said of the audit that its findings were “not good.” Adding, "
+            "“What matters now is how the city answers for them, and how quickly.”")
+    assert [q.speaker for q in quotes_of(body)] == ["Laura Finch", "Laura Finch"]
+
+
 def test_a_pollster_or_a_minister_is_a_person_introduced_with_that_word(quotes_of):
     body = ("Veteran pollster Ruth Alder joined the panel on Sunday.\n\n"
             "The former pollster said, \"The numbers have not moved since spring.\"\n\n"
