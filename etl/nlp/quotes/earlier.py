@@ -200,6 +200,9 @@ def _lead_paragraph(art: _Article, spans: list[QuoteSpan], span: QuoteSpan) -> _
     return _about_person(art, prev_para, list(sentences[-1])) if sentences else None
 
 
+_BRACKET_DEPTH = {")": 1, "(": -1}  # read from the end of the paragraph backwards
+
+
 def _closing_aside(text: str) -> int | None:
     """Where a bracketed aside that closes the paragraph opens, or None."""
     text = text.rstrip()
@@ -207,7 +210,7 @@ def _closing_aside(text: str) -> int | None:
         return None
     depth = 0
     for k in range(len(text) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(text[k], 0)
+        depth += _BRACKET_DEPTH.get(text[k], 0)
         if depth == 0 and text[k] == "(":
             return k if text[:k].rstrip().endswith((".", "!", "?")) else None
     return None

@@ -156,10 +156,15 @@ def _own_reporting_clause(art: _Article, para: _Para, verb) -> bool:
     return is_speech_verb(verb) and any(c.dep_ in _SUBJECT_DEPS and art.outside(c, para) for c in verb.children)
 
 
+def _first_in_parsed_sentence(token) -> bool:
+    """Nothing but punctuation before it in the sentence the parser gave it."""
+    return all(t.is_punct or t.is_space for t in token.doc[token.sent.start:token.i])
+
+
 def _opens_sentence(token) -> bool:
-    """Nothing but punctuation before it in its sentence, or a full stop right before it (closing
-    quote marks aside), where the parser ran the sentence on into the next."""
-    if all(t.is_punct or t.is_space for t in token.doc[token.sent.start:token.i]):
+    """First in its sentence, or right after a full stop (closing quote marks aside) where the
+    parser ran the sentence on into the next."""
+    if _first_in_parsed_sentence(token):
         return True
     k = token.i - 1
     while k >= 0 and (token.doc[k].is_space or token.doc[k].text in ("”", "’", '"', "'")):
@@ -169,7 +174,7 @@ def _opens_sentence(token) -> bool:
 
 def _reporting_verb_of_sentence_before(art: _Article, para: _Para, verb):
     """The last reporting verb outside quotes, with a subject of its own, in the sentence before."""
-    start = verb.sent.start if all(t.is_punct or t.is_space for t in verb.doc[verb.sent.start:verb.i]) else verb.i
+    start = verb.sent.start if _first_in_parsed_sentence(verb) else verb.i
     if start == 0:
         return None
     previous = verb.doc[start - 1].sent
